@@ -1,0 +1,171 @@
+//! The counting rules: working days, calendar days, months, years, fixed dates and
+//! extensions.
+
+use chrono::{Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::index::{date_of, day_number};
+use crate::{Calendar, Error};
+
+/// A computed deadline: the last day on which the act may be done (it ends at 24:00
+/// that day, 民法典 第二百零三条第二款).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Due {
+    /// The deadline.
+    pub date: NaiveDate,
+    /// True when some day from the start of the count through `date` (rolls included)
+    /// lies in a year without a loaded schedule. Such a deadline was computed with
+    /// weekends only and must be recomputed when that year's schedule is loaded.
+    pub provisional: bool,
+}
+
+/// A period as a regulation states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Period {
+    /// N个工作日: counted on the State Council working-day calendar.
+    WorkingDays(u32),
+    /// N日 (calendar days), 民法典 第二百零一条.
+    Days(u32),
+    /// N个月, 民法典 第二百零二条.
+    Months(u32),
+    /// N年, 民法典 第二百零二条.
+    Years(u32),
+}
+
+/// The day of a fixed annual date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DayOfMonth {
+    /// A given day, e.g. `Day(10)` for 1月10日 or 每年1月上旬 (the last day of 上旬).
+    Day(u32),
+    /// The month's last day, e.g. 1月底前, 1月下旬, 2月底前.
+    Last,
+}
+
+impl Calendar {
+    /// Builds the [`Due`] for a result, checking coverage from `first` through `date`.
+    fn due(&self, first: NaiveDate, date: NaiveDate) -> Due {
+        Due {
+            date,
+            provisional: !self.settled(first, date),
+        }
+    }
+
+    /// The first working day on or after `d` (`d` itself if it is one).
+    ///
+    /// This is the roll of 民法典 第二百零三条第一款: 期间的最后一日是法定休假日的，以法定休假日
+    /// 结束的次日为期间的最后一日 — a deadline falling on a rest day moves to the next
+    /// working day (a make-up working day 调休上班 included).
+    pub fn next_workday_on_or_after(&self, d: NaiveDate) -> Due {
+        let day = self.index.select(self.index.rank(day_number(d)));
+        self.due(d, date_of(day))
+    }
+
+    /// 自收到之日起N个工作日内 — within N working days of receipt.
+    ///
+    /// The day of receipt is not counted and the deadline is the Nth working day after
+    /// it. A request received on a rest day counts as received on the next working day,
+    /// and the count starts the day after that. `n = 0` gives the (rolled) day of
+    /// receipt.
+    ///
+    /// Example: received Thursday 2020-01-23 with 1 working day → Monday 2020-02-03,
+    /// because the Spring Festival (extended by 国办发明电〔2020〕1号) ran to 2020-02-02.
+    pub fn add_working_days(&self, from: NaiveDate, n: u32) -> Due {
+        let day = self
+            .index
+            .select(self.index.rank(day_number(from)) + i64::from(n));
+        self.due(from, date_of(day))
+    }
+
+    /// N日 — a period of N calendar days (民法典 第二百零一条: 按照年、月、日、小时计算期间的，
+    /// 开始的当日不计入，自下一日开始计算).
+    ///
+    /// The deadline is `from + n` days; if that is a rest day it moves to the next
+    /// working day (第二百零三条). `n = 0` gives `from`, rolled.
+    pub fn add_days(&self, from: NaiveDate, n: u32) -> Due {
+        let target = from
+            .checked_add_days(Days::new(u64::from(n)))
+            .unwrap_or(NaiveDate::MAX);
+        self.roll(from, target)
+    }
+
+    /// N个月 — a period of N months (民法典 第二百零二条: 按照年、月计算期间的，到期月的对应日
+    /// 为期间的最后一日；没有对应日的，月末日为期间的最后一日).
+    ///
+    /// 2021-01-31 + 1 month → 2021-02-28. A rest-day result moves to the next working
+    /// day (第二百零三条): 2020-01-31 + 1 month → 2020-02-29, a Saturday → 2020-03-02.
+    pub fn add_months(&self, from: NaiveDate, n: u32) -> Due {
+        let target = from
+            .checked_add_months(Months::new(n))
+            .unwrap_or(NaiveDate::MAX);
+        self.roll(from, target)
+    }
+
+    /// N年 — a period of N years, counted as 12·N months under 民法典 第二百零二条:
+    /// 2024-02-29 + 1 year → 2025-02-28 (no 29 February, so the month's last day), then
+    /// rolled off a rest day (第二百零三条).
+    pub fn add_years(&self, from: NaiveDate, n: u32) -> Due {
+        let target = n
+            .checked_mul(12)
+            .and_then(|months| from.checked_add_months(Months::new(months)))
+            .unwrap_or(NaiveDate::MAX);
+        self.roll(from, target)
+    }
+
+    /// Adds any [`Period`], dispatching to the rule for its unit.
+    pub fn add(&self, from: NaiveDate, p: Period) -> Due {
+        match p {
+            Period::WorkingDays(n) => self.add_working_days(from, n),
+            Period::Days(n) => self.add_days(from, n),
+            Period::Months(n) => self.add_months(from, n),
+            Period::Years(n) => self.add_years(from, n),
+        }
+    }
+
+    /// A fixed annual date (每年1月上旬 → 1月10日; 1月底前 / 1月下旬 → the month's last
+    /// day; 2月底前; 11月底前). On a rest day it moves to the next working day: 1月10日
+    /// 2021 was a Sunday, so the deadline is Monday 2021-01-11.
+    ///
+    /// Fails when the date does not exist (month outside 1–12, `Day(0)`, `Day(30)` in
+    /// February).
+    pub fn fixed_date(&self, year: i32, month: u32, day: DayOfMonth) -> Result<Due, Error> {
+        let date = match day {
+            DayOfMonth::Day(d) => NaiveDate::from_ymd_opt(year, month, d),
+            DayOfMonth::Last => last_day_of_month(year, month),
+        };
+        let date = date.ok_or_else(|| Error::InvalidFixedDate {
+            year,
+            month,
+            day: match day {
+                DayOfMonth::Day(d) => d.to_string(),
+                DayOfMonth::Last => "last".to_owned(),
+            },
+        })?;
+        Ok(self.next_workday_on_or_after(date))
+    }
+
+    /// An extension (延长) of N working days, counted on from the original due date: the
+    /// due date itself is not counted, and the new deadline is the Nth working day after
+    /// it. `working_days = 0` leaves `due` unchanged.
+    pub fn extend(&self, due: NaiveDate, working_days: u32) -> Due {
+        if working_days == 0 {
+            return self.due(due, due);
+        }
+        let after = day_number(due) + 1;
+        let day = self
+            .index
+            .select(self.index.rank(after) + i64::from(working_days) - 1);
+        self.due(due, date_of(day))
+    }
+
+    /// Rolls `target` off a rest day; coverage is checked from `from`.
+    fn roll(&self, from: NaiveDate, target: NaiveDate) -> Due {
+        let rolled = self.next_workday_on_or_after(target).date;
+        self.due(from, rolled)
+    }
+}
+
+fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = first.checked_add_months(Months::new(1))?;
+    next.pred_opt()
+}

@@ -1,0 +1,133 @@
+//! Who may act on a case: the actor must hold one of the roles the pack allows, and each
+//! role only reaches its own cases (a provider its department's, an applicant its own).
+
+use crate::Refusal;
+use govflow_model::{Actor, ArticleRef, Case, Pack, Procedure, RoleId};
+
+/// The role the actor acts in, or why it may not act.
+pub(crate) fn require_role(
+    pack: &Pack,
+    case: &Case,
+    action: &str,
+    allowed: &[RoleId],
+    basis: &ArticleRef,
+    actor: &Actor,
+) -> Result<RoleId, Refusal> {
+    if !actor.covers_city(&case.city) {
+        return Err(Refusal::OutOfScope {
+            reason: format!(
+                "the actor acts for `{}`, not for `{}`",
+                actor.city, case.city
+            ),
+            article: basis.article.clone(),
+        });
+    }
+    let held: Vec<&RoleId> = actor.roles.iter().filter(|r| allowed.contains(r)).collect();
+    if held.is_empty() {
+        return Err(Refusal::WrongRole {
+            action: action.to_owned(),
+            allowed: role_names(pack, allowed),
+            held: if actor.roles.is_empty() {
+                "no role".into()
+            } else {
+                role_names(pack, &actor.roles)
+            },
+            article: basis.article.clone(),
+        });
+    }
+    let mut last_refusal = None;
+    for role in held {
+        match in_scope(pack, case, role, actor) {
+            Ok(()) => return Ok(role.clone()),
+            Err(reason) => last_refusal = Some(reason),
+        }
+    }
+    Err(Refusal::OutOfScope {
+        reason: last_refusal.unwrap_or_default(),
+        article: basis.article.clone(),
+    })
+}
+
+fn in_scope(pack: &Pack, case: &Case, role: &RoleId, actor: &Actor) -> Result<(), String> {
+    match role.as_str() {
+        "provider" | "principal" => {
+            let addressed = case.provider.as_deref().unwrap_or_default();
+            if !addressed.is_empty() && addressed == actor.department {
+                Ok(())
+            } else if addressed.is_empty() {
+                Err(format!(
+                    "the case is not yet addressed to a department, so no {} may act on it",
+                    role_name(pack, role)
+                ))
+            } else {
+                Err(format!(
+                    "the case is addressed to `{addressed}`; a {} of `{}` may act only on its own department's cases",
+                    role_name(pack, role),
+                    actor.department
+                ))
+            }
+        }
+        "applicant" | "user" => {
+            let opener = &case.opened_by;
+            let same_department =
+                !opener.department.is_empty() && opener.department == actor.department;
+            if opener.actor == actor.id || same_department {
+                Ok(())
+            } else {
+                Err(format!(
+                    "only whoever opened the case (`{}`) may act on it as {}",
+                    opener.actor,
+                    role_name(pack, role)
+                ))
+            }
+        }
+        // authority, government and admin reach every case of the city they act for,
+        // which `require_role` has already checked.
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn require_role_to_open(
+    pack: &Pack,
+    procedure: &Procedure,
+    actor: &Actor,
+) -> Result<(), Refusal> {
+    if !actor.covers_city(&pack.city) {
+        return Err(Refusal::OutOfScope {
+            reason: format!(
+                "the actor acts for `{}`, not for `{}`",
+                actor.city, pack.city
+            ),
+            article: procedure.basis.article.clone(),
+        });
+    }
+    let admin = RoleId::from("admin");
+    if actor.has_role(&admin) || procedure.opened_by.iter().any(|r| actor.has_role(r)) {
+        return Ok(());
+    }
+    Err(Refusal::WrongRole {
+        action: format!("opening a `{}` case", procedure.id),
+        allowed: role_names(pack, &procedure.opened_by),
+        held: if actor.roles.is_empty() {
+            "no role".into()
+        } else {
+            role_names(pack, &actor.roles)
+        },
+        article: procedure.basis.article.clone(),
+    })
+}
+
+fn role_name(pack: &Pack, role: &RoleId) -> String {
+    match pack.roles.get(role) {
+        Some(r) => format!("`{}` ({})", role, r.name),
+        None => format!("`{role}`"),
+    }
+}
+
+fn role_names(pack: &Pack, roles: &[RoleId]) -> String {
+    roles
+        .iter()
+        .map(|r| role_name(pack, r))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}

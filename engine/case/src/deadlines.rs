@@ -1,0 +1,189 @@
+//! Arming deadlines on entry into a state, and the instants their timers fire.
+
+use crate::transition::{Context, Effect};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use govflow_model::{
+    deadline_end, local_date, local_midnight, Anchor, Calendar, Case, CaseDeadline, DeadlineRule,
+    DeadlineStatus, Due, Event, EventKind, Span, State, TimerKind,
+};
+
+/// The due date of `rule` counted from `from`.
+pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> Due {
+    match rule.span {
+        Span::Period(period) => calendar.add(from, period),
+        Span::Fixed { month, day } => {
+            // The first such date on or after the anchor; the loader has checked that the
+            // month and day exist, so only an impossible date could fail here.
+            let this_year = calendar.fixed_date(from.year(), month, day);
+            match this_year {
+                Ok(d) if d.date >= from => d,
+                _ => calendar
+                    .fixed_date(from.year() + 1, month, day)
+                    .unwrap_or(Due {
+                        date: from,
+                        provisional: true,
+                    }),
+            }
+        }
+    }
+}
+
+/// A deadline lapses when its last day is over: local midnight after the due date.
+pub fn lapse_instant(due_date: NaiveDate) -> DateTime<Utc> {
+    local_midnight(due_date + Days::new(1))
+}
+
+/// The start of the working day `n` working days before `due`.
+fn warning_instant(calendar: &Calendar, due: NaiveDate, n: u32) -> DateTime<Utc> {
+    let mut day = due;
+    let mut left = n;
+    // Bounded by the pack's warning period (a handful of working days); the loader caps it.
+    while left > 0 {
+        day = day.pred_opt().unwrap_or(day);
+        if calendar.is_workday(day) {
+            left -= 1;
+        }
+    }
+    local_midnight(day)
+}
+
+/// Arms every deadline of `state` on `case`, which has just entered it at `ctx.now`.
+pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &mut Vec<Effect>) {
+    for rule in &state.deadlines {
+        let from = match rule.from {
+            Anchor::Received => case.received_date,
+            Anchor::Entered => local_date(ctx.now),
+        };
+        let due = due(ctx.calendar, rule, from);
+        let warn_at = rule
+            .warn_before_working_days
+            .map(|n| warning_instant(ctx.calendar, due.date, n))
+            .filter(|at| *at > ctx.now);
+        let deadline = CaseDeadline {
+            name: rule.id.clone(),
+            state: state.id.clone(),
+            responsible: rule.responsible.clone(),
+            due_date: due.date,
+            due_at: deadline_end(due.date),
+            counted_from: from,
+            original_due_date: due.date,
+            status: DeadlineStatus::Open,
+            provisional: due.provisional,
+            article: rule.basis.article.clone(),
+            quote: rule.basis.quote.clone(),
+            extended_working_days: 0,
+            pending_extension: None,
+            warn_at,
+            warned: false,
+        };
+        arm_timers(case, &deadline, effects);
+        case.deadlines.retain(|d| d.name != rule.id);
+        case.deadlines.push(deadline);
+    }
+}
+
+pub(crate) fn arm_timers(case: &Case, deadline: &CaseDeadline, effects: &mut Vec<Effect>) {
+    if let (Some(at), false) = (deadline.warn_at, deadline.warned) {
+        effects.push(Effect::ArmTimer {
+            case: case.id.clone(),
+            deadline: deadline.name.clone(),
+            kind: TimerKind::Warning,
+            at,
+        });
+    }
+    effects.push(Effect::ArmTimer {
+        case: case.id.clone(),
+        deadline: deadline.name.clone(),
+        kind: TimerKind::Lapse,
+        at: lapse_instant(deadline.due_date),
+    });
+}
+
+pub(crate) fn cancel_timers(case: &Case, deadline: &CaseDeadline, effects: &mut Vec<Effect>) {
+    for kind in [TimerKind::Warning, TimerKind::Lapse] {
+        effects.push(Effect::CancelTimer {
+            case: case.id.clone(),
+            deadline: deadline.name.clone(),
+            kind,
+        });
+    }
+}
+
+/// Closes the open deadlines of the state the case is leaving: met, or cancelled when the
+/// action withdraws the case.
+pub(crate) fn close_state(case: &mut Case, cancelled: bool, effects: &mut Vec<Effect>) {
+    let state = case.state.clone();
+    let mut closed = Vec::new();
+    for d in case.deadlines.iter_mut() {
+        if d.state == state && d.status == DeadlineStatus::Open {
+            d.status = if cancelled {
+                DeadlineStatus::Cancelled
+            } else {
+                DeadlineStatus::Met
+            };
+            d.pending_extension = None;
+            closed.push(d.clone());
+        }
+    }
+    for d in &closed {
+        cancel_timers(case, d, effects);
+    }
+}
+
+/// Recounts the open provisional deadlines of `case` on the current calendar (after a new
+/// year's schedule was loaded) and re-arms the timers of those that moved.
+pub fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<crate::Transition> {
+    let procedure = ctx.pack.procedure(case.procedure.as_str())?;
+    let mut next = case.clone();
+    let mut effects = Vec::new();
+    for i in 0..next.deadlines.len() {
+        let d = &next.deadlines[i];
+        if d.status != DeadlineStatus::Open || !d.provisional {
+            continue;
+        }
+        let Some(rule) = procedure.deadline_rule(&d.name) else {
+            continue;
+        };
+        let original = due(ctx.calendar, rule, d.counted_from);
+        let extended = if d.extended_working_days > 0 {
+            ctx.calendar.extend(original.date, d.extended_working_days)
+        } else {
+            original
+        };
+        let d = &mut next.deadlines[i];
+        let moved = extended.date != d.due_date;
+        d.original_due_date = original.date;
+        d.due_date = extended.date;
+        d.due_at = deadline_end(extended.date);
+        d.provisional = original.provisional || extended.provisional;
+        if let Some(n) = rule.warn_before_working_days {
+            d.warn_at = Some(warning_instant(ctx.calendar, extended.date, n));
+        }
+        if moved {
+            let d = d.clone();
+            cancel_timers(&next, &d, &mut effects);
+            arm_timers(&next, &d, &mut effects);
+            effects.push(Effect::Emit(Event {
+                case: next.id.clone(),
+                city: next.city.clone(),
+                at: ctx.now,
+                actor: "govflow".into(),
+                pack_version: next.pack_version.clone(),
+                kind: EventKind::Recomputed {
+                    deadline: d.name.clone(),
+                    due_date: d.due_date,
+                },
+                article: Some(d.article.clone()),
+            }));
+        }
+    }
+    if next == *case {
+        return None;
+    }
+    next.revision += 1;
+    next.updated_at = ctx.now;
+    Some(crate::Transition {
+        case: next,
+        effects,
+    })
+}

@@ -1,0 +1,110 @@
+use chrono::NaiveDate;
+
+/// Why a command was refused. Each variant names the article (or the rule) that forbids
+/// it, so the message can be shown to the person who acted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("`{city}` offers no procedure `{procedure}`; it offers: {offered}")]
+    UnknownProcedure {
+        city: String,
+        procedure: String,
+        offered: String,
+    },
+    #[error(
+        "the regulation ({document}) does not govern a case received on {received}: it is in force {window} ({article})"
+    )]
+    NotInForce {
+        document: String,
+        received: NaiveDate,
+        window: String,
+        article: String,
+    },
+    #[error("procedure `{procedure}` has no action `{action}`; its actions are: {offered}")]
+    UnknownAction {
+        procedure: String,
+        action: String,
+        offered: String,
+    },
+    #[error("`{action}` cannot be taken in state `{state}`; it can be taken in: {allowed}")]
+    NotInThisState {
+        action: String,
+        state: String,
+        allowed: String,
+    },
+    #[error("`{action}` is for the {allowed} ({article}); the actor holds {held}")]
+    WrongRole {
+        action: String,
+        allowed: String,
+        held: String,
+        article: String,
+    },
+    #[error("{reason} ({article})")]
+    OutOfScope { reason: String, article: String },
+    #[error("`{field}` is required: {help}")]
+    MissingField { field: String, help: String },
+    #[error("`{field}` is invalid: {help}")]
+    InvalidField { field: String, help: String },
+    #[error("state `{state}` has no deadline that may be extended")]
+    NothingToExtend { state: String },
+    #[error(
+        "an extension of {requested} working days would bring `{deadline}` to {total}, over the cap of {cap} ({article})"
+    )]
+    ExtensionOverCap {
+        deadline: String,
+        requested: u32,
+        total: u32,
+        cap: u32,
+        article: String,
+    },
+    #[error(
+        "`{deadline}` lapsed on {due}; an extension must be approved before the deadline lapses ({article})"
+    )]
+    ExtensionAfterLapse {
+        deadline: String,
+        due: NaiveDate,
+        article: String,
+    },
+    #[error("`{deadline}` already has an extension request waiting for approval")]
+    ExtensionPending { deadline: String },
+    #[error("no extension request is waiting for approval on this case")]
+    NoPendingExtension,
+    #[error("{message} ({article}: 「{quote}」)")]
+    GuardRefused {
+        message: String,
+        article: String,
+        quote: String,
+    },
+    #[error("the pack's guard could not decide: {0}")]
+    GuardFailed(#[from] crate::GuardError),
+    #[error("the case is closed in state `{state}`")]
+    Closed { state: String },
+}
+
+impl Refusal {
+    /// A stable kind for the HTTP layer and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::UnknownProcedure { .. } => "unknown_procedure",
+            Refusal::NotInForce { .. } => "not_in_force",
+            Refusal::UnknownAction { .. } => "unknown_action",
+            Refusal::NotInThisState { .. } => "not_in_this_state",
+            Refusal::WrongRole { .. } => "wrong_role",
+            Refusal::OutOfScope { .. } => "out_of_scope",
+            Refusal::MissingField { .. } => "missing_field",
+            Refusal::InvalidField { .. } => "invalid_field",
+            Refusal::NothingToExtend { .. } => "nothing_to_extend",
+            Refusal::ExtensionOverCap { .. } => "extension_over_cap",
+            Refusal::ExtensionAfterLapse { .. } => "extension_after_lapse",
+            Refusal::ExtensionPending { .. } => "extension_pending",
+            Refusal::NoPendingExtension => "no_pending_extension",
+            Refusal::GuardRefused { .. } => "guard_refused",
+            Refusal::GuardFailed(_) => "guard_failed",
+            Refusal::Closed { .. } => "closed",
+        }
+    }
+
+    /// Whether the actor is not allowed (403) rather than the request being wrong (422).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, Refusal::WrongRole { .. } | Refusal::OutOfScope { .. })
+    }
+}

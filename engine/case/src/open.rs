@@ -1,0 +1,129 @@
+//! Opening a case: the procedure must exist in the city, the regulation must govern the
+//! receipt date, and the opener must hold a role the procedure allows.
+
+use crate::authorize::require_role_to_open;
+use crate::deadlines::arm;
+use crate::transition::{Context, Effect, Transition};
+use crate::Refusal;
+use chrono::{DateTime, Utc};
+use govflow_model::{
+    local_date, Actor, Case, CaseId, Event, EventKind, Opener, Procedure, ProcedureId,
+};
+use serde_json::{Map, Value};
+
+/// A request to open a case (the v1 `POST /v1/cases` body, or a lapse's penalty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenCase {
+    pub procedure: ProcedureId,
+    /// When the request was received; `now` when absent.
+    pub received_at: Option<DateTime<Utc>>,
+    pub provider: Option<String>,
+    pub subject: Option<String>,
+    pub data: Map<String, Value>,
+    pub parent: Option<CaseId>,
+}
+
+pub fn open(
+    ctx: &Context<'_>,
+    id: CaseId,
+    request: &OpenCase,
+    actor: &Actor,
+) -> Result<Transition, Refusal> {
+    let pack = ctx.pack;
+    let procedure =
+        pack.procedure(request.procedure.as_str())
+            .ok_or_else(|| Refusal::UnknownProcedure {
+                city: pack.city.to_string(),
+                procedure: request.procedure.to_string(),
+                offered: pack
+                    .procedures
+                    .keys()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+    let received_at = request.received_at.unwrap_or(ctx.now);
+    let received_date = local_date(received_at);
+    let regulation = &pack.regulation;
+    if !regulation.in_force_on(received_date) {
+        let window = match regulation.effective_until {
+            Some(until) => format!("from {} to {until}", regulation.effective_from),
+            None => format!("from {}", regulation.effective_from),
+        };
+        return Err(Refusal::NotInForce {
+            document: regulation.document.clone(),
+            received: received_date,
+            window,
+            article: regulation.basis.article.clone(),
+        });
+    }
+    if request.parent.is_none() {
+        require_role_to_open(pack, procedure, actor)?;
+    }
+    let provider = request
+        .provider
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned);
+    if procedure.requires_provider && provider.is_none() {
+        return Err(Refusal::MissingField {
+            field: "provider".into(),
+            help: format!(
+                "a `{}` case is addressed to the department that must act ({})",
+                procedure.id, procedure.basis.article
+            ),
+        });
+    }
+    let mut case = Case {
+        id,
+        city: pack.city.clone(),
+        procedure: procedure.id.clone(),
+        state: procedure.initial.clone(),
+        overdue: false,
+        parent: request.parent.clone(),
+        pack_version: pack.version.clone(),
+        regulation_status: regulation.status,
+        received_at,
+        received_date,
+        opened_by: Opener {
+            actor: actor.id.clone(),
+            department: actor.department.clone(),
+        },
+        provider,
+        subject: request.subject.clone(),
+        data: request.data.clone(),
+        decision: None,
+        deadlines: Vec::new(),
+        entered_at: ctx.now,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        revision: 1,
+    };
+    let mut effects = vec![opened_event(ctx, &case, procedure, actor)];
+    if let Some(state) = procedure.state(&case.state) {
+        // A case received in the past counts its initial deadlines from receipt.
+        let entry = Context {
+            now: received_at.min(ctx.now),
+            ..*ctx
+        };
+        arm(&entry, &mut case, state, &mut effects);
+    }
+    Ok(Transition { case, effects })
+}
+
+fn opened_event(ctx: &Context<'_>, case: &Case, procedure: &Procedure, actor: &Actor) -> Effect {
+    Effect::Emit(Event {
+        case: case.id.clone(),
+        city: case.city.clone(),
+        at: ctx.now,
+        actor: actor.id.clone(),
+        pack_version: case.pack_version.clone(),
+        kind: EventKind::Opened {
+            procedure: procedure.id.clone(),
+            state: case.state.clone(),
+            parent: case.parent.clone(),
+        },
+        article: Some(procedure.basis.article.clone()),
+    })
+}

@@ -1,0 +1,151 @@
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// `cities/<id>/procedures/<procedure>.yaml`: one procedure as a state machine.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureDoc {
+    pub schema_version: u32,
+    /// The canonical procedure id (`data_verification`).
+    pub id: String,
+    /// The text's name for it (`数据校核`).
+    pub title: String,
+    #[serde(default)]
+    pub article: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// Roles that may open a case.
+    pub opened_by: Vec<String>,
+    /// Whether a case must name the department it is addressed to.
+    #[serde(default)]
+    pub requires_provider: bool,
+    /// The state a new case starts in.
+    pub initial: String,
+    pub states: BTreeMap<String, StateDoc>,
+    #[serde(default)]
+    pub actions: Vec<ActionDoc>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateDoc {
+    pub title: String,
+    #[serde(default)]
+    pub terminal: bool,
+    /// Armed when a case enters the state.
+    #[serde(default)]
+    pub deadlines: Vec<DeadlineDoc>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineDoc {
+    pub id: String,
+    /// The role whose duty it is; its department answers for a lapse.
+    pub responsible: String,
+    /// Exactly one of `working_days`, `days`, `months`, `years`, `fixed_date`.
+    pub within: SpanDoc,
+    /// `received` (the case's receipt date, the default) or `entered` (the day the case
+    /// entered this state: a dependent deadline).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Working days before the due date on which a warning fires.
+    #[serde(default)]
+    pub warn_before_working_days: Option<u32>,
+    #[serde(default)]
+    pub extension: Option<ExtensionDoc>,
+    #[serde(default)]
+    pub on_lapse: Option<LapseDoc>,
+    #[serde(default)]
+    pub article: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpanDoc {
+    #[serde(default)]
+    pub working_days: Option<u32>,
+    #[serde(default)]
+    pub days: Option<u32>,
+    #[serde(default)]
+    pub months: Option<u32>,
+    #[serde(default)]
+    pub years: Option<u32>,
+    /// `MM-DD`, or `MM-last` for the month's last day (`1月底前` → `01-last`).
+    #[serde(default)]
+    pub fixed_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionDoc {
+    /// The cap on all extensions together, in working days.
+    #[serde(default)]
+    pub max_working_days: Option<u32>,
+    /// The role that approves (`principal`: the provider's 主要负责人).
+    pub approver: String,
+    #[serde(default)]
+    pub article: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LapseDoc {
+    /// Move the case to this state (a penalty ladder's next step).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Open a case of this procedure against the responsible department.
+    #[serde(default)]
+    pub open: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionDoc {
+    /// A canonical action id (`reply`, `forward`, …).
+    pub id: String,
+    pub from: Vec<String>,
+    /// A state, or `{approve: <state>, reject: <state>}` chosen by `data.decision`.
+    pub to: TargetDoc,
+    pub roles: Vec<String>,
+    /// Data fields the action must carry.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// The action names the department the case is then addressed to (`data.provider`).
+    #[serde(default)]
+    pub sets_provider: bool,
+    /// Leaving by this action cancels the open deadlines rather than meeting them.
+    #[serde(default)]
+    pub cancels_deadlines: bool,
+    #[serde(default)]
+    pub guards: Vec<GuardDoc>,
+    #[serde(default)]
+    pub article: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TargetDoc {
+    State(String),
+    ByDecision(BTreeMap<String, String>),
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuardDoc {
+    /// `scripts/<script>.rhai`; it must evaluate to true for the action to proceed.
+    pub script: String,
+    /// Shown when the guard refuses.
+    pub message: String,
+    #[serde(default)]
+    pub article: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+}

@@ -1,0 +1,399 @@
+use crate::diagnostic::{code, did_you_mean};
+use crate::docs::{ConditionDoc, RuleDoc, VocabularyDoc};
+use crate::lower::parts::{Item, Parts};
+use crate::lower::procedure::{lower_procedure, Names};
+use crate::lower::Sink;
+use crate::vocabulary::vocabulary;
+use govflow_model::{
+    CityId, ClassificationRule, ClassificationScheme, Condition, DataResource, Pack, ProcedureId,
+    ProhibitedAct, Recurring, RecurringScope, Regulation, RegulationStatus, Role, RoleId,
+    Vocabulary,
+};
+use govflow_script::{Scripts, Source};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+/// Lowers an assembled pack. Returns the pack and its compiled scripts when nothing is
+/// wrong; the diagnostics either way.
+pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Scripts)> {
+    let before = sink.diagnostics.len();
+    let f = &parts.pack_file;
+    if !vocabulary().cities.contains(&parts.city) {
+        sink.at(
+            f,
+            code::NOT_CANONICAL,
+            "city",
+            format!("`{}` is not a canonical city id", parts.city),
+        )
+        .help = Some(format!(
+            "the cities are: {}",
+            vocabulary().cities.join(", ")
+        ));
+    }
+    let name = match &parts.name {
+        Some(n) => n.doc.clone(),
+        None => {
+            sink.at(f, code::INVALID_VALUE, "", "the pack has no `name`")
+                .help = Some("add `name:` with the jurisdiction's name (e.g. `万州区`)".into());
+            String::new()
+        }
+    };
+    let regulation = match &parts.regulation {
+        Some(r) => Some(lower_regulation(r, sink)),
+        None => {
+            sink.at(f, code::INVALID_VALUE, "", "the pack has no `regulation`")
+                .help = Some(
+                "add the regulation's title, document number, status and effective dates".into(),
+            );
+            None
+        }
+    };
+
+    let mut roles = BTreeMap::new();
+    for (id, item) in &parts.roles {
+        if !vocabulary().roles.contains(id) {
+            sink.at(
+                &item.file,
+                code::NOT_CANONICAL,
+                &item.path,
+                format!("`{id}` is not a canonical role"),
+            )
+            .help = Some(
+                match did_you_mean(id, vocabulary().roles.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("the roles are: {}", vocabulary().roles.join(", ")),
+                },
+            );
+        }
+        let basis = sink.item_basis(
+            item,
+            &format!("role `{id}`"),
+            &item.doc.article,
+            &item.doc.quote,
+        );
+        roles.insert(
+            RoleId::new(id),
+            Role {
+                id: RoleId::new(id),
+                name: item.doc.name.clone(),
+                basis,
+            },
+        );
+    }
+
+    let names = Names {
+        roles: parts.roles.keys().map(String::as_str).collect(),
+        procedures: parts.procedures.keys().map(String::as_str).collect(),
+        scripts: parts.scripts.keys().map(String::as_str).collect(),
+    };
+    let mut procedures = BTreeMap::new();
+    for (id, item) in &parts.procedures {
+        let p = lower_procedure(item, &names, sink);
+        if p.id.as_str() != id {
+            sink.at(
+                &item.file,
+                code::INVALID_VALUE,
+                "id",
+                format!("the file declares `{}` but is named for `{id}`", p.id),
+            );
+        }
+        procedures.insert(ProcedureId::new(id), p);
+    }
+
+    let classification = lower_classification(parts, sink);
+    let prohibited_acts = parts
+        .prohibited_acts
+        .iter()
+        .map(|item| {
+            let a = &item.doc;
+            if let Some(p) = &a.penalty {
+                if !parts.procedures.contains_key(p) {
+                    sink.at(
+                        &item.file,
+                        code::UNKNOWN_REFERENCE,
+                        &format!("{}.penalty", item.path),
+                        format!("unknown procedure `{p}`"),
+                    );
+                }
+            }
+            ProhibitedAct {
+                id: a.id.clone(),
+                description: a.description.clone(),
+                penalty: a.penalty.as_deref().map(ProcedureId::new),
+                basis: sink.item_basis(
+                    item,
+                    &format!("prohibited act `{}`", a.id),
+                    &a.article,
+                    &a.quote,
+                ),
+            }
+        })
+        .collect();
+    let recurring = parts
+        .recurring
+        .iter()
+        .map(|item| lower_recurring(item, parts, sink))
+        .collect();
+    check_duplicates(parts, sink);
+
+    let scripts = match Scripts::compile(
+        parts
+            .scripts
+            .iter()
+            .map(|(name, item)| Source {
+                name: name.clone(),
+                path: item.file.path.clone(),
+                text: item.doc.clone(),
+            })
+            .collect(),
+    ) {
+        Ok(s) => Some(s),
+        Err(errors) => {
+            for e in errors {
+                sink.push(
+                    crate::Diagnostic::error(
+                        code::SCRIPT,
+                        e.path,
+                        format!("the guard script does not compile: {}", e.message),
+                    )
+                    .at((e.line, e.column)),
+                );
+            }
+            None
+        }
+    };
+
+    let failed = crate::diagnostic::has_errors(&sink.diagnostics[before..]);
+    let (Some(regulation), Some(scripts), false) = (regulation, scripts, failed) else {
+        return None;
+    };
+    Some((
+        Pack {
+            city: CityId::new(&parts.city),
+            name,
+            version: version(parts),
+            extends: parts.extends.as_deref().map(CityId::new),
+            regulation,
+            roles,
+            procedures,
+            classification,
+            prohibited_acts,
+            recurring,
+        },
+        scripts,
+    ))
+}
+
+/// `<city>@<first 12 hex digits of the SHA-256 of every file, in path order>`.
+fn version(parts: &Parts) -> String {
+    let mut hash = Sha256::new();
+    for (path, bytes) in &parts.files {
+        hash.update(path.rsplit('/').next().unwrap_or(path).as_bytes());
+        hash.update([0]);
+        hash.update(bytes);
+        hash.update([0]);
+    }
+    let digest = hash.finalize();
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("{}@{hex}", parts.city)
+}
+
+fn lower_regulation(item: &Item<crate::docs::RegulationDoc>, sink: &mut Sink) -> Regulation {
+    let r = &item.doc;
+    let status = match r.status.as_str() {
+        "in_force" => RegulationStatus::InForce,
+        "draft" => RegulationStatus::Draft,
+        "expired" => RegulationStatus::Expired,
+        other => {
+            sink.at(
+                &item.file,
+                code::INVALID_VALUE,
+                &format!("{}.status", item.path),
+                format!("`{other}` is not a regulation status"),
+            )
+            .help = Some("use `in_force`, `draft` or `expired`".into());
+            RegulationStatus::InForce
+        }
+    };
+    if let Some(until) = r.effective_until {
+        if until < r.effective_from {
+            sink.at(
+                &item.file,
+                code::INVALID_VALUE,
+                &format!("{}.effective_until", item.path),
+                format!("{until} is before `effective_from` {}", r.effective_from),
+            );
+        }
+    }
+    Regulation {
+        title: r.title.clone(),
+        document: r.document.clone(),
+        issuer: r.issuer.clone(),
+        status,
+        issued: r.issued,
+        effective_from: r.effective_from,
+        effective_until: r.effective_until,
+        basis: sink.item_basis(
+            item,
+            "the regulation's effective dates",
+            &r.article,
+            &r.quote,
+        ),
+    }
+}
+
+fn lower_vocabulary(item: &Option<Item<VocabularyDoc>>, what: &str, sink: &mut Sink) -> Vocabulary {
+    match item {
+        None => Vocabulary::default(),
+        Some(item) => Vocabulary {
+            terms: item.doc.terms.clone(),
+            basis: Some(sink.item_basis(item, what, &item.doc.article, &item.doc.quote)),
+        },
+    }
+}
+
+fn lower_classification(parts: &Parts, sink: &mut Sink) -> ClassificationScheme {
+    let mut scheme = ClassificationScheme {
+        sharing: lower_vocabulary(&parts.sharing, "the sharing classes", sink),
+        opening: lower_vocabulary(&parts.opening, "the opening classes", sink),
+        base_databases: lower_vocabulary(&parts.base_databases, "the base databases", sink),
+        uses: lower_vocabulary(&parts.uses, "the uses of open data", sink),
+        rules: Vec::new(),
+    };
+    for item in &parts.rules {
+        let rule = lower_rule(item, &scheme, sink);
+        scheme.rules.push(rule);
+    }
+    scheme
+}
+
+fn lower_rule(
+    item: &Item<RuleDoc>,
+    scheme: &ClassificationScheme,
+    sink: &mut Sink,
+) -> ClassificationRule {
+    let r = &item.doc;
+    let lower_conditions = |key: &str,
+                            conditions: &BTreeMap<String, ConditionDoc>,
+                            sink: &mut Sink| {
+        conditions
+            .iter()
+            .map(|(field, c)| {
+                let path = format!("{}.{key}.{field}", item.path);
+                if !DataResource::FIELDS.contains(&field.as_str()) {
+                    sink.at(&item.file, code::UNKNOWN_REFERENCE, &path, format!("`{field}` is not a field of a data resource"))
+                        .help = Some(match did_you_mean(field, DataResource::FIELDS) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("the fields are: {}", DataResource::FIELDS.join(", ")),
+                        });
+                }
+                let condition = match c {
+                    ConditionDoc::Keyword(k) if k == "present" => Condition::Present,
+                    ConditionDoc::Keyword(k) if k == "absent" => Condition::Absent,
+                    ConditionDoc::Keyword(k) => {
+                        sink.at(&item.file, code::INVALID_VALUE, &path, format!("`{k}` is not a condition"))
+                            .help = Some("use `present`, `absent`, or a list of allowed values".into());
+                        Condition::Present
+                    }
+                    ConditionDoc::OneOf(values) => {
+                        let vocabulary = match field.as_str() {
+                            "sharing" => Some(&scheme.sharing),
+                            "opening" => Some(&scheme.opening),
+                            "base_database" => Some(&scheme.base_databases),
+                            "use" => Some(&scheme.uses),
+                            _ => None,
+                        };
+                        if let Some(v) = vocabulary {
+                            for value in values.iter().filter(|value| !v.contains(value)) {
+                                sink.at(&item.file, code::UNKNOWN_REFERENCE, &path, format!("`{value}` is not a term of this pack's `{field}` vocabulary"))
+                                    .help = Some(format!("the terms are: {}", v.terms.keys().cloned().collect::<Vec<_>>().join(", ")));
+                            }
+                        }
+                        Condition::OneOf(values.clone())
+                    }
+                };
+                (field.clone(), condition)
+            })
+            .collect()
+    };
+    let when = lower_conditions("when", &r.when, sink);
+    let require = lower_conditions("require", &r.require, sink);
+    ClassificationRule {
+        id: r.id.clone(),
+        description: r.description.clone(),
+        when,
+        require,
+        basis: sink.item_basis(
+            item,
+            &format!("classification rule `{}`", r.id),
+            &r.article,
+            &r.quote,
+        ),
+    }
+}
+
+fn lower_recurring(
+    item: &Item<crate::docs::RecurringDoc>,
+    parts: &Parts,
+    sink: &mut Sink,
+) -> Recurring {
+    let r = &item.doc;
+    if !parts.procedures.contains_key(&r.procedure) {
+        sink.at(
+            &item.file,
+            code::UNKNOWN_REFERENCE,
+            &format!("{}.procedure", item.path),
+            format!("unknown procedure `{}`", r.procedure),
+        );
+    }
+    if let Err(e) = cron::Schedule::from_str(&r.cron) {
+        sink.at(&item.file, code::CRON, &format!("{}.cron", item.path), format!("`{}` is not a cron expression: {e}", r.cron))
+            .help = Some("six fields, Asia/Shanghai: `sec min hour day-of-month month day-of-week`, e.g. `0 0 0 1 1 *`".into());
+    }
+    let scope = match r.scope.as_str() {
+        "departments" => RecurringScope::Departments,
+        "authority" => RecurringScope::Authority,
+        other => {
+            sink.at(
+                &item.file,
+                code::INVALID_VALUE,
+                &format!("{}.scope", item.path),
+                format!("`{other}` is not a scope"),
+            )
+            .help = Some("use `departments` or `authority`".into());
+            RecurringScope::Departments
+        }
+    };
+    Recurring {
+        id: r.id.clone(),
+        procedure: ProcedureId::new(&r.procedure),
+        cron: r.cron.clone(),
+        scope,
+        basis: sink.item_basis(
+            item,
+            &format!("recurring obligation `{}`", r.id),
+            &r.article,
+            &r.quote,
+        ),
+    }
+}
+
+fn check_duplicates(parts: &Parts, sink: &mut Sink) {
+    fn dups<T>(items: &[Item<T>], id: impl Fn(&T) -> &str, what: &str, sink: &mut Sink) {
+        let mut seen = std::collections::BTreeSet::new();
+        for item in items {
+            if !seen.insert(id(&item.doc).to_owned()) {
+                sink.at(
+                    &item.file,
+                    code::DUPLICATE,
+                    &format!("{}.id", item.path),
+                    format!("{what} `{}` is declared twice", id(&item.doc)),
+                );
+            }
+        }
+    }
+    dups(&parts.rules, |r| &r.id, "classification rule", sink);
+    dups(&parts.prohibited_acts, |a| &a.id, "prohibited act", sink);
+    dups(&parts.recurring, |r| &r.id, "recurring obligation", sink);
+}

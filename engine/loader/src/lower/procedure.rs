@@ -1,0 +1,497 @@
+use crate::diagnostic::{code, did_you_mean};
+use crate::docs::{ActionDoc, DeadlineDoc, ProcedureDoc, SpanDoc, TargetDoc};
+use crate::lower::parts::Item;
+use crate::lower::Sink;
+use crate::source::SourceFile;
+use crate::vocabulary::vocabulary;
+use govflow_model::{
+    Action, ActionId, Anchor, DayOfMonth, DeadlineId, DeadlineRule, ExtensionRule, GuardRef, Lapse,
+    Period, Procedure, ProcedureId, RoleId, Span, State, StateId, Target,
+    BUILTIN_EXTENSION_ACTIONS,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a procedure may refer to.
+pub(crate) struct Names<'a> {
+    pub roles: BTreeSet<&'a str>,
+    pub procedures: BTreeSet<&'a str>,
+    pub scripts: BTreeSet<&'a str>,
+}
+
+/// Warnings longer than this many working days ahead are a typo, not a policy.
+const MAX_WARNING_WORKING_DAYS: u32 = 30;
+
+pub(crate) fn lower_procedure(
+    item: &Item<ProcedureDoc>,
+    names: &Names<'_>,
+    sink: &mut Sink,
+) -> Procedure {
+    let doc = &item.doc;
+    let f: &SourceFile = &item.file;
+    if !vocabulary().procedures.contains(&doc.id) {
+        let suggestion = did_you_mean(&doc.id, vocabulary().procedures.iter().map(String::as_str));
+        let d = sink.at(
+            f,
+            code::NOT_CANONICAL,
+            "id",
+            format!("`{}` is not a canonical procedure id", doc.id),
+        );
+        d.help = Some(match suggestion {
+            Some(s) => format!("did you mean `{s}`? (policies/vocabulary.yaml)"),
+            None => "use an id from policies/vocabulary.yaml".into(),
+        });
+    }
+    let basis = sink.basis(
+        f,
+        "",
+        &format!("procedure `{}`", doc.id),
+        &doc.article,
+        &doc.quote,
+    );
+    for (i, role) in doc.opened_by.iter().enumerate() {
+        check_role(f, &format!("opened_by[{i}]"), role, names, sink);
+    }
+    let state_names: Vec<&str> = doc.states.keys().map(String::as_str).collect();
+    let check_state = |sink: &mut Sink, path: &str, s: &str| {
+        if !doc.states.contains_key(s) {
+            let d = sink.at(
+                f,
+                code::UNKNOWN_REFERENCE,
+                path,
+                format!("unknown state `{s}`"),
+            );
+            d.help = Some(match did_you_mean(s, state_names.iter().copied()) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => format!("the states are: {}", state_names.join(", ")),
+            });
+        }
+    };
+    check_state(sink, "initial", &doc.initial);
+
+    let mut states = BTreeMap::new();
+    let mut deadline_ids = BTreeSet::new();
+    for (id, s) in &doc.states {
+        let mut deadlines = Vec::new();
+        for (i, d) in s.deadlines.iter().enumerate() {
+            let path = format!("states.{id}.deadlines[{i}]");
+            if !deadline_ids.insert(d.id.clone()) {
+                sink.at(
+                    f,
+                    code::DUPLICATE,
+                    &format!("{path}.id"),
+                    format!("deadline `{}` is declared twice in this procedure", d.id),
+                );
+            }
+            if let Some(rule) = lower_deadline(f, &path, d, names, &check_state, sink) {
+                deadlines.push(rule);
+            }
+        }
+        if s.terminal && !s.deadlines.is_empty() {
+            sink.at(
+                f,
+                code::INVALID_VALUE,
+                &format!("states.{id}"),
+                format!("terminal state `{id}` arms deadlines that nothing could ever meet"),
+            );
+        }
+        states.insert(
+            StateId::new(id),
+            State {
+                id: StateId::new(id),
+                title: s.title.clone(),
+                terminal: s.terminal,
+                deadlines,
+            },
+        );
+    }
+
+    let actions: Vec<Action> = doc
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            lower_action(
+                f,
+                &format!("actions[{i}]"),
+                a,
+                doc,
+                names,
+                &check_state,
+                sink,
+            )
+        })
+        .collect();
+    check_reachable(item, &actions, &states, sink);
+
+    Procedure {
+        id: ProcedureId::new(&doc.id),
+        title: doc.title.clone(),
+        basis,
+        opened_by: doc.opened_by.iter().map(RoleId::new).collect(),
+        requires_provider: doc.requires_provider,
+        initial: StateId::new(&doc.initial),
+        states,
+        actions,
+    }
+}
+
+fn check_role(f: &SourceFile, path: &str, role: &str, names: &Names<'_>, sink: &mut Sink) {
+    if !vocabulary().roles.iter().any(|r| r == role) {
+        let d = sink.at(
+            f,
+            code::NOT_CANONICAL,
+            path,
+            format!("`{role}` is not a canonical role"),
+        );
+        d.help = Some(
+            match did_you_mean(role, vocabulary().roles.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the roles are: {}", vocabulary().roles.join(", ")),
+            },
+        );
+    } else if !names.roles.contains(role) && role != "admin" {
+        let d = sink.at(
+            f,
+            code::UNKNOWN_REFERENCE,
+            path,
+            format!("role `{role}` is not declared in this pack's `roles`"),
+        );
+        d.help =
+            Some("declare it in pack.yaml with the city's own name for it and its article".into());
+    }
+}
+
+fn lower_deadline(
+    f: &SourceFile,
+    path: &str,
+    d: &DeadlineDoc,
+    names: &Names<'_>,
+    check_state: &dyn Fn(&mut Sink, &str, &str),
+    sink: &mut Sink,
+) -> Option<DeadlineRule> {
+    let basis = sink.basis(
+        f,
+        path,
+        &format!("deadline `{}`", d.id),
+        &d.article,
+        &d.quote,
+    );
+    check_role(
+        f,
+        &format!("{path}.responsible"),
+        &d.responsible,
+        names,
+        sink,
+    );
+    let span = lower_span(f, &format!("{path}.within"), &d.within, sink);
+    let from = match d.from.as_deref() {
+        None | Some("received") => Anchor::Received,
+        Some("entered") => Anchor::Entered,
+        Some(other) => {
+            sink.at(f, code::INVALID_VALUE, &format!("{path}.from"), format!("`{other}` is not a starting point"))
+                .help = Some("use `received` (the receipt date) or `entered` (the day the case entered this state)".into());
+            Anchor::Received
+        }
+    };
+    if let Some(n) = d.warn_before_working_days {
+        if n == 0 || n > MAX_WARNING_WORKING_DAYS {
+            sink.at(
+                f,
+                code::INVALID_VALUE,
+                &format!("{path}.warn_before_working_days"),
+                format!("a warning {n} working days ahead is out of range"),
+            )
+            .help = Some(format!("use 1 to {MAX_WARNING_WORKING_DAYS}"));
+        }
+    }
+    let extension = d.extension.as_ref().map(|e| {
+        let epath = format!("{path}.extension");
+        let ebasis = sink.basis(f, &epath, "the extension rule", &e.article, &e.quote);
+        check_role(f, &format!("{epath}.approver"), &e.approver, names, sink);
+        let cap = match e.max_working_days {
+            Some(n) if n > 0 => n,
+            Some(_) => {
+                sink.at(f, code::EXTENSION_CAP, &format!("{epath}.max_working_days"), "an extension cap of 0 allows no extension")
+                    .help = Some("remove the `extension` block, or give the cap the text sets".into());
+                0
+            }
+            None => {
+                sink.at(f, code::EXTENSION_CAP, &epath, format!("the extension of `{}` has no cap", d.id))
+                    .help = Some("add `max_working_days:` with the cap the text sets (e.g. 延长…不超过10个工作日)".into());
+                0
+            }
+        };
+        ExtensionRule {
+            max_working_days: cap,
+            approver: RoleId::new(&e.approver),
+            basis: ebasis,
+        }
+    });
+    let lapse = d.on_lapse.clone().unwrap_or_default();
+    if let Some(to) = &lapse.to {
+        check_state(sink, &format!("{path}.on_lapse.to"), to);
+    }
+    if let Some(open) = &lapse.open {
+        if !names.procedures.contains(open.as_str()) {
+            sink.at(
+                f,
+                code::UNKNOWN_REFERENCE,
+                &format!("{path}.on_lapse.open"),
+                format!("unknown procedure `{open}`"),
+            )
+            .help = Some(format!(
+                "this pack's procedures are: {}",
+                names
+                    .procedures
+                    .iter()
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    Some(DeadlineRule {
+        id: DeadlineId::new(&d.id),
+        responsible: RoleId::new(&d.responsible),
+        span: span?,
+        from,
+        warn_before_working_days: d.warn_before_working_days,
+        extension,
+        on_lapse: Lapse {
+            to: lapse.to.map(StateId::new),
+            open: lapse.open.map(ProcedureId::new),
+        },
+        basis,
+    })
+}
+
+fn lower_span(f: &SourceFile, path: &str, s: &SpanDoc, sink: &mut Sink) -> Option<Span> {
+    let mut given = Vec::new();
+    if let Some(n) = s.working_days {
+        given.push(Span::Period(Period::WorkingDays(n)));
+    }
+    if let Some(n) = s.days {
+        given.push(Span::Period(Period::Days(n)));
+    }
+    if let Some(n) = s.months {
+        given.push(Span::Period(Period::Months(n)));
+    }
+    if let Some(n) = s.years {
+        given.push(Span::Period(Period::Years(n)));
+    }
+    if let Some(text) = &s.fixed_date {
+        match parse_fixed_date(text) {
+            Some(span) => given.push(span),
+            None => {
+                sink.at(
+                    f,
+                    code::DEADLINE_SPAN,
+                    &format!("{path}.fixed_date"),
+                    format!("`{text}` is not a date of the year"),
+                )
+                .help = Some(
+                    "write `MM-DD` (`01-10` for 1月上旬) or `MM-last` (`01-last` for 1月底)".into(),
+                );
+                return None;
+            }
+        }
+    }
+    match given.len() {
+        1 => Some(given[0]),
+        0 => {
+            sink.at(f, code::DEADLINE_SPAN, path, "the deadline has no period")
+                .help = Some(
+                "give exactly one of `working_days`, `days`, `months`, `years`, `fixed_date`"
+                    .into(),
+            );
+            None
+        }
+        _ => {
+            sink.at(
+                f,
+                code::DEADLINE_SPAN,
+                path,
+                "the deadline gives more than one period",
+            )
+            .help = Some(
+                "give exactly one of `working_days`, `days`, `months`, `years`, `fixed_date`"
+                    .into(),
+            );
+            None
+        }
+    }
+}
+
+/// `01-10` → January 10; `02-last` → the last day of February.
+pub(crate) fn parse_fixed_date(text: &str) -> Option<Span> {
+    let (m, d) = text.split_once('-')?;
+    let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+    let day = if d == "last" {
+        DayOfMonth::Last
+    } else {
+        let day: u32 = d.parse().ok()?;
+        // 2000 is a leap year, so 02-29 is accepted (and falls back to the last day).
+        chrono::NaiveDate::from_ymd_opt(2000, month, day)?;
+        DayOfMonth::Day(day)
+    };
+    Some(Span::Fixed { month, day })
+}
+
+fn lower_action(
+    f: &SourceFile,
+    path: &str,
+    a: &ActionDoc,
+    doc: &ProcedureDoc,
+    names: &Names<'_>,
+    check_state: &dyn Fn(&mut Sink, &str, &str),
+    sink: &mut Sink,
+) -> Action {
+    let basis = sink.basis(f, path, &format!("action `{}`", a.id), &a.article, &a.quote);
+    let actions = &vocabulary().actions;
+    if BUILTIN_EXTENSION_ACTIONS.contains(&a.id.as_str()) {
+        sink.at(f, code::INVALID_VALUE, &format!("{path}.id"), format!("`{}` is built in", a.id))
+            .help = Some("declare an `extension` block on the deadline instead; the engine offers the extension actions".into());
+    } else if !actions.contains(&a.id) {
+        let d = sink.at(
+            f,
+            code::NOT_CANONICAL,
+            &format!("{path}.id"),
+            format!("`{}` is not a canonical action", a.id),
+        );
+        d.help = Some(
+            match did_you_mean(&a.id, actions.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the actions are: {}", actions.join(", ")),
+            },
+        );
+    }
+    for (i, s) in a.from.iter().enumerate() {
+        check_state(sink, &format!("{path}.from[{i}]"), s);
+        if doc.states.get(s).is_some_and(|s| s.terminal) {
+            sink.at(
+                f,
+                code::INVALID_VALUE,
+                &format!("{path}.from[{i}]"),
+                format!("`{s}` is terminal; no action may leave it"),
+            );
+        }
+    }
+    if a.from.is_empty() {
+        sink.at(
+            f,
+            code::INVALID_VALUE,
+            &format!("{path}.from"),
+            format!("action `{}` can be taken in no state", a.id),
+        );
+    }
+    for (i, r) in a.roles.iter().enumerate() {
+        check_role(f, &format!("{path}.roles[{i}]"), r, names, sink);
+    }
+    if a.roles.is_empty() {
+        sink.at(
+            f,
+            code::INVALID_VALUE,
+            &format!("{path}.roles"),
+            format!("action `{}` names no role that may take it", a.id),
+        );
+    }
+    let to = match &a.to {
+        TargetDoc::State(s) => {
+            check_state(sink, &format!("{path}.to"), s);
+            Target::State(StateId::new(s))
+        }
+        TargetDoc::ByDecision(choices) => {
+            for (decision, s) in choices {
+                check_state(sink, &format!("{path}.to.{decision}"), s);
+            }
+            Target::ByDecision(
+                choices
+                    .iter()
+                    .map(|(d, s)| (d.clone(), StateId::new(s)))
+                    .collect(),
+            )
+        }
+    };
+    let guards = a
+        .guards
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let gpath = format!("{path}.guards[{i}]");
+            if !names.scripts.contains(g.script.as_str()) {
+                sink.at(
+                    f,
+                    code::UNKNOWN_REFERENCE,
+                    &format!("{gpath}.script"),
+                    format!("no script `scripts/{}.rhai` in this pack", g.script),
+                )
+                .help = Some(
+                    match did_you_mean(&g.script, names.scripts.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "add the script, or fix its name".into(),
+                    },
+                );
+            }
+            GuardRef {
+                script: g.script.clone(),
+                message: g.message.clone(),
+                basis: sink.basis(
+                    f,
+                    &gpath,
+                    &format!("guard `{}`", g.script),
+                    &g.article,
+                    &g.quote,
+                ),
+            }
+        })
+        .collect();
+    Action {
+        id: ActionId::new(&a.id),
+        from: a.from.iter().map(StateId::new).collect(),
+        to,
+        roles: a.roles.iter().map(RoleId::new).collect(),
+        requires: a.requires.clone(),
+        sets_provider: a.sets_provider,
+        cancels_deadlines: a.cancels_deadlines,
+        guards,
+        basis,
+    }
+}
+
+/// Every state must be reachable from the initial one by actions or lapses.
+fn check_reachable(
+    item: &Item<ProcedureDoc>,
+    actions: &[Action],
+    states: &BTreeMap<StateId, State>,
+    sink: &mut Sink,
+) {
+    let doc = &item.doc;
+    let mut seen = BTreeSet::from([StateId::new(&doc.initial)]);
+    let mut todo = vec![StateId::new(&doc.initial)];
+    while let Some(s) = todo.pop() {
+        let by_action = actions
+            .iter()
+            .filter(|a| a.from.contains(&s))
+            .flat_map(|a| a.to.states().into_iter().cloned());
+        let by_lapse = states
+            .get(&s)
+            .into_iter()
+            .flat_map(|st| st.deadlines.iter().filter_map(|d| d.on_lapse.to.clone()));
+        for next in by_action.chain(by_lapse).collect::<Vec<_>>() {
+            if seen.insert(next.clone()) {
+                todo.push(next);
+            }
+        }
+    }
+    for id in doc.states.keys() {
+        if !seen.contains(&StateId::new(id)) {
+            sink.at(
+                &item.file,
+                code::UNREACHABLE_STATE,
+                &format!("states.{id}"),
+                format!("state `{id}` cannot be reached from `{}`", doc.initial),
+            )
+            .help = Some("add an action or a lapse that leads to it, or remove it".into());
+        }
+    }
+}

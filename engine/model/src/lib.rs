@@ -1,0 +1,32 @@
+//! The validated model of a policy pack and of a case.
+//!
+//! Nothing here is parsed from YAML directly: the loader turns raw `*Doc` values into these
+//! types after checking every reference, so the runtime never meets a dangling state or an
+//! unknown role. Everything is plain data; behaviour lives in `govflow-case`.
+
+mod article;
+mod case;
+mod classification;
+mod ids;
+mod pack;
+mod procedure;
+mod time;
+
+pub use article::ArticleRef;
+pub use case::{
+    Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Opener,
+    TimerKind,
+};
+pub use classification::{
+    ClassificationRule, ClassificationScheme, Condition, DataResource, Violation, Vocabulary,
+};
+pub use govflow_calendar::{Calendar, DayOfMonth, Due, NaiveDate, Period};
+pub use ids::{ActionId, CaseId, CityId, DeadlineId, ProcedureId, RoleId, StateId};
+pub use pack::{
+    Pack, ProhibitedAct, Recurring, RecurringScope, Regulation, RegulationStatus, Role,
+};
+pub use procedure::{
+    Action, Anchor, DeadlineRule, ExtensionRule, GuardRef, Lapse, Procedure, Span, State, Target,
+    BUILTIN_EXTENSION_ACTIONS,
+};
+pub use time::{deadline_end, local_date, local_midnight, DEADLINE_END, SHANGHAI};

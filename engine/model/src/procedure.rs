@@ -1,0 +1,152 @@
+//! A procedure is a state machine: states that arm deadlines on entry, and actions that
+//! roles take to move between them.
+
+use crate::{ActionId, ArticleRef, DeadlineId, ProcedureId, RoleId, StateId};
+use govflow_calendar::{DayOfMonth, Period};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The actions every procedure offers where a state has a deadline with an extension rule.
+/// Packs do not declare them; the deadline's `extension` block says who may approve.
+pub const BUILTIN_EXTENSION_ACTIONS: [&str; 3] =
+    ["request_extension", "approve_extension", "reject_extension"];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Procedure {
+    pub id: ProcedureId,
+    /// The text's own name for it (`数据校核`).
+    pub title: String,
+    pub basis: ArticleRef,
+    /// Roles that may open a case of this procedure.
+    pub opened_by: Vec<RoleId>,
+    /// Whether a case must name the provider department it is addressed to.
+    pub requires_provider: bool,
+    pub initial: StateId,
+    pub states: BTreeMap<StateId, State>,
+    pub actions: Vec<Action>,
+}
+
+impl Procedure {
+    pub fn state(&self, id: &StateId) -> Option<&State> {
+        self.states.get(id)
+    }
+
+    /// Every deadline rule of every state.
+    pub fn deadline_rules(&self) -> impl Iterator<Item = (&State, &DeadlineRule)> {
+        self.states
+            .values()
+            .flat_map(|s| s.deadlines.iter().map(move |d| (s, d)))
+    }
+
+    pub fn deadline_rule(&self, id: &DeadlineId) -> Option<&DeadlineRule> {
+        self.deadline_rules().map(|(_, d)| d).find(|d| &d.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub id: StateId,
+    pub title: String,
+    /// A terminal state ends the case: no action leaves it.
+    pub terminal: bool,
+    /// Deadlines armed when the case enters this state.
+    pub deadlines: Vec<DeadlineRule>,
+}
+
+/// How long a duty lasts: a counted period or a fixed annual date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Span {
+    Period(Period),
+    /// `每年1月上旬` → month 1, day 10; `1月底前` → month 1, last day. The first such date
+    /// on or after the anchor.
+    Fixed {
+        month: u32,
+        day: DayOfMonth,
+    },
+}
+
+/// What a deadline counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Anchor {
+    /// The case's receipt date (`自收到申请之日起`).
+    Received,
+    /// The day the case entered the deadline's state: a dependent deadline such as a
+    /// provider's period that runs from the day it received a forwarded objection.
+    Entered,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadlineRule {
+    pub id: DeadlineId,
+    /// The role whose duty this is; its department answers for a lapse.
+    pub responsible: RoleId,
+    pub span: Span,
+    pub from: Anchor,
+    /// Working days before the due date on which a warning fires.
+    pub warn_before_working_days: Option<u32>,
+    pub extension: Option<ExtensionRule>,
+    pub on_lapse: Lapse,
+    pub basis: ArticleRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExtensionRule {
+    /// The total of all extensions granted, in working days.
+    pub max_working_days: u32,
+    pub approver: RoleId,
+    pub basis: ArticleRef,
+}
+
+/// What a lapse does beyond marking the deadline missed and the case overdue.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Lapse {
+    /// Move the case to this state (a penalty ladder's next step).
+    pub to: Option<StateId>,
+    /// Open a case of this procedure against the responsible department, with this case
+    /// as its parent.
+    pub open: Option<ProcedureId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: ActionId,
+    pub from: Vec<StateId>,
+    pub to: Target,
+    pub roles: Vec<RoleId>,
+    /// Data fields the action must carry, non-empty (`reasons`).
+    pub requires: Vec<String>,
+    /// The action names the provider department (`data.provider`) the case is then
+    /// addressed to, as when an objection is forwarded.
+    pub sets_provider: bool,
+    /// Leaving by this action cancels the open deadlines instead of meeting them.
+    pub cancels_deadlines: bool,
+    pub guards: Vec<GuardRef>,
+    pub basis: ArticleRef,
+}
+
+/// Where an action leads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Target {
+    State(StateId),
+    /// Chosen by the action's `decision` (`approve` → `approved`, `reject` → `rejected`).
+    ByDecision(BTreeMap<String, StateId>),
+}
+
+impl Target {
+    pub fn states(&self) -> Vec<&StateId> {
+        match self {
+            Target::State(s) => vec![s],
+            Target::ByDecision(m) => m.values().collect(),
+        }
+    }
+}
+
+/// A rhai guard: the script must evaluate to `true` for the action to proceed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuardRef {
+    /// The script's name: `scripts/<name>.rhai` in the pack.
+    pub script: String,
+    /// Shown to the actor when the guard refuses.
+    pub message: String,
+    pub basis: ArticleRef,
+}
