@@ -22,6 +22,7 @@ pub mod code {
     pub const CRON: &str = "GF0015";
     pub const CALENDAR: &str = "GF0016";
     pub const SCENARIO: &str = "GF0017";
+    pub const QUOTE: &str = "GF0018";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -55,7 +55,7 @@ impl Scripts {
         // the names a guard is given.
         let mut known = Scope::new();
         for name in INPUTS {
-            known.push_constant(name, ());
+            known.push(name, ());
         }
         let mut compiled = BTreeMap::new();
         let mut errors = Vec::new();
@@ -175,6 +175,23 @@ fn sandbox() -> Engine {
         .set_max_variables(100)
         .set_max_functions(50)
         .set_strict_variables(true);
+    // `blank(x)`: true for a missing value, an empty or white-space-only string, an empty
+    // array or map ("a refusal must give its reasons").
+    engine.register_fn("blank", |value: Dynamic| -> bool {
+        if value.is_unit() {
+            return true;
+        }
+        if let Some(s) = value.read_lock::<rhai::ImmutableString>() {
+            return s.trim().is_empty();
+        }
+        if let Some(a) = value.read_lock::<rhai::Array>() {
+            return a.is_empty();
+        }
+        if let Some(m) = value.read_lock::<rhai::Map>() {
+            return m.is_empty();
+        }
+        false
+    });
     engine.disable_symbol("eval");
     engine.on_print(|text| tracing::info!(target: "govflow::script", "{text}"));
     engine.on_debug(
@@ -238,9 +255,19 @@ mod tests {
 
     #[test]
     fn a_guard_reads_the_action_data() {
-        let s = scripts(r#"data.decision == "approve" || data.reasons != """#);
+        let s = scripts(r#"data.decision == "approve" || !blank(data.reasons)"#);
         assert!(run(&s, serde_json::json!({"decision": "approve"})).unwrap());
-        assert!(!run(&s, serde_json::json!({"decision": "reject", "reasons": ""})).unwrap());
+        assert!(!run(
+            &s,
+            serde_json::json!({"decision": "reject", "reasons": "  "})
+        )
+        .unwrap());
+        assert!(!run(&s, serde_json::json!({"decision": "reject"})).unwrap());
+        assert!(run(
+            &s,
+            serde_json::json!({"decision": "reject", "reasons": "r"})
+        )
+        .unwrap());
     }
 
     #[test]

@@ -48,6 +48,11 @@ pub struct RegulationDoc {
     /// The last day it governs, inclusive, where the text limits its validity.
     #[serde(default)]
     pub effective_until: Option<NaiveDate>,
+    /// The original text, relative to the pack directory
+    /// (`../../policies/regulations/000_61a89b42ec8d31af.txt`). Every `quote:` of the pack
+    /// must appear in it word for word (white space aside).
+    #[serde(default)]
+    pub text: Option<String>,
     /// The article that sets the effective dates.
     #[serde(default)]
     pub article: Option<String>,

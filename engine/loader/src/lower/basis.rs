@@ -7,6 +7,8 @@ use govflow_model::ArticleRef;
 #[derive(Default)]
 pub(crate) struct Sink {
     pub diagnostics: Vec<Diagnostic>,
+    /// Every quote lowered, with the diagnostic to give if the text does not contain it.
+    pub quotes: Vec<(String, Diagnostic)>,
 }
 
 impl Sink {
@@ -71,6 +73,14 @@ impl Sink {
                 );
                 d.help = Some("write the article as in the text, e.g. `第十七条`".into());
             }
+        }
+        if let Some(q) = &quote {
+            let d = file.diag(
+                code::QUOTE,
+                &format!("{path}.quote"),
+                format!("the quote is not in the regulation's text: `{q}`"),
+            );
+            self.quotes.push((q.clone(), d));
         }
         ArticleRef {
             article: article.unwrap_or_default(),

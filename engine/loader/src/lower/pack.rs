@@ -164,6 +164,7 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
         }
     };
 
+    check_quotes(parts, sink);
     let failed = crate::diagnostic::has_errors(&sink.diagnostics[before..]);
     let (Some(regulation), Some(scripts), false) = (regulation, scripts, failed) else {
         return None;
@@ -396,4 +397,49 @@ fn check_duplicates(parts: &Parts, sink: &mut Sink) {
     dups(&parts.rules, |r| &r.id, "classification rule", sink);
     dups(&parts.prohibited_acts, |a| &a.id, "prohibited act", sink);
     dups(&parts.recurring, |r| &r.id, "recurring obligation", sink);
+}
+
+/// Every quote must stand in the regulation's text word for word. White space is ignored
+/// on both sides: the texts break sentences across lines and pad numbers with spaces.
+fn check_quotes(parts: &Parts, sink: &mut Sink) {
+    let quotes = std::mem::take(&mut sink.quotes);
+    let Some(item) = &parts.regulation else {
+        return;
+    };
+    let Some(text_path) = &item.doc.text else {
+        sink.at(
+            &item.file,
+            code::QUOTE,
+            &item.path,
+            "the regulation names no `text` to hold the quotes against",
+        )
+        .help = Some(
+            "add `text:` with the path of the original text, relative to the pack directory".into(),
+        );
+        return;
+    };
+    let dir = std::path::Path::new(&item.file.path)
+        .parent()
+        .unwrap_or(std::path::Path::new("."));
+    let text = match std::fs::read_to_string(dir.join(text_path)) {
+        Ok(t) => squeeze(&t),
+        Err(e) => {
+            sink.at(
+                &item.file,
+                code::FILE,
+                &format!("{}.text", item.path),
+                format!("cannot read `{text_path}`: {e}"),
+            );
+            return;
+        }
+    };
+    for (quote, diagnostic) in quotes {
+        if !text.contains(&squeeze(&quote)) {
+            sink.push(diagnostic.help("copy the words exactly from the text; split a quote that skips words into the parts it joins"));
+        }
+    }
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }

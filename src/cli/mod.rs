@@ -1,0 +1,82 @@
+//! The command line. Each subcommand is a small module; all of them read packs through
+//! `govflow-loader` and print diagnostics the same way.
+
+mod calendar;
+mod check;
+mod schema;
+mod test;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "govflow",
+    version,
+    about = "Executes municipal regulations on government data resources from policy packs"
+)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate packs and report every problem as file:line:column.
+    Check {
+        /// Pack directories, or directories of packs (default: cities).
+        paths: Vec<PathBuf>,
+    },
+    /// Run scenario files on a simulated clock.
+    Test {
+        /// Scenario files, pack directories or directories of packs (default: cities).
+        paths: Vec<PathBuf>,
+        /// The holiday schedules (default: policies/calendars).
+        #[arg(long, default_value = "policies/calendars")]
+        calendars: PathBuf,
+    },
+    /// Count deadlines and classify days on the official calendar.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
+    /// Write the JSON Schemas of the pack, procedure, scenario and calendar files.
+    Schema {
+        /// Where to write them (default: policies/schema).
+        #[arg(long, default_value = "policies/schema")]
+        out: PathBuf,
+        /// Exit non-zero if the files on disk differ, instead of writing.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Command::Check { paths } => check::run(&default_paths(paths)),
+        Command::Test { paths, calendars } => test::run(&default_paths(paths), &calendars),
+        Command::Calendar(command) => calendar::run(command),
+        Command::Schema { out, check } => schema::run(&out, check),
+    }
+}
+
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("cities")]
+    } else {
+        paths
+    }
+}
+
+/// The pack directories a path names: itself if it holds a `pack.yaml`, else the packs
+/// under it.
+fn pack_dirs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, govflow_loader::Diagnostic> {
+    let mut dirs = Vec::new();
+    for path in paths {
+        if path.join("pack.yaml").is_file() {
+            dirs.push(path.clone());
+        } else {
+            dirs.extend(govflow_loader::pack_dirs(path)?);
+        }
+    }
+    Ok(dirs)
+}
