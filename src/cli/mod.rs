@@ -3,6 +3,8 @@
 
 mod calendar;
 mod check;
+mod classify;
+mod matrix;
 mod schema;
 mod test;
 
@@ -39,6 +41,19 @@ enum Command {
     /// Count deadlines and classify days on the official calendar.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// Compare deadlines across cities: procedure, deadline, period, extension cap, article.
+    Matrix {
+        /// Pack directories, or directories of packs (default: cities).
+        paths: Vec<PathBuf>,
+        /// One JSON object per deadline.
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// The Markdown table of docs/matrix.md.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// List the classification rules a data resource breaks in a city.
+    Classify(classify::ClassifyArgs),
     /// Write the JSON Schemas of the pack, procedure, scenario and calendar files.
     Schema {
         /// Where to write them (default: policies/schema).
@@ -56,6 +71,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Test { paths, calendars } => test::run(&default_paths(paths), &calendars),
         Command::Calendar(command) => calendar::run(command),
         Command::Schema { out, check } => schema::run(&out, check),
+        Command::Matrix {
+            paths,
+            json,
+            markdown,
+        } => matrix::run(&default_paths(paths), json, markdown),
+        Command::Classify(args) => classify::run(args),
     }
 }
 

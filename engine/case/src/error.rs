@@ -78,6 +78,24 @@ pub enum Refusal {
     GuardFailed(#[from] crate::GuardError),
     #[error("the case is closed in state `{state}`")]
     Closed { state: String },
+    #[error("the data resource breaks the classification rules: {}", describe(.0))]
+    Classification(Vec<govflow_model::Violation>),
+}
+
+fn describe(violations: &[govflow_model::Violation]) -> String {
+    violations
+        .iter()
+        .map(|v| {
+            format!(
+                "{} (`{}` fails; {}: 「{}」)",
+                v.description,
+                v.fields.join("`, `"),
+                v.article,
+                v.quote
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Refusal {
@@ -100,6 +118,7 @@ impl Refusal {
             Refusal::GuardRefused { .. } => "guard_refused",
             Refusal::GuardFailed(_) => "guard_failed",
             Refusal::Closed { .. } => "closed",
+            Refusal::Classification(_) => "classification",
         }
     }
 

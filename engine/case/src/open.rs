@@ -7,7 +7,7 @@ use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
 use chrono::{DateTime, Utc};
 use govflow_model::{
-    local_date, Actor, Case, CaseId, Event, EventKind, Opener, Procedure, ProcedureId,
+    local_date, Actor, Case, CaseId, DataResource, Event, EventKind, Opener, Procedure, ProcedureId,
 };
 use serde_json::{Map, Value};
 
@@ -75,6 +75,7 @@ pub fn open(
             ),
         });
     }
+    check_resource(pack, &request.data)?;
     let mut case = Case {
         id,
         city: pack.city.clone(),
@@ -126,4 +127,24 @@ fn opened_event(ctx: &Context<'_>, case: &Case, procedure: &Procedure, actor: &A
         },
         article: Some(procedure.basis.article.clone()),
     })
+}
+
+/// A case that carries a catalog entry (`data.resource`) must classify it lawfully.
+fn check_resource(pack: &govflow_model::Pack, data: &Map<String, Value>) -> Result<(), Refusal> {
+    let Some(resource) = data.get("resource") else {
+        return Ok(());
+    };
+    let resource: DataResource =
+        serde_json::from_value(resource.clone()).map_err(|e| Refusal::InvalidField {
+            field: "data.resource".into(),
+            help: format!(
+                "a data resource has `sharing`, `opening`, `base_database`, `legal_basis`, `filing` and `use`: {e}"
+            ),
+        })?;
+    let violations = pack.classification.check(&resource);
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::Classification(violations))
+    }
 }

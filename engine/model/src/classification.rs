@@ -69,13 +69,19 @@ impl Condition {
 /// The fields of a data resource that classification rules test. Field names are the
 /// keys rules use: `sharing`, `opening`, `base_database`, `legal_basis`, `filing`, `use`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DataResource {
+    #[serde(default)]
     pub sharing: Option<String>,
+    #[serde(default)]
     pub opening: Option<String>,
+    #[serde(default)]
     pub base_database: Option<String>,
+    #[serde(default)]
     pub legal_basis: Option<String>,
+    #[serde(default)]
     pub filing: Option<String>,
-    #[serde(rename = "use")]
+    #[serde(default, rename = "use")]
     pub intended_use: Option<String>,
 }
 

@@ -1,0 +1,11 @@
+//! The one integration test binary: real packs from `cities/`, the real calendar, the real
+//! `govflow` binary. Modules per concern.
+
+mod support;
+
+mod calendar_cli;
+mod check;
+mod inheritance;
+mod matrix;
+mod scenarios;
+mod schema;
