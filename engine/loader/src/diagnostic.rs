@@ -112,7 +112,7 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) + 2) / 3)
+        .filter(|(d, c)| *d <= c.chars().count().max(word.chars().count()).div_ceil(3))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

@@ -142,7 +142,7 @@ fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
 fn parent_of(path: &str, field: &str) -> String {
     let path = if path == "." { "" } else { path };
     match path.strip_suffix(field) {
-        Some(p) if p.is_empty() => String::new(),
+        Some("") => String::new(),
         Some(p) if p.ends_with('.') => p.trim_end_matches('.').to_owned(),
         _ => path.to_owned(),
     }
