@@ -6,6 +6,7 @@ use crate::deadlines::arm;
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
 use chrono::{DateTime, Utc};
+use govflow_model::RegulationStatus;
 use govflow_model::{
     local_date, Actor, Case, CaseId, DataResource, Event, EventKind, Opener, Procedure, ProcedureId,
 };
@@ -51,7 +52,11 @@ pub fn open(
             None => format!("from {}", regulation.effective_from),
         };
         return Err(Refusal::NotInForce {
-            document: regulation.document.clone(),
+            document: if regulation.document.is_empty() {
+                regulation.title.clone()
+            } else {
+                format!("{}, {}", regulation.title, regulation.document)
+            },
             received: received_date,
             window,
             article: regulation.basis.article.clone(),
@@ -84,7 +89,12 @@ pub fn open(
         overdue: false,
         parent: request.parent.clone(),
         pack_version: pack.version.clone(),
-        regulation_status: regulation.status,
+        // A case received inside the window is governed by a regulation then in force,
+        // even if it has lapsed since (聊城 第四十条); a draft stays a draft.
+        regulation_status: match regulation.status {
+            RegulationStatus::Draft => RegulationStatus::Draft,
+            _ => RegulationStatus::InForce,
+        },
         received_at,
         received_date,
         opened_by: Opener {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub const MAX_OPERATIONS: u64 = 50_000;
 
 /// The names a guard script sees.
-const INPUTS: [&str; 4] = ["case", "action", "data", "actor"];
+const INPUTS: [&str; 4] = ["this_case", "action", "data", "actor"];
 
 /// One guard script to compile.
 pub struct Source {
@@ -116,7 +116,7 @@ impl Guards for Scripts {
         let mut scope = Scope::new();
         let case =
             serde_json::to_value(input.case).map_err(|e| fail(e.to_string(), Position::NONE))?;
-        scope.push_constant("case", to_dynamic(case)?);
+        scope.push_constant("this_case", to_dynamic(case)?);
         scope.push_constant("action", input.action.to_owned());
         scope.push_constant(
             "data",
