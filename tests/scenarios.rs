@@ -26,16 +26,27 @@ fn every_procedure_has_a_scenario() {
     let (packs, diagnostics) = govflow_loader::load_cities(&path("cities"));
     assert!(!packs.is_empty(), "{diagnostics:#?}");
     let mut missing = Vec::new();
-    for (city, pack) in &packs {
-        let scenarios: String = govflow_loader::scenario_files(&pack.dir)
+    let scenarios_of = |dir: &std::path::Path| -> String {
+        govflow_loader::scenario_files(dir)
             .iter()
             .map(|f| std::fs::read_to_string(f).unwrap())
-            .collect();
-        for id in pack.pack.procedures.keys() {
-            // A rectification case is opened by a lapse; a scenario proves it by acting on it.
-            let covered = scenarios.contains(&format!("procedure: {id}"))
-                || (id.as_str() == "rectification" && scenarios.contains("/penalty"));
-            if !covered {
+            .collect()
+    };
+    // A rectification case is opened by a lapse; a scenario proves it by acting on it.
+    let covers = |scenarios: &str, id: &str| {
+        scenarios.contains(&format!("procedure: {id}"))
+            || (id == "rectification" && scenarios.contains("/penalty"))
+    };
+    for (city, pack) in &packs {
+        let scenarios = scenarios_of(&pack.dir);
+        let parent = pack.pack.extends.as_ref().and_then(|p| packs.get(p));
+        for (id, procedure) in &pack.pack.procedures {
+            // A procedure inherited unchanged is covered by its parent's scenarios.
+            let inherited_and_covered = parent.is_some_and(|parent| {
+                parent.pack.procedures.get(id) == Some(procedure)
+                    && covers(&scenarios_of(&parent.dir), id.as_str())
+            });
+            if !covers(&scenarios, id.as_str()) && !inherited_and_covered {
                 missing.push(format!("{city}/{id}"));
             }
         }
