@@ -1,0 +1,129 @@
+use chrono::{DateTime, Utc};
+use govflow_model::{Case, CityId, Event};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use crate::{IdempotencyRecord, Timer, TimerKey};
+
+/// What the stored case must look like for a put to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// The case must not exist yet.
+    New,
+    /// The stored case must be at this revision.
+    Revision(u64),
+}
+
+/// Everything one command changes, committed atomically by [`crate::Store::commit`].
+///
+/// Parts apply in this order: case puts, timer operations (in the order added), events,
+/// the idempotency record, cron marks, department registries.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub(crate) cases: Vec<(Case, Expect)>,
+    pub(crate) timers: Vec<TimerOp>,
+    pub(crate) events: Vec<Event>,
+    pub(crate) idempotency: Option<IdempotencyRecord>,
+    pub(crate) cron: Vec<CronMark>,
+    pub(crate) departments: Vec<(CityId, BTreeSet<String>)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum TimerOp {
+    /// Arm or re-arm (replacing any earlier instant).
+    Arm(Timer),
+    /// Remove if armed; a missing timer is fine.
+    Cancel(TimerKey),
+    /// Remove, and fail the batch unless it is still armed for exactly this instant.
+    Fire(Timer),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CronMark {
+    pub obligation: String,
+    pub previous: Option<DateTime<Utc>>,
+    pub occurrence: DateTime<Utc>,
+}
+
+/// What a successful commit assigned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The sequence numbers of the batch's events, in the order they were added
+    /// (empty when the batch had none).
+    pub events: Range<u64>,
+}
+
+impl Batch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+            && self.timers.is_empty()
+            && self.events.is_empty()
+            && self.idempotency.is_none()
+            && self.cron.is_empty()
+            && self.departments.is_empty()
+    }
+
+    /// Store `case`, provided the stored one matches `expect`.
+    pub fn put_case(&mut self, case: Case, expect: Expect) -> &mut Self {
+        self.cases.push((case, expect));
+        self
+    }
+
+    /// Append an event to the feed and to its case's history.
+    pub fn emit(&mut self, event: Event) -> &mut Self {
+        self.events.push(event);
+        self
+    }
+
+    /// Arm a timer, replacing the same key's earlier instant if it was armed.
+    pub fn arm(&mut self, timer: Timer) -> &mut Self {
+        self.timers.push(TimerOp::Arm(timer));
+        self
+    }
+
+    /// Disarm a timer; cancelling one that is not armed is not an error.
+    pub fn cancel(&mut self, key: TimerKey) -> &mut Self {
+        self.timers.push(TimerOp::Cancel(key));
+        self
+    }
+
+    /// Consume a timer that fired. Put this in the same batch as the transition the timer
+    /// caused: the batch fails with a conflict unless the timer is still armed for the same
+    /// instant, so a timer's effects are stored once even across restarts and re-arms.
+    pub fn fire(&mut self, timer: Timer) -> &mut Self {
+        self.timers.push(TimerOp::Fire(timer));
+        self
+    }
+
+    /// Record an idempotency key; the batch fails with a conflict if the key is taken.
+    pub fn remember(&mut self, record: IdempotencyRecord) -> &mut Self {
+        self.idempotency = Some(record);
+        self
+    }
+
+    /// Record that `occurrence` of a recurring obligation was handled, provided the stored
+    /// last occurrence is still `previous`.
+    pub fn mark_cron(
+        &mut self,
+        obligation: impl Into<String>,
+        previous: Option<DateTime<Utc>>,
+        occurrence: DateTime<Utc>,
+    ) -> &mut Self {
+        self.cron.push(CronMark {
+            obligation: obligation.into(),
+            previous,
+            occurrence,
+        });
+        self
+    }
+
+    /// Replace a city's department registry.
+    pub fn set_departments(&mut self, city: CityId, names: BTreeSet<String>) -> &mut Self {
+        self.departments.push((city, names));
+        self
+    }
+}

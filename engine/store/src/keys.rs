@@ -1,0 +1,157 @@
+//! The keyspace: one ordered byte map, a prefix per table, big-endian numbers so byte
+//! order is numeric order.
+//!
+//! | prefix  | key after the prefix               | value                      |
+//! |---------|------------------------------------|----------------------------|
+//! | `meta/` | `format`                           | format version, decimal    |
+//! | `case/` | case id                            | `Case` (JSON)              |
+//! | `evt/`  | seq (u64 BE)                       | `Event` (JSON)             |
+//! | `hist/` | len-prefixed case id, seq (u64 BE) | empty                      |
+//! | `tmr/`  | timer key                          | `Timer` (JSON)             |
+//! | `due/`  | instant, timer key                 | `Timer` (JSON)             |
+//! | `idem/` | idempotency key                    | `IdempotencyRecord` (JSON) |
+//! | `dept/` | city id                            | set of names (JSON)        |
+//! | `cron/` | obligation id                      | instant (JSON)             |
+//!
+//! A timer key is the len-prefixed case id, the len-prefixed deadline id and one byte for
+//! the kind; an instant is the seconds since the epoch with the sign bit flipped (so
+//! negative instants sort first) and the nanoseconds, both big-endian.
+
+use chrono::{DateTime, Utc};
+use govflow_model::{CaseId, TimerKind};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::{Error, TimerKey};
+
+pub const FORMAT: &[u8] = b"meta/format";
+pub const CASE: &[u8] = b"case/";
+pub const EVENT: &[u8] = b"evt/";
+pub const HISTORY: &[u8] = b"hist/";
+pub const TIMER: &[u8] = b"tmr/";
+pub const DUE: &[u8] = b"due/";
+pub const IDEMPOTENCY: &[u8] = b"idem/";
+pub const DEPARTMENT: &[u8] = b"dept/";
+pub const CRON: &[u8] = b"cron/";
+
+fn with_prefix(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(prefix.len() + rest.len());
+    key.extend_from_slice(prefix);
+    key.extend_from_slice(rest);
+    key
+}
+
+fn push_str(key: &mut Vec<u8>, s: &str) -> Result<(), Error> {
+    let len = u32::try_from(s.len()).map_err(|_| Error::KeyTooLong { len: s.len() })?;
+    key.extend_from_slice(&len.to_be_bytes());
+    key.extend_from_slice(s.as_bytes());
+    Ok(())
+}
+
+pub fn case(id: &CaseId) -> Vec<u8> {
+    with_prefix(CASE, id.as_str().as_bytes())
+}
+
+pub fn event(seq: u64) -> Vec<u8> {
+    with_prefix(EVENT, &seq.to_be_bytes())
+}
+
+pub fn seq_of_event(key: &[u8]) -> Option<u64> {
+    let bytes = key.strip_prefix(EVENT)?;
+    Some(u64::from_be_bytes(bytes.try_into().ok()?))
+}
+
+pub fn history_prefix(case: &CaseId) -> Result<Vec<u8>, Error> {
+    let mut key = HISTORY.to_vec();
+    push_str(&mut key, case.as_str())?;
+    Ok(key)
+}
+
+pub fn history(case: &CaseId, seq: u64) -> Result<Vec<u8>, Error> {
+    let mut key = history_prefix(case)?;
+    key.extend_from_slice(&seq.to_be_bytes());
+    Ok(key)
+}
+
+pub fn seq_of_history(key: &[u8]) -> Option<u64> {
+    let bytes = key.get(key.len().checked_sub(8)?..)?;
+    Some(u64::from_be_bytes(bytes.try_into().ok()?))
+}
+
+fn timer_suffix(key: &TimerKey) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    push_str(&mut out, key.case.as_str())?;
+    push_str(&mut out, key.deadline.as_str())?;
+    out.push(match key.kind {
+        TimerKind::Warning => 0,
+        TimerKind::Lapse => 1,
+    });
+    Ok(out)
+}
+
+pub fn timer(key: &TimerKey) -> Result<Vec<u8>, Error> {
+    Ok(with_prefix(TIMER, &timer_suffix(key)?))
+}
+
+pub fn instant(at: DateTime<Utc>) -> [u8; 12] {
+    let mut out = [0; 12];
+    let secs = (at.timestamp() as u64) ^ (1 << 63);
+    out[..8].copy_from_slice(&secs.to_be_bytes());
+    out[8..].copy_from_slice(&at.timestamp_subsec_nanos().to_be_bytes());
+    out
+}
+
+pub fn due(key: &TimerKey, at: DateTime<Utc>) -> Result<Vec<u8>, Error> {
+    let mut out = with_prefix(DUE, &instant(at));
+    out.extend_from_slice(&timer_suffix(key)?);
+    Ok(out)
+}
+
+pub fn idempotency(key: &str) -> Vec<u8> {
+    with_prefix(IDEMPOTENCY, key.as_bytes())
+}
+
+pub fn department(city: &str) -> Vec<u8> {
+    with_prefix(DEPARTMENT, city.as_bytes())
+}
+
+pub fn cron(obligation: &str) -> Vec<u8> {
+    with_prefix(CRON, obligation.as_bytes())
+}
+
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(value).map_err(Error::Encode)
+}
+
+pub fn decode<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(value).map_err(|source| Error::Corrupt {
+        key: String::from_utf8_lossy(key).into_owned(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn instants_sort_as_bytes_including_before_the_epoch() {
+        let times = [
+            Utc.timestamp_opt(-10, 5).unwrap(),
+            Utc.timestamp_opt(-1, 0).unwrap(),
+            Utc.timestamp_opt(0, 0).unwrap(),
+            Utc.timestamp_opt(0, 1).unwrap(),
+            Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
+        ];
+        for pair in times.windows(2) {
+            assert!(instant(pair[0]) < instant(pair[1]), "{pair:?}");
+        }
+    }
+
+    #[test]
+    fn event_keys_sort_numerically() {
+        assert!(event(255) < event(256));
+        assert_eq!(seq_of_event(&event(70_000)), Some(70_000));
+    }
+}

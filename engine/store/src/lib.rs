@@ -1,0 +1,51 @@
+//! Durable storage for govflow.
+//!
+//! Reads go through one small trait per table ([`Cases`], [`Events`], [`Timers`],
+//! [`Idempotency`], [`Departments`], [`Cron`]); every write goes through one call,
+//! [`Store::commit`], which applies a [`Batch`] atomically and returns only once the batch
+//! is on disk. Two implementations share the key layout, the encoding and the checks:
+//!
+//! * [`SledStore`]: one sled tree with key prefixes per table, written by a single
+//!   committer thread that groups concurrent batches into one `apply_batch` and one
+//!   flush (group commit). See the `sled_store` module for why.
+//! * [`MemoryStore`]: the same keyspace in a `BTreeMap`, for unit tests of the runtime.
+//!
+//! The store knows nothing about packs or procedures: it keeps what the runtime hands it.
+//! Optimistic checks ([`Expect`] on a case's revision, [`Batch::fire`] on a timer,
+//! [`Batch::mark_cron`] on an obligation's last occurrence, a fresh idempotency key) make
+//! a batch fail with [`Error::Conflict`] instead of overwriting a concurrent change; the
+//! runtime re-reads and retries or reports.
+
+mod backend;
+mod batch;
+mod error;
+mod keys;
+mod memory;
+mod sled_store;
+mod staging;
+mod tables;
+
+#[cfg(test)]
+mod tests;
+
+pub use batch::{Batch, Expect, Receipt};
+pub use error::{Conflict, Error};
+pub use memory::MemoryStore;
+pub use sled_store::SledStore;
+pub use tables::{
+    CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Page, Recorded,
+    Timer, TimerKey, Timers,
+};
+
+/// The on-disk format this build reads and writes. Bump it whenever a key layout or a
+/// stored value's shape changes, and teach [`SledStore::open`] to migrate or refuse.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Every table, plus the single way to change them.
+pub trait Store: Cases + Events + Timers + Idempotency + Departments + Cron + Send + Sync {
+    /// Apply `batch` atomically: either every part of it is stored or none is.
+    ///
+    /// When this returns `Ok`, the batch is durable (flushed to disk for [`SledStore`]).
+    /// A failed optimistic check returns [`Error::Conflict`] and stores nothing.
+    fn commit(&self, batch: Batch) -> Result<Receipt, Error>;
+}

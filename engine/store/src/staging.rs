@@ -1,0 +1,191 @@
+//! Checking batches and turning them into key writes.
+//!
+//! A [`Group`] collects the writes of several batches that will hit the disk together.
+//! Each batch is checked against the stored data plus the writes of the batches staged
+//! before it in the same group, so two batches of one group bumping the same case from
+//! the same revision conflict exactly as they would in two separate commits. A batch that
+//! fails leaves no trace in the group.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use crate::backend::Snapshot;
+use crate::batch::{CronMark, TimerOp};
+use crate::{keys, Batch, Conflict, Error, Expect, IdempotencyRecord, Receipt, Timer};
+
+/// Writes in key order; `None` deletes.
+pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+pub struct Group {
+    writes: Writes,
+    next_seq: u64,
+}
+
+impl Group {
+    pub fn new(next_seq: u64) -> Self {
+        Group {
+            writes: Writes::new(),
+            next_seq,
+        }
+    }
+
+    /// The sequence number the next event will get once this group is written.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    pub fn into_writes(self) -> Writes {
+        self.writes
+    }
+
+    /// Check `batch` and add its writes to the group, or leave the group untouched.
+    pub fn stage<S: Snapshot + ?Sized>(
+        &mut self,
+        base: &S,
+        batch: Batch,
+    ) -> Result<Receipt, Error> {
+        let mut tx = Tx {
+            base,
+            group: &self.writes,
+            own: Writes::new(),
+        };
+        let first = self.next_seq;
+        let next = tx.apply(batch, first)?;
+        let own = tx.own;
+        self.writes.extend(own);
+        self.next_seq = next;
+        Ok(Receipt {
+            events: first..next,
+        })
+    }
+}
+
+struct Tx<'a, S: ?Sized> {
+    base: &'a S,
+    group: &'a Writes,
+    own: Writes,
+}
+
+/// Enough of a stored case to check its revision without decoding all of it.
+#[derive(Deserialize)]
+struct Revision {
+    revision: u64,
+}
+
+impl<S: Snapshot + ?Sized> Tx<'_, S> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        if let Some(v) = self.own.get(key).or_else(|| self.group.get(key)) {
+            return Ok(v.clone());
+        }
+        self.base.get(key)
+    }
+
+    fn get_as<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, Error> {
+        self.get(key)?.map(|v| keys::decode(key, &v)).transpose()
+    }
+
+    fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.own.insert(key, Some(value));
+    }
+
+    fn delete(&mut self, key: Vec<u8>) {
+        self.own.insert(key, None);
+    }
+
+    /// Returns the sequence number after the batch's events.
+    fn apply(&mut self, batch: Batch, mut seq: u64) -> Result<u64, Error> {
+        for (case, expect) in batch.cases {
+            let key = keys::case(&case.id);
+            let found = self.get_as::<Revision>(&key)?.map(|r| r.revision);
+            let expected = match expect {
+                Expect::New => None,
+                Expect::Revision(r) => Some(r),
+            };
+            if found != expected {
+                return Err(Conflict::CaseRevision {
+                    case: case.id,
+                    expected,
+                    found,
+                }
+                .into());
+            }
+            self.put(key, keys::encode(&case)?);
+        }
+        for op in batch.timers {
+            self.timer(op)?;
+        }
+        for event in batch.events {
+            self.put(keys::history(&event.case, seq)?, Vec::new());
+            self.put(keys::event(seq), keys::encode(&event)?);
+            seq += 1;
+        }
+        if let Some(record) = batch.idempotency {
+            self.idempotency(record)?;
+        }
+        for mark in batch.cron {
+            self.cron(mark)?;
+        }
+        for (city, names) in batch.departments {
+            self.put(keys::department(city.as_str()), keys::encode(&names)?);
+        }
+        Ok(seq)
+    }
+
+    fn timer(&mut self, op: TimerOp) -> Result<(), Error> {
+        let (key, arm) = match op {
+            TimerOp::Arm(timer) => (timer.key(), Some(timer)),
+            TimerOp::Cancel(key) => (key, None),
+            TimerOp::Fire(timer) => {
+                let key = timer.key();
+                let stored: Option<Timer> = self.get_as(&keys::timer(&key)?)?;
+                if stored.as_ref().map(|t| t.at) != Some(timer.at) {
+                    return Err(Conflict::TimerMoved { key, at: timer.at }.into());
+                }
+                (key, None)
+            }
+        };
+        let primary = keys::timer(&key)?;
+        if let Some(old) = self.get_as::<Timer>(&primary)? {
+            self.delete(keys::due(&key, old.at)?);
+        }
+        match arm {
+            Some(timer) => {
+                let value = keys::encode(&timer)?;
+                self.put(keys::due(&key, timer.at)?, value.clone());
+                self.put(primary, value);
+            }
+            None => self.delete(primary),
+        }
+        Ok(())
+    }
+
+    fn idempotency(&mut self, record: IdempotencyRecord) -> Result<(), Error> {
+        let key = keys::idempotency(&record.key);
+        if let Some(stored) = self.get_as::<IdempotencyRecord>(&key)? {
+            return Err(Conflict::IdempotencyKeyTaken {
+                same_request: stored.fingerprint == record.fingerprint,
+                key: record.key,
+                case: stored.case,
+            }
+            .into());
+        }
+        self.put(key, keys::encode(&record)?);
+        Ok(())
+    }
+
+    fn cron(&mut self, mark: CronMark) -> Result<(), Error> {
+        let key = keys::cron(&mark.obligation);
+        let found: Option<DateTime<Utc>> = self.get_as(&key)?;
+        if found != mark.previous {
+            return Err(Conflict::CronMoved {
+                obligation: mark.obligation,
+                expected: mark.previous,
+                found,
+            }
+            .into());
+        }
+        self.put(key, keys::encode(&mark.occurrence)?);
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! The read side: one trait per table and the values they return.
+//!
+//! Method names differ across traits (`case`, `timer`, …) so a value implementing all of
+//! them never needs a qualified call.
+
+use chrono::{DateTime, Utc};
+use govflow_model::{Case, CaseId, CityId, DeadlineId, Event, ProcedureId, StateId, TimerKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::Error;
+
+pub trait Cases {
+    fn case(&self, id: &CaseId) -> Result<Option<Case>, Error>;
+    /// Cases matching `query`, in case-id order, from just after `query.after`.
+    fn cases(&self, query: &CaseQuery) -> Result<Page, Error>;
+}
+
+pub trait Events {
+    /// Up to `limit` events with a sequence number greater than `after`, in order.
+    /// Sequence numbers start at 1, so `after = 0` reads from the beginning.
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Recorded>, Error>;
+    /// Every event of one case, in order.
+    fn history(&self, case: &CaseId) -> Result<Vec<Recorded>, Error>;
+    /// The highest sequence number stored, 0 when there is none.
+    fn last_seq(&self) -> Result<u64, Error>;
+}
+
+pub trait Timers {
+    fn timer(&self, key: &TimerKey) -> Result<Option<Timer>, Error>;
+    /// Up to `limit` timers due at or before `now`, earliest first (ties by key).
+    fn due_by(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Timer>, Error>;
+    /// The earliest armed timer, for the scheduler to sleep until.
+    fn next_due(&self) -> Result<Option<Timer>, Error>;
+}
+
+pub trait Idempotency {
+    fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, Error>;
+}
+
+pub trait Departments {
+    /// The registered departments of a city; empty when none are.
+    fn departments(&self, city: &CityId) -> Result<BTreeSet<String>, Error>;
+}
+
+pub trait Cron {
+    /// The last occurrence of a recurring obligation that was handled, if any.
+    fn last_occurrence(&self, obligation: &str) -> Result<Option<DateTime<Utc>>, Error>;
+}
+
+/// A filter over cases; every `Some` field must match.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseQuery {
+    pub city: Option<CityId>,
+    pub procedure: Option<ProcedureId>,
+    pub state: Option<StateId>,
+    pub overdue: Option<bool>,
+    pub parent: Option<CaseId>,
+    /// The cursor: start after this case id.
+    pub after: Option<CaseId>,
+    pub limit: usize,
+}
+
+impl CaseQuery {
+    pub(crate) fn matches(&self, case: &Case) -> bool {
+        self.city.as_ref().is_none_or(|c| c == &case.city)
+            && self.procedure.as_ref().is_none_or(|p| p == &case.procedure)
+            && self.state.as_ref().is_none_or(|s| s == &case.state)
+            && self.overdue.is_none_or(|o| o == case.overdue)
+            && self
+                .parent
+                .as_ref()
+                .is_none_or(|p| case.parent.as_ref() == Some(p))
+    }
+}
+
+/// One page of cases; `next` is the cursor for the following page, `None` at the end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub cases: Vec<Case>,
+    pub next: Option<CaseId>,
+}
+
+/// An event with its place in the feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recorded {
+    pub seq: u64,
+    pub event: Event,
+}
+
+/// Which timer: one per deadline of a case and kind.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TimerKey {
+    pub case: CaseId,
+    pub deadline: DeadlineId,
+    pub kind: TimerKind,
+}
+
+impl fmt::Display for TimerKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            TimerKind::Warning => "warning",
+            TimerKind::Lapse => "lapse",
+        };
+        write!(f, "`{}/{}/{kind}`", self.case, self.deadline)
+    }
+}
+
+/// An armed timer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timer {
+    pub case: CaseId,
+    pub deadline: DeadlineId,
+    pub kind: TimerKind,
+    pub at: DateTime<Utc>,
+}
+
+impl Timer {
+    pub fn key(&self) -> TimerKey {
+        TimerKey {
+            case: self.case.clone(),
+            deadline: self.deadline.clone(),
+            kind: self.kind,
+        }
+    }
+}
+
+/// What an idempotency key was first used for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdempotencyRecord {
+    /// Scoped by the caller (e.g. actor id and key) so two clients cannot collide.
+    pub key: String,
+    /// A hash of the request body: the same key with another body is a client error.
+    pub fingerprint: String,
+    /// The case the request created or acted on.
+    pub case: CaseId,
+}
