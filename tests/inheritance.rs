@@ -40,12 +40,7 @@ fn a_child_inherits_overrides_by_id_and_removes() {
 fn the_example_scenarios_pass() {
     let summary =
         govflow_scenario::run_paths(&[path("examples/packs")], &crate::support::calendar());
-    let failures: Vec<String> = summary
-        .outcomes
-        .iter()
-        .filter(|o| o.failure.is_some())
-        .map(|o| o.to_string())
-        .collect();
+    let failures = summary.failures();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(summary.passed() >= 1);
 }

@@ -5,12 +5,7 @@ use crate::support::{calendar, path};
 #[test]
 fn every_city_scenario_passes() {
     let summary = govflow_scenario::run_paths(&[path("cities")], &calendar());
-    let failures: Vec<String> = summary
-        .outcomes
-        .iter()
-        .filter(|o| o.failure.is_some())
-        .map(|o| o.to_string())
-        .collect();
+    let failures = summary.failures();
     assert!(
         failures.is_empty(),
         "{} failed:\n{}",

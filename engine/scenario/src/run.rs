@@ -62,6 +62,15 @@ impl Summary {
     pub fn failed(&self) -> usize {
         self.outcomes.len() - self.passed()
     }
+
+    /// The failed outcomes, each as `govflow test` prints it.
+    pub fn failures(&self) -> Vec<String> {
+        self.outcomes
+            .iter()
+            .filter(|o| o.failure.is_some())
+            .map(|o| o.to_string())
+            .collect()
+    }
 }
 
 /// Runs the scenarios a list of paths names: scenario files, pack directories, or
