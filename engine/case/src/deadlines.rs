@@ -12,8 +12,9 @@ pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> 
     match rule.span {
         Span::Period(period) => calendar.add(from, period),
         Span::Fixed { month, day } => {
-            // The first such date on or after the anchor; the loader has checked that the
-            // month and day exist, so only an impossible date could fail here.
+            // The first such date on or after the anchor. The loader admits only dates
+            // every year has (`02-29` is refused in favour of `02-last`), so neither
+            // lookup can fail for a loaded pack.
             let this_year = calendar.fixed_date(from.year(), month, day);
             match this_year {
                 Ok(d) if d.date >= from => d,

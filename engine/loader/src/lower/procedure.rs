@@ -330,8 +330,9 @@ pub(crate) fn parse_fixed_date(text: &str) -> Option<Span> {
         DayOfMonth::Last
     } else {
         let day: u32 = d.parse().ok()?;
-        // 2000 is a leap year, so 02-29 is accepted (and falls back to the last day).
-        chrono::NaiveDate::from_ymd_opt(2000, month, day)?;
+        // Only a date every year has: 2001 is not a leap year, so `02-29` is refused and
+        // the author writes `02-last` (2月底) instead.
+        chrono::NaiveDate::from_ymd_opt(2001, month, day)?;
         DayOfMonth::Day(day)
     };
     Some(Span::Fixed { month, day })
@@ -493,5 +494,32 @@ fn check_reachable(
             )
             .help = Some("add an action or a lapse that leads to it, or remove it".into());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_fixed_date;
+    use govflow_model::{DayOfMonth, Span};
+
+    #[test]
+    fn fixed_dates_must_exist_every_year() {
+        assert_eq!(
+            parse_fixed_date("01-10"),
+            Some(Span::Fixed {
+                month: 1,
+                day: DayOfMonth::Day(10)
+            })
+        );
+        assert_eq!(
+            parse_fixed_date("02-last"),
+            Some(Span::Fixed {
+                month: 2,
+                day: DayOfMonth::Last
+            })
+        );
+        assert_eq!(parse_fixed_date("02-29"), None);
+        assert_eq!(parse_fixed_date("04-31"), None);
+        assert_eq!(parse_fixed_date("13-01"), None);
     }
 }
