@@ -12,6 +12,7 @@ mod error;
 mod extension;
 mod guards;
 mod open;
+mod settle;
 mod timer;
 mod transition;
 
@@ -20,5 +21,6 @@ pub use deadlines::{lapse_instant, recompute_provisional};
 pub use error::Refusal;
 pub use guards::{GuardError, GuardInput, Guards, NoGuards};
 pub use open::{open, OpenCase};
+pub use settle::{settle, Settled, TimerChange};
 pub use timer::fire;
 pub use transition::{Context, Effect, Transition};

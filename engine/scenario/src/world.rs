@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use govflow_calendar::Calendar;
-use govflow_case::{act, fire, open, Context, Effect, OpenCase, Refusal, Transition};
+use govflow_case::{act, fire, open, settle, Context, OpenCase, Refusal, TimerChange, Transition};
 use govflow_loader::LoadedPack;
-use govflow_model::{Actor, Case, CaseId, DeadlineId, Event, EventKind, TimerKind};
+use govflow_model::{Actor, Case, CaseId, DeadlineId, Event, TimerKind};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -112,12 +112,28 @@ impl<'a> World<'a> {
     }
 
     fn commit(&mut self, transition: Transition) {
-        let Transition { case, effects } = transition;
-        let id = case.id.clone();
-        self.cases.insert(id.clone(), case);
-        for effect in effects {
-            match effect {
-                Effect::ArmTimer {
+        let ctx = self.context();
+        let mut next_id = self.next_id;
+        let settled = settle(&ctx, transition, &mut || {
+            let id = CaseId::new(format!("case-{next_id}"));
+            next_id += 1;
+            id
+        });
+        self.next_id = next_id;
+        for case in settled.cases {
+            if let Some(parent) = &case.parent {
+                if !self.cases.contains_key(&case.id) {
+                    self.children
+                        .entry(parent.clone())
+                        .or_default()
+                        .push(case.id.clone());
+                }
+            }
+            self.cases.insert(case.id.clone(), case);
+        }
+        for change in settled.timers {
+            match change {
+                TimerChange::Arm {
                     case,
                     deadline,
                     kind,
@@ -129,7 +145,7 @@ impl<'a> World<'a> {
                     }
                     self.due.insert((at, key));
                 }
-                Effect::CancelTimer {
+                TimerChange::Cancel {
                     case,
                     deadline,
                     kind,
@@ -139,50 +155,9 @@ impl<'a> World<'a> {
                         self.due.remove(&(at, key));
                     }
                 }
-                Effect::OpenCase(request) => {
-                    let child = self.new_id();
-                    // A penalty case is opened by the system; the loader has checked that
-                    // the procedure exists, so a refusal here is a pack's date window.
-                    match open(&self.context(), child.clone(), &request, &Actor::system()) {
-                        Ok(t) => {
-                            self.events
-                                .push(penalty_opened(&self.cases[&id], &t.case, self.now));
-                            self.children.entry(id.clone()).or_default().push(child);
-                            self.commit(t);
-                        }
-                        Err(refusal) => self.problems.push(format!(
-                            "the lapse of `{id}` could not open its penalty case: {refusal}"
-                        )),
-                    }
-                }
-                Effect::Emit(event) => self.events.push(event),
             }
         }
-    }
-}
-
-/// The parent's record that its lapse opened `child`.
-pub(crate) fn penalty_opened(parent: &Case, child: &Case, at: DateTime<Utc>) -> Event {
-    let deadline = child
-        .data
-        .get("lapsed_deadline")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    Event {
-        case: parent.id.clone(),
-        city: parent.city.clone(),
-        at,
-        actor: "govflow".into(),
-        pack_version: parent.pack_version.clone(),
-        kind: EventKind::PenaltyOpened {
-            deadline: DeadlineId::new(deadline),
-            child: child.id.clone(),
-            procedure: child.procedure.clone(),
-        },
-        article: child
-            .data
-            .get("article")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        self.events.extend(settled.events);
+        self.problems.extend(settled.problems);
     }
 }
