@@ -6,6 +6,7 @@ mod check;
 mod classify;
 mod matrix;
 mod schema;
+mod serve;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,8 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the service: the v1 HTTP API, durable timers, recurring obligations, hot reload.
+    Serve(serve::ServeArgs),
     /// Validate packs and report every problem as file:line:column.
     Check {
         /// Pack directories, or directories of packs (default: cities).
@@ -67,6 +70,7 @@ enum Command {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
+        Command::Serve(args) => serve::run(args),
         Command::Check { paths } => check::run(&default_paths(paths)),
         Command::Test { paths, calendars } => test::run(&default_paths(paths), &calendars),
         Command::Calendar(command) => calendar::run(command),

@@ -28,7 +28,7 @@ pub use registry::{
 };
 pub use scheduler::{Advanced, SchedulerHandle};
 
-use govflow_store::Store;
+pub use govflow_store::{CaseQuery, Cases, Departments, Events, Page, Recorded, Store};
 use ids::Ids;
 use scheduler::Wake;
 use std::sync::{Arc, Mutex};

@@ -1,0 +1,178 @@
+//! Bearer tokens from the `--auth` file (BRIEF.md):
+//! `tokens: [{token, actor, city ("*" for all), department, roles: [...]}]`.
+
+use crate::problem::Problem;
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use govflow_model::{Actor, RoleId};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokensDoc {
+    tokens: Vec<TokenDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenDoc {
+    token: String,
+    actor: String,
+    city: String,
+    #[serde(default)]
+    department: String,
+    roles: Vec<String>,
+}
+
+/// Who each token speaks for.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    by_token: HashMap<String, Actor>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read the tokens file `{path}`: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// Tokens shorter than this are refused: they could be guessed.
+const MIN_TOKEN_LEN: usize = 16;
+
+impl Tokens {
+    /// Reads and checks a tokens file; every problem names the file and the entry.
+    pub fn load(path: &Path) -> Result<Tokens, Error> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let invalid = |message: String| Error::Invalid {
+            path: shown.clone(),
+            message,
+        };
+        let doc: TokensDoc = serde_yaml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let mut tokens = Tokens::default();
+        for (i, t) in doc.tokens.into_iter().enumerate() {
+            let at = format!("tokens[{i}] (actor `{}`)", t.actor);
+            if t.token.len() < MIN_TOKEN_LEN {
+                return Err(invalid(format!(
+                    "{at}: the token is shorter than {MIN_TOKEN_LEN} characters"
+                )));
+            }
+            if t.roles.is_empty() {
+                return Err(invalid(format!("{at}: `roles` is empty")));
+            }
+            for role in &t.roles {
+                if !govflow_loader::vocabulary().roles.contains(role) {
+                    return Err(invalid(format!(
+                        "{at}: unknown role `{role}`; use one of {}",
+                        govflow_loader::vocabulary().roles.join(", ")
+                    )));
+                }
+            }
+            let actor = Actor {
+                id: t.actor,
+                city: t.city,
+                department: t.department,
+                roles: t.roles.iter().map(|r| RoleId::from(r.as_str())).collect(),
+            };
+            if tokens.by_token.insert(t.token, actor).is_some() {
+                return Err(invalid(format!("{at}: the same token appears twice")));
+            }
+        }
+        Ok(tokens)
+    }
+
+    /// A single admin token, random, for a service started without `--auth`.
+    pub fn generated_admin() -> (Tokens, String) {
+        use rand::Rng;
+        let token: String = rand::rng()
+            .sample_iter(rand::distr::Alphanumeric)
+            .take(40)
+            .map(char::from)
+            .collect();
+        let actor = Actor {
+            id: "admin".into(),
+            city: "*".into(),
+            department: String::new(),
+            roles: vec![RoleId::from("admin")],
+        };
+        let tokens = Tokens {
+            by_token: HashMap::from([(token.clone(), actor)]),
+        };
+        (tokens, token)
+    }
+
+    pub fn actor(&self, token: &str) -> Option<&Actor> {
+        self.by_token.get(token)
+    }
+}
+
+/// The authenticated caller of a request; extracting it answers 401 without a valid token.
+pub struct Caller(pub Actor);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let Some(header) = header else {
+            return Err(Problem::unauthorized(
+                "this request carries no `Authorization: Bearer <token>` header",
+            ));
+        };
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .map(str::trim);
+        match token.and_then(|t| state.tokens.actor(t)) {
+            Some(actor) => Ok(Caller(actor.clone())),
+            None => Err(Problem::unauthorized(
+                "the bearer token is not one the service knows; check the `--auth` tokens file",
+            )),
+        }
+    }
+}
+
+impl Caller {
+    pub fn require_admin(&self) -> Result<(), Problem> {
+        if self.0.has_role(&RoleId::from("admin")) {
+            Ok(())
+        } else {
+            Err(Problem::forbidden(
+                "admin_only",
+                format!(
+                    "`{}` is not an admin; only the `admin` role may do this",
+                    self.0.id
+                ),
+            ))
+        }
+    }
+
+    /// The actor may see and act in `city`.
+    pub fn require_city(&self, city: &str) -> Result<(), Problem> {
+        if self.0.city == "*" || self.0.city == city {
+            Ok(())
+        } else {
+            Err(Problem::forbidden(
+                "out_of_city",
+                format!(
+                    "`{}` acts for `{}` and may not act in `{city}`",
+                    self.0.id, self.0.city
+                ),
+            ))
+        }
+    }
+}

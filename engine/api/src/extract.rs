@@ -1,0 +1,118 @@
+//! Extractors whose rejections are problem+json naming what was wrong.
+
+use crate::problem::Problem;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+/// A JSON request body.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(json_problem(rejection)),
+        }
+    }
+}
+
+fn json_problem(rejection: JsonRejection) -> Problem {
+    let status = rejection.status();
+    let (code, detail) = match &rejection {
+        JsonRejection::JsonDataError(e) => ("invalid_body", e.body_text()),
+        JsonRejection::JsonSyntaxError(e) => ("invalid_json", e.body_text()),
+        JsonRejection::MissingJsonContentType(_) => (
+            "unsupported_media_type",
+            "send the body as JSON with `Content-Type: application/json`".to_owned(),
+        ),
+        JsonRejection::BytesRejection(_) if status == StatusCode::PAYLOAD_TOO_LARGE => (
+            "body_too_large",
+            format!(
+                "the request body is larger than the limit of {} bytes",
+                crate::BODY_LIMIT
+            ),
+        ),
+        other => ("invalid_body", other.body_text()),
+    };
+    Problem::new(status, code, detail)
+}
+
+/// Query parameters.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Params(value)),
+            Err(rejection) => Err(query_problem(rejection)),
+        }
+    }
+}
+
+fn query_problem(rejection: QueryRejection) -> Problem {
+    Problem::bad_request("invalid_query", rejection.body_text())
+}
+
+/// Runs blocking runtime work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|e| Err(Problem::internal(&e)))
+}
+
+/// A JSON request body that may be absent (an action without data): `None` when empty.
+pub struct OptionalBody<T>(pub Option<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalBody<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Problem::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body_too_large",
+                        format!(
+                            "the request body is larger than the limit of {} bytes",
+                            crate::BODY_LIMIT
+                        ),
+                    )
+                } else {
+                    Problem::bad_request("invalid_body", r.body_text())
+                }
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalBody(None));
+        }
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize(&mut de) {
+            Ok(value) => Ok(OptionalBody(Some(value))),
+            Err(e) => {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let (status, code) = if inner.is_data() {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+                } else {
+                    (StatusCode::BAD_REQUEST, "invalid_json")
+                };
+                let detail = if path == "." {
+                    inner.to_string()
+                } else {
+                    format!("`{path}`: {inner}")
+                };
+                Err(Problem::new(status, code, detail))
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The v1 HTTP API (BRIEF.md, "The v1 integration contract").
+//!
+//! [`router`] builds the whole service from an [`AppState`]; `govflow serve` and the tests
+//! use the same function. Handlers are thin: they authenticate, translate the v1 DTOs,
+//! and call the runtime on a blocking thread. Every error is problem+json.
+
+mod auth;
+mod dto;
+mod extract;
+mod problem;
+mod responses;
+mod routes;
+
+pub use auth::{Error as AuthError, Tokens};
+pub use problem::Problem;
+
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use govflow_runtime::Runtime;
+use responses::Responses;
+use routes::{admin, cases, events, ops, packs};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+/// The largest request body accepted (64 KiB): a case's data is small.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// The longest a request may run; moving the simulated clock across years is the slowest.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub runtime: Runtime,
+    pub tokens: Arc<Tokens>,
+    responses: Arc<Responses>,
+}
+
+impl AppState {
+    pub fn new(runtime: Runtime, tokens: Tokens) -> AppState {
+        AppState {
+            runtime,
+            tokens: Arc::new(tokens),
+            responses: Arc::default(),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "govflow", description = "Executes Chinese municipal regulations on government data resources. Errors are application/problem+json (RFC 9457)."),
+    paths(
+        cases::submit, cases::act, cases::get, cases::list, events::history, events::feed,
+        packs::list, packs::get, packs::classify,
+        admin::set_clock, admin::clock, admin::reload, admin::set_departments, admin::departments,
+        ops::healthz, ops::metrics, ops::openapi,
+    ),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let responses = state.responses.clone();
+    Router::new()
+        .route("/v1/cases", post(cases::submit).get(cases::list))
+        .route("/v1/cases/{id}", get(cases::get))
+        .route("/v1/cases/{id}/actions/{action}", post(cases::act))
+        .route("/v1/cases/{id}/events", get(events::history))
+        .route("/v1/events", get(events::feed))
+        .route("/v1/packs", get(packs::list))
+        .route("/v1/packs/{city}", get(packs::get))
+        .route("/v1/classifications/check", post(packs::classify))
+        .route("/v1/clock", get(admin::clock))
+        .route("/v1/admin/clock", post(admin::set_clock))
+        .route("/v1/admin/reload", post(admin::reload))
+        .route(
+            "/v1/admin/departments/{city}",
+            get(admin::departments).put(admin::set_departments),
+        )
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/v1/openapi.json", get(ops::openapi))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            responses::count(responses.clone(), req, next)
+        }))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                axum::response::IntoResponse::into_response(Problem::internal(
+                    &"a request handler panicked",
+                ))
+            },
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> Problem {
+    Problem::not_found(
+        "no_route",
+        format!("no endpoint `{}`; see /v1/openapi.json", uri.path()),
+    )
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "`{method}` is not allowed on `{}`; see /v1/openapi.json",
+            uri.path()
+        ),
+    )
+}

@@ -1,0 +1,108 @@
+//! Administration: the simulated clock, reloading packs, the department registry.
+
+use crate::auth::Caller;
+use crate::dto::{ClockView, DepartmentList, SetClock};
+use crate::extract::{blocking, Body};
+use crate::problem::Problem;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::Json;
+use govflow_model::CityId;
+use govflow_runtime::ReloadReport;
+
+/// Move the simulated clock forward; every timer due by then has fired when this returns.
+#[utoipa::path(post, path = "/v1/admin/clock", tag = "admin",
+    request_body = SetClock,
+    responses((status = 200, body = ClockView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, description = "The service runs on the system clock", body = Problem),
+        (status = 422, description = "The time is earlier than the clock", body = Problem)),
+    security(("bearer" = [])))]
+pub async fn set_clock(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<SetClock>,
+) -> Result<Json<ClockView>, Problem> {
+    caller.require_admin()?;
+    let runtime = state.runtime.clone();
+    let advanced = blocking(move || Ok(runtime.advance(body.now)?)).await?;
+    Ok(Json(ClockView {
+        clock: state.runtime.clock().name().to_owned(),
+        now: advanced.now,
+        fired: Some(advanced.fired),
+    }))
+}
+
+#[utoipa::path(get, path = "/v1/clock", tag = "admin",
+    responses((status = 200, body = ClockView), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn clock(State(state): State<AppState>, _caller: Caller) -> Json<ClockView> {
+    let clock = state.runtime.clock();
+    Json(ClockView {
+        clock: clock.name().to_owned(),
+        now: clock.now(),
+        fired: None,
+    })
+}
+
+/// Re-read every pack and the calendar now (the watcher does the same on file changes).
+#[utoipa::path(post, path = "/v1/admin/reload", tag = "admin",
+    responses((status = 200, description = "What was swapped and what failed (see `GET /v1/packs` for the errors)"), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn reload(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<ReloadReport>, Problem> {
+    caller.require_admin()?;
+    let runtime = state.runtime.clone();
+    let report = blocking(move || Ok(runtime.reload()?)).await?;
+    Ok(Json(report))
+}
+
+/// Replace the departments registered in a city: recurring obligations open one case each.
+#[utoipa::path(put, path = "/v1/admin/departments/{city}", tag = "admin",
+    params(("city" = String, Path)),
+    request_body = DepartmentList,
+    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn set_departments(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(city): Path<String>,
+    Body(body): Body<DepartmentList>,
+) -> Result<Json<DepartmentList>, Problem> {
+    caller.require_admin()?;
+    if let Some(blank) = body.departments.iter().position(|d| d.trim().is_empty()) {
+        return Err(Problem::unprocessable(
+            "invalid_body",
+            format!("`departments[{blank}]` is blank"),
+        ));
+    }
+    let runtime = state.runtime.clone();
+    let city = CityId::from(city.as_str());
+    let names = body.departments.iter().cloned().collect();
+    blocking(move || Ok(runtime.set_departments(&city, names)?)).await?;
+    Ok(Json(body))
+}
+
+#[utoipa::path(get, path = "/v1/admin/departments/{city}", tag = "admin",
+    params(("city" = String, Path)),
+    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn departments(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(city): Path<String>,
+) -> Result<Json<DepartmentList>, Problem> {
+    caller.require_admin()?;
+    let runtime = state.runtime.clone();
+    let names = blocking(move || {
+        runtime
+            .store()
+            .departments(&CityId::from(city.as_str()))
+            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))
+    })
+    .await?;
+    Ok(Json(DepartmentList {
+        departments: names.into_iter().collect(),
+    }))
+}

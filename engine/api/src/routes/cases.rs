@@ -1,0 +1,171 @@
+//! Submitting cases, acting on them, reading them.
+
+use crate::auth::Caller;
+use crate::dto::{CaseFilter, CaseList, CaseView, SubmitCase, TakeAction};
+use crate::extract::{blocking, Body, OptionalBody, Params};
+use crate::problem::Problem;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use govflow_case::OpenCase;
+use govflow_model::{CaseId, CityId, ProcedureId, StateId};
+use govflow_runtime::{CaseQuery, Submission};
+
+/// The longest idempotency key accepted.
+const MAX_KEY_LEN: usize = 200;
+const DEFAULT_LIMIT: usize = 100;
+const MAX_LIMIT: usize = 1000;
+
+/// Open a case. With `Idempotency-Key`, a retry of the same request returns the case the
+/// first one created (200 instead of 201).
+#[utoipa::path(post, path = "/v1/cases", tag = "cases",
+    request_body = SubmitCase,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body return the same case")),
+    responses(
+        (status = 201, description = "Opened", body = CaseView),
+        (status = 200, description = "A retry of an earlier request with the same key", body = CaseView),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Body(body): Body<SubmitCase>,
+) -> Result<Response, Problem> {
+    caller.require_city(&body.city)?;
+    let key = idempotency_key(&headers)?;
+    let submission = Submission {
+        city: CityId::from(body.city.as_str()),
+        case: OpenCase {
+            procedure: ProcedureId::from(body.procedure.as_str()),
+            received_at: body.received_at,
+            provider: body.provider,
+            subject: body.subject,
+            data: body.data,
+            parent: None,
+        },
+    };
+    let runtime = state.runtime.clone();
+    let submitted =
+        blocking(move || Ok(runtime.submit(&caller.0, &submission, key.as_deref())?)).await?;
+    let status = if submitted.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(CaseView::from(&submitted.case))).into_response())
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().map_err(|_| {
+        Problem::bad_request(
+            "invalid_idempotency_key",
+            "`Idempotency-Key` must be visible ASCII",
+        )
+    })?;
+    if key.is_empty() || key.len() > MAX_KEY_LEN {
+        return Err(Problem::bad_request(
+            "invalid_idempotency_key",
+            format!("`Idempotency-Key` must be 1 to {MAX_KEY_LEN} characters"),
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+/// Take an action on a case, as the token's actor.
+#[utoipa::path(post, path = "/v1/cases/{id}/actions/{action}", tag = "cases",
+    params(("id" = String, Path), ("action" = String, Path, description = "e.g. `reply`, `request_extension`, `approve_extension`, `forward`")),
+    request_body = TakeAction,
+    responses(
+        (status = 200, description = "The case after the action", body = CaseView),
+        (status = 401, body = Problem), (status = 403, description = "The actor may not; the detail names the article", body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "Not in a state that allows it", body = Problem),
+        (status = 422, body = Problem),
+    ),
+    security(("bearer" = [])))]
+pub async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, action)): Path<(String, String)>,
+    OptionalBody(body): OptionalBody<TakeAction>,
+) -> Result<Json<CaseView>, Problem> {
+    let data = body.map(|b| b.data).unwrap_or_default();
+    let runtime = state.runtime.clone();
+    let case = blocking(move || {
+        let id = CaseId::new(id);
+        let current = runtime.case(&id)?;
+        caller.require_city(current.city.as_str())?;
+        Ok(runtime.act(&caller.0, &id, &action, &data)?)
+    })
+    .await?;
+    Ok(Json(CaseView::from(&case)))
+}
+
+#[utoipa::path(get, path = "/v1/cases/{id}", tag = "cases",
+    params(("id" = String, Path)),
+    responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CaseView>, Problem> {
+    let runtime = state.runtime.clone();
+    let case = blocking(move || Ok(runtime.case(&CaseId::new(id))?)).await?;
+    caller.require_city(case.city.as_str())?;
+    Ok(Json(CaseView::from(&case)))
+}
+
+/// List cases, oldest first, filtered; a caller bound to one city sees only that city.
+#[utoipa::path(get, path = "/v1/cases", tag = "cases",
+    params(CaseFilter),
+    responses((status = 200, body = CaseList), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(filter): Params<CaseFilter>,
+) -> Result<Json<CaseList>, Problem> {
+    let city = match (&filter.city, caller.0.city.as_str()) {
+        (Some(city), _) => {
+            caller.require_city(city)?;
+            Some(city.clone())
+        }
+        (None, "*") => None,
+        (None, own) => Some(own.to_owned()),
+    };
+    let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(Problem::bad_request(
+            "invalid_query",
+            format!("`limit` must be 1 to {MAX_LIMIT}"),
+        ));
+    }
+    let query = CaseQuery {
+        city: city.map(|c| CityId::from(c.as_str())),
+        procedure: filter.procedure.map(|p| ProcedureId::from(p.as_str())),
+        state: filter.state.map(StateId::new),
+        overdue: filter.overdue,
+        parent: filter.parent.map(CaseId::new),
+        after: filter.after.map(CaseId::new),
+        limit,
+    };
+    let runtime = state.runtime.clone();
+    let page = blocking(move || {
+        runtime
+            .store()
+            .cases(&query)
+            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))
+    })
+    .await?;
+    Ok(Json(CaseList {
+        cases: page.cases.iter().map(CaseView::from).collect(),
+        next: page.next.map(|n| n.to_string()),
+    }))
+}

@@ -1,0 +1,107 @@
+//! The durable, ordered event feed that other systems consume with a cursor.
+
+use crate::auth::Caller;
+use crate::dto::{EventFilter, EventPage, FeedEvent};
+use crate::extract::{blocking, Params};
+use crate::problem::Problem;
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use govflow_runtime::Recorded;
+use serde_json::Value;
+
+const DEFAULT_LIMIT: usize = 100;
+const MAX_LIMIT: usize = 1000;
+
+/// Events after the cursor, in order. A caller bound to one city sees only its city's
+/// events; `next_after` still moves past the others, so the cursor never goes back.
+#[utoipa::path(get, path = "/v1/events", tag = "events",
+    params(EventFilter),
+    responses((status = 200, body = EventPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn feed(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(filter): Params<EventFilter>,
+) -> Result<Json<EventPage>, Problem> {
+    let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(Problem::bad_request(
+            "invalid_query",
+            format!("`limit` must be 1 to {MAX_LIMIT}"),
+        ));
+    }
+    if let Some(city) = &filter.city {
+        caller.require_city(city)?;
+    }
+    let after = filter.after.unwrap_or(0);
+    let runtime = state.runtime.clone();
+    let read = blocking(move || {
+        runtime
+            .store()
+            .events_after(after, limit)
+            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))
+    })
+    .await?;
+    let next_after = read.last().map_or(after, |r| r.seq);
+    let events = read
+        .into_iter()
+        .filter(|r| caller.0.covers_city(&r.event.city))
+        .filter(|r| {
+            filter
+                .city
+                .as_ref()
+                .is_none_or(|c| r.event.city.as_str() == c)
+        })
+        .map(feed_event)
+        .collect();
+    Ok(Json(EventPage { events, next_after }))
+}
+
+fn feed_event(r: Recorded) -> FeedEvent {
+    let e = r.event;
+    let mut details = match serde_json::to_value(&e.kind) {
+        Ok(Value::Object(map)) => map,
+        _ => Default::default(),
+    };
+    let kind = match details.remove("type") {
+        Some(Value::String(t)) => t,
+        _ => String::new(),
+    };
+    FeedEvent {
+        seq: r.seq,
+        kind,
+        case: e.case.to_string(),
+        city: e.city.to_string(),
+        at: e.at,
+        actor: e.actor,
+        pack_version: e.pack_version,
+        article: e.article,
+        details,
+    }
+}
+
+/// One case's history, oldest first.
+#[utoipa::path(get, path = "/v1/cases/{id}/events", tag = "events",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Vec<FeedEvent>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<Vec<FeedEvent>>, Problem> {
+    let runtime = state.runtime.clone();
+    let (case, events) = blocking(move || {
+        let id = govflow_model::CaseId::new(id);
+        let case = runtime.case(&id)?;
+        let events = runtime
+            .store()
+            .history(&id)
+            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))?;
+        Ok((case, events))
+    })
+    .await?;
+    caller.require_city(case.city.as_str())?;
+    Ok(Json(events.into_iter().map(feed_event).collect()))
+}

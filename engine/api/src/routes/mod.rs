@@ -1,0 +1,5 @@
+pub mod admin;
+pub mod cases;
+pub mod events;
+pub mod ops;
+pub mod packs;

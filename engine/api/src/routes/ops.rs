@@ -1,0 +1,50 @@
+//! Health, metrics and the API description; none needs a token.
+
+use crate::AppState;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub clock: &'static str,
+    pub now: DateTime<Utc>,
+    /// Cities with a pack being served.
+    pub cities: usize,
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = Health)))]
+pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
+    let clock = state.runtime.clock();
+    Json(Health {
+        status: "ok",
+        clock: clock.name(),
+        now: clock.now(),
+        cities: state
+            .runtime
+            .registry()
+            .cities()
+            .values()
+            .filter(|c| c.pack.is_some())
+            .count(),
+    })
+}
+
+/// Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let mut out = String::new();
+    state.runtime.metrics().render(&mut out);
+    state.responses.render(&mut out);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
+}
+
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "ops", responses((status = 200, description = "This API's OpenAPI 3.1 description")))]
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(crate::ApiDoc::openapi())
+}

@@ -1,0 +1,152 @@
+//! `govflow serve`: the durable service on its embedded defaults.
+
+use anyhow::{bail, Context as _};
+use chrono::{DateTime, Utc};
+use govflow_api::{router, AppState, Tokens};
+use govflow_runtime::{Clock, Registry, Runtime, SimulatedClock, Sources, SystemClock};
+use govflow_store::SledStore;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long the watcher waits for a burst of file events to settle before reloading.
+const RELOAD_DEBOUNCE: Duration = Duration::from_millis(300);
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; without `--auth` it must be a loopback address.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Where cases, timers and events are stored (sled).
+    #[arg(long, default_value = "data")]
+    data: PathBuf,
+    /// One pack directory per city.
+    #[arg(long, default_value = "cities")]
+    cities: PathBuf,
+    /// Shared data: holiday calendars, regulation texts.
+    #[arg(long, default_value = "policies")]
+    policies: PathBuf,
+    /// Bearer tokens (`tokens: [{token, actor, city, department, roles}]`). Without it an
+    /// admin token is generated and printed once.
+    #[arg(long)]
+    auth: Option<PathBuf>,
+    /// `system`, or `simulated` for scenario runs and demos (moved by `POST /v1/admin/clock`).
+    #[arg(long, value_enum, default_value = "system")]
+    clock: ClockKind,
+    /// Where the simulated clock starts (RFC 3339); now by default.
+    #[arg(long)]
+    start: Option<DateTime<chrono::FixedOffset>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ClockKind {
+    System,
+    Simulated,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_tracing();
+    if args.auth.is_none() && !args.listen.ip().is_loopback() {
+        bail!(
+            "without `--auth FILE` the service only listens on a loopback address (127.0.0.1); `{}` is not one",
+            args.listen
+        );
+    }
+    let clock: Arc<dyn Clock> = match (args.clock, args.start) {
+        (ClockKind::System, Some(_)) => {
+            bail!("`--start` sets the simulated clock; add `--clock simulated`")
+        }
+        (ClockKind::System, None) => Arc::new(SystemClock),
+        (ClockKind::Simulated, start) => Arc::new(SimulatedClock::new(
+            start.map_or_else(Utc::now, |s| s.with_timezone(&Utc)),
+        )),
+    };
+    let tokens = match &args.auth {
+        Some(path) => Tokens::load(path)?,
+        None => {
+            let (tokens, token) = Tokens::generated_admin();
+            println!("admin token (printed once; start with --auth FILE to use your own): {token}");
+            tokens
+        }
+    };
+    let store = SledStore::open(&args.data)
+        .with_context(|| format!("opening the store in `{}`", args.data.display()))?;
+    let sources = Sources {
+        cities: args.cities.clone(),
+        policies: args.policies.clone(),
+    };
+    let registry = Registry::load(sources, clock.now())?;
+    for (city, entry) in registry.cities().iter() {
+        if let Some(failure) = &entry.last_error {
+            for d in &failure.diagnostics {
+                tracing::error!(%city, "{d}");
+            }
+        }
+    }
+    let runtime = Runtime::new(Arc::new(store), registry, clock);
+    let scheduler = runtime.start_scheduler();
+    let watcher = govflow_reload::watch(runtime.clone(), RELOAD_DEBOUNCE)?;
+    let app = router(AppState::new(runtime.clone(), tokens));
+    let served = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(async move {
+            let listener = tokio::net::TcpListener::bind(args.listen)
+                .await
+                .with_context(|| format!("listening on {}", args.listen))?;
+            let local = listener.local_addr()?;
+            println!(
+                "govflow listening on http://{local} ({} clock)",
+                runtime.clock().name()
+            );
+            std::io::stdout().flush()?;
+            tracing::info!(%local, data = %args.data.display(), "serving");
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+                .context("serving HTTP")
+        });
+    watcher.stop();
+    scheduler.stop();
+    tracing::info!("stopped");
+    served?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, then return.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
