@@ -9,3 +9,4 @@ mod inheritance;
 mod matrix;
 mod scenarios;
 mod schema;
+mod serve;

@@ -1,3 +1,5 @@
+pub mod server;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
