@@ -10,3 +10,6 @@ mod matrix;
 mod scenarios;
 mod schema;
 mod serve;
+mod api;
+mod durability;
+mod walkthrough;

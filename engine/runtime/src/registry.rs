@@ -12,7 +12,7 @@ use govflow_calendar::Calendar;
 use govflow_loader::{has_errors, load_calendar, load_pack, pack_dirs, Diagnostic, LoadedPack};
 use govflow_model::{Case, CityId};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -203,12 +203,14 @@ impl Registry {
                 return report;
             }
         };
+        let mut seen = BTreeSet::new();
         for dir in dirs {
             let (loaded, diagnostics) = load_pack(&dir);
             let city = loaded
                 .as_ref()
                 .map(|p| p.pack.city.clone())
                 .unwrap_or_else(|| city_of(&dir));
+            seen.insert(city.clone());
             let previous = old.get(&city);
             let entry = match loaded {
                 Some(pack) => {
@@ -252,6 +254,26 @@ impl Registry {
                 }
             };
             next.insert(city, Arc::new(entry));
+        }
+        // A city whose pack file or directory is gone keeps its last pack (its cases
+        // still need it) and says why the files no longer load.
+        for (city, entry) in old.iter() {
+            if seen.contains(city) || entry.pack.is_none() {
+                continue;
+            }
+            let file = self.sources.cities.join(city.as_str()).join("pack.yaml");
+            tracing::error!(%city, "the pack's files are gone; keeping the last good pack");
+            report.failed.push(city.clone());
+            let mut kept = (**entry).clone();
+            kept.last_error = Some(LoadFailure {
+                at: now,
+                diagnostics: vec![Diagnostic::error(
+                    govflow_loader::code::FILE,
+                    file.display().to_string(),
+                    "the pack file is missing; the last good pack stays in service",
+                )],
+            });
+            next.insert(city.clone(), Arc::new(kept));
         }
         self.cities.store(Arc::new(next));
         report
