@@ -176,3 +176,44 @@ impl Caller {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Tokens, Error> {
+        let dir = std::env::temp_dir().join(format!("govflow-tokens-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{:x}.yaml", text.len()));
+        std::fs::write(&path, text).unwrap();
+        Tokens::load(&path)
+    }
+
+    #[test]
+    fn the_demo_tokens_file_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tokens.yaml");
+        let tokens = Tokens::load(&path).unwrap();
+        let police = tokens.actor("demo-police-token-00001").unwrap();
+        assert_eq!(police.department, "区公安局");
+        assert_eq!(police.roles, vec![RoleId::from("provider")]);
+    }
+
+    #[test]
+    fn bad_entries_are_named() {
+        let short = load("tokens: [{token: abc, actor: a, city: wanzhou, roles: [provider]}]");
+        assert!(short
+            .unwrap_err()
+            .to_string()
+            .contains("tokens[0] (actor `a`)"));
+        let role =
+            load("tokens: [{token: abcdefghijklmnopq, actor: b, city: wanzhou, roles: [provder]}]");
+        assert!(role
+            .unwrap_err()
+            .to_string()
+            .contains("unknown role `provder`"));
+        let key = load(
+            "tokens: [{token: abcdefghijklmnopq, actor: c, city: x, roles: [admin], rolez: []}]",
+        );
+        assert!(key.unwrap_err().to_string().contains("rolez"));
+    }
+}
