@@ -1,7 +1,7 @@
 //! Extractors whose rejections are problem+json naming what was wrong.
 
 use crate::problem::Problem;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -26,10 +26,7 @@ fn json_problem(rejection: JsonRejection) -> Problem {
     let (code, detail) = match &rejection {
         JsonRejection::JsonDataError(e) => ("invalid_body", e.body_text()),
         JsonRejection::JsonSyntaxError(e) => ("invalid_json", e.body_text()),
-        JsonRejection::MissingJsonContentType(_) => (
-            "unsupported_media_type",
-            "send the body as JSON with `Content-Type: application/json`".to_owned(),
-        ),
+        JsonRejection::MissingJsonContentType(_) => ("unsupported_media_type", NOT_JSON.to_owned()),
         JsonRejection::BytesRejection(_) if status == StatusCode::PAYLOAD_TOO_LARGE => (
             "body_too_large",
             format!(
@@ -40,6 +37,22 @@ fn json_problem(rejection: JsonRejection) -> Problem {
         other => ("invalid_body", other.body_text()),
     };
     Problem::new(status, code, detail)
+}
+
+const NOT_JSON: &str = "send the body as JSON with `Content-Type: application/json`";
+
+/// `application/json` or `application/*+json`, as axum's `Json` accepts.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(essence) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+    else {
+        return false;
+    };
+    let essence = essence.trim().to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Query parameters.
@@ -60,6 +73,31 @@ fn query_problem(rejection: QueryRejection) -> Problem {
     Problem::bad_request("invalid_query", rejection.body_text())
 }
 
+/// Path parameters: a segment that does not decode (e.g. `%FF`, not UTF-8) is a 400
+/// problem, not axum's plain-text rejection.
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(PathParams(value)),
+            Err(rejection) => Err(path_problem(rejection)),
+        }
+    }
+}
+
+fn path_problem(rejection: PathRejection) -> Problem {
+    let status = rejection.status();
+    if status.is_server_error() {
+        // A route and its handler disagree on the parameters: a bug, not bad input.
+        Problem::internal(&rejection.body_text())
+    } else {
+        Problem::new(status, "invalid_path", rejection.body_text())
+    }
+}
+
 /// Runs blocking runtime work off the async threads.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Problem> + Send + 'static,
@@ -69,13 +107,15 @@ pub async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|e| Err(Problem::internal(&e)))
 }
 
-/// A JSON request body that may be absent (an action without data): `None` when empty.
+/// A JSON request body that may be absent (an action without data): `None` when empty;
+/// when present it must say it is JSON, as [`Body`] requires.
 pub struct OptionalBody<T>(pub Option<T>);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalBody<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let json = is_json(req.headers());
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|r| {
@@ -94,6 +134,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalBody<T> {
             })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalBody(None));
+        }
+        if !json {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                NOT_JSON,
+            ));
         }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize(&mut de) {

@@ -2,10 +2,10 @@
 
 use crate::auth::Caller;
 use crate::dto::{ClockView, DepartmentList, SetClock};
-use crate::extract::{blocking, Body};
+use crate::extract::{blocking, Body, PathParams};
 use crate::problem::Problem;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use govflow_model::CityId;
 use govflow_runtime::ReloadReport;
@@ -67,7 +67,7 @@ pub async fn reload(
 pub async fn set_departments(
     State(state): State<AppState>,
     caller: Caller,
-    Path(city): Path<String>,
+    PathParams(city): PathParams<String>,
     Body(body): Body<DepartmentList>,
 ) -> Result<Json<DepartmentList>, Problem> {
     caller.require_admin()?;
@@ -91,7 +91,7 @@ pub async fn set_departments(
 pub async fn departments(
     State(state): State<AppState>,
     caller: Caller,
-    Path(city): Path<String>,
+    PathParams(city): PathParams<String>,
 ) -> Result<Json<DepartmentList>, Problem> {
     caller.require_admin()?;
     let runtime = state.runtime.clone();

@@ -2,10 +2,10 @@
 
 use crate::auth::Caller;
 use crate::dto::{CaseFilter, CaseList, CaseView, SubmitCase, TakeAction};
-use crate::extract::{blocking, Body, OptionalBody, Params};
+use crate::extract::{blocking, Body, OptionalBody, Params, PathParams};
 use crate::problem::Problem;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -92,7 +92,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
 pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, action)): Path<(String, String)>,
+    PathParams((id, action)): PathParams<(String, String)>,
     OptionalBody(body): OptionalBody<TakeAction>,
 ) -> Result<Json<CaseView>, Problem> {
     let data = body.map(|b| b.data).unwrap_or_default();
@@ -114,7 +114,7 @@ pub async fn act(
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Json<CaseView>, Problem> {
     let runtime = state.runtime.clone();
     let case = blocking(move || Ok(runtime.case(&CaseId::new(id))?)).await?;

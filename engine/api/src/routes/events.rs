@@ -2,7 +2,7 @@
 
 use crate::auth::Caller;
 use crate::dto::{EventFilter, EventPage, FeedEvent};
-use crate::extract::{blocking, Params};
+use crate::extract::{blocking, Params, PathParams};
 use crate::problem::Problem;
 use crate::AppState;
 use axum::extract::State;
@@ -89,7 +89,7 @@ fn feed_event(r: Recorded) -> FeedEvent {
 pub async fn history(
     State(state): State<AppState>,
     caller: Caller,
-    axum::extract::Path(id): axum::extract::Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Json<Vec<FeedEvent>>, Problem> {
     let runtime = state.runtime.clone();
     let (case, events) = blocking(move || {

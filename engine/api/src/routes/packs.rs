@@ -2,10 +2,10 @@
 
 use crate::auth::Caller;
 use crate::dto::{ClassificationCheck, ClassificationResult, ViolationView};
-use crate::extract::Body;
+use crate::extract::{Body, PathParams};
 use crate::problem::Problem;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use govflow_model::CityId;
@@ -115,7 +115,7 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Json<PackLi
 pub async fn get(
     State(state): State<AppState>,
     _caller: Caller,
-    Path(city): Path<String>,
+    PathParams(city): PathParams<String>,
 ) -> Result<Json<PackDetail>, Problem> {
     let city = CityId::from(city.as_str());
     let cities = state.runtime.registry().cities();
