@@ -1,8 +1,10 @@
-//! Responses by status code, for `/metrics`.
+//! The request time limit, and responses by status code for `/metrics`.
 
+use crate::problem::Problem;
 use axum::extract::Request;
+use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::{Arc, Mutex};
@@ -12,8 +14,20 @@ pub struct Responses {
     by_status: Mutex<BTreeMap<u16, u64>>,
 }
 
+/// Runs the request with a time limit and counts its response by status.
 pub async fn count(responses: Arc<Responses>, req: Request, next: Next) -> Response {
-    let response = next.run(req).await;
+    let response = match tokio::time::timeout(crate::REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!(
+                "the request took longer than {} s; what it committed before then stands, retry with the same Idempotency-Key to be safe",
+                crate::REQUEST_TIMEOUT.as_secs()
+            ),
+        )
+        .into_response(),
+    };
     *responses
         .by_status
         .lock()

@@ -62,6 +62,16 @@ pub fn open(
             article: regulation.basis.article.clone(),
         });
     }
+    if received_at > ctx.now {
+        return Err(Refusal::InvalidField {
+            field: "received_at".into(),
+            help: format!(
+                "`{}` is later than now ({}); a request cannot be received in the future",
+                received_at.to_rfc3339(),
+                ctx.now.to_rfc3339()
+            ),
+        });
+    }
     if request.parent.is_none() {
         require_role_to_open(pack, procedure, actor)?;
     }
