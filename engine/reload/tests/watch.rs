@@ -336,7 +336,11 @@ fn an_open_case_stays_pinned_to_its_version() {
     let stored = world.runtime.case(&case.id).unwrap();
     assert_eq!(stored.pack_version, before);
     assert_ne!(stored.pack_version, after);
-    let governing = world.runtime.registry().governing(&stored).unwrap();
+    let governing = world
+        .runtime
+        .registry()
+        .version(&stored.pack_version)
+        .unwrap();
     assert_eq!(governing.pack.version, before);
     // A case opened now is under the new version.
     let newer = world

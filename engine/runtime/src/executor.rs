@@ -4,9 +4,9 @@
 
 use crate::{Error, Runtime};
 use chrono::{DateTime, Utc};
-use govflow_case::{act, open, settle, Context, OpenCase, Settled, TimerChange};
+use govflow_case::{act, lapse_instant, open, settle, Context, OpenCase, Settled, TimerChange};
 use govflow_loader::LoadedPack;
-use govflow_model::{Actor, Case, CaseId, CityId};
+use govflow_model::{Actor, Case, CaseId, CityId, TimerKind};
 use govflow_store::{Batch, Conflict, Expect, IdempotencyRecord, Timer, TimerKey};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -148,15 +148,20 @@ impl Runtime {
         action: &str,
         data: &Map<String, Value>,
     ) -> Result<Case, Error> {
+        self.recount_at_start()?;
         for _ in 0..ATTEMPTS {
-            let case = self.case(id)?;
+            let now = self.clock().now();
+            let mut case = self.case(id)?;
+            if self.fire_overdue_timers(&case, now)? {
+                case = self.case(id)?;
+            }
             let pack = self.pack_of_case(&case)?;
             let calendar = self.registry().calendar();
             let ctx = Context {
                 pack: &pack.pack,
                 calendar: &calendar,
                 guards: pack.scripts.as_ref(),
-                now: self.clock().now(),
+                now,
             };
             let transition = act(&ctx, &case, action, data, actor).inspect_err(|r| {
                 self.metrics().refused(r.code());
@@ -182,6 +187,38 @@ impl Runtime {
         Err(Error::Busy(id.clone()))
     }
 
+    /// Fires the timers of `case` that fell due by `now` but have not fired yet (the
+    /// scheduler lags a little, and after a restart until its first pass ends), so an
+    /// action is decided after every warning and lapse the law puts before it: a reply
+    /// after the due date is late even if the lapse timer had not run. Returns whether
+    /// any fired; each is consumed once, whoever fires it first.
+    fn fire_overdue_timers(&self, case: &Case, now: DateTime<Utc>) -> Result<bool, Error> {
+        let overdue = case.open_deadlines().any(|d| {
+            now >= lapse_instant(d.due_date) || (!d.warned && d.warn_at.is_some_and(|w| w <= now))
+        });
+        if !overdue {
+            return Ok(false);
+        }
+        let mut due = Vec::new();
+        for d in case.open_deadlines() {
+            for kind in [TimerKind::Warning, TimerKind::Lapse] {
+                let key = TimerKey {
+                    case: case.id.clone(),
+                    deadline: d.name.clone(),
+                    kind,
+                };
+                if let Some(timer) = self.store().timer(&key)?.filter(|t| t.at <= now) {
+                    due.push(timer);
+                }
+            }
+        }
+        due.sort_by_key(|t| (t.at, t.key()));
+        for timer in &due {
+            self.fire_alone(timer)?;
+        }
+        Ok(!due.is_empty())
+    }
+
     pub fn case(&self, id: &CaseId) -> Result<Case, Error> {
         self.store()
             .case(id)?
@@ -197,16 +234,7 @@ impl Runtime {
             })
     }
 
-    pub(crate) fn pack_of_case(&self, case: &Case) -> Result<LoadedPack, Error> {
-        self.registry()
-            .governing(case)
-            .ok_or_else(|| Error::UnknownCity {
-                city: case.city.clone(),
-                served: self.served_cities(),
-            })
-    }
-
-    fn served_cities(&self) -> String {
+    pub(crate) fn served_cities(&self) -> String {
         let cities = self.registry().cities();
         let served: Vec<&str> = cities
             .iter()

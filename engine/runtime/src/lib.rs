@@ -9,6 +9,7 @@
 //! The store is synchronous (a commit returns once the batch is on disk), so every method
 //! here blocks; the HTTP layer calls them from a blocking task.
 
+mod archive;
 mod clock;
 mod error;
 mod executor;
@@ -28,9 +29,10 @@ pub use registry::{
 };
 pub use scheduler::{Advanced, SchedulerHandle};
 
-pub use govflow_store::{CaseQuery, Cases, Departments, Events, Page, Recorded, Store};
+pub use govflow_store::{CaseQuery, Cases, Departments, Events, Packs, Page, Recorded, Store};
 use ids::Ids;
 use scheduler::Wake;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 /// Cheap to clone: every clone drives the same service.
@@ -48,11 +50,15 @@ struct Inner {
     wake: Wake,
     /// One pass over due timers and obligations at a time.
     firing: Mutex<()>,
+    /// Whether provisional deadlines were recounted on the calendar served at start-up.
+    recounted: AtomicBool,
 }
 
 impl Runtime {
+    /// A runtime over `store`, serving `registry`'s packs; every pack version served is
+    /// archived in the store (see the `archive` module).
     pub fn new(store: Arc<dyn Store>, registry: Registry, clock: Arc<dyn Clock>) -> Runtime {
-        Runtime {
+        let runtime = Runtime {
             inner: Arc::new(Inner {
                 store,
                 registry,
@@ -61,8 +67,13 @@ impl Runtime {
                 metrics: Metrics::default(),
                 wake: Wake::default(),
                 firing: Mutex::new(()),
+                recounted: AtomicBool::new(false),
             }),
+        };
+        if let Err(e) = runtime.archive_served() {
+            tracing::error!(error = %e, "cannot archive the pack versions being served");
         }
+        runtime
     }
 
     pub fn store(&self) -> &dyn Store {

@@ -15,13 +15,18 @@ const PAGE: usize = 500;
 impl Runtime {
     /// Re-reads every pack and the calendar (see [`crate::Registry::reload`]). When a new
     /// calendar is served, every open provisional deadline is recounted on it and its
-    /// timers re-armed.
+    /// timers re-armed. No timer fires between the swap and the recount, so none lapses on
+    /// a count the new calendar has already replaced.
     pub fn reload(&self) -> Result<ReloadReport, Error> {
+        let _no_firing = self.firing_lock();
         let report = self.registry().reload(self.clock().now());
         let metrics = self.metrics();
         metrics.reloads.fetch_add(1, Ordering::Relaxed);
         if !report.failed.is_empty() || report.calendar_failed {
             metrics.reload_failures.fetch_add(1, Ordering::Relaxed);
+        }
+        if !report.swapped.is_empty() {
+            self.archive_served()?;
         }
         if report.calendar_swapped {
             let n = self.recompute_provisional()?;
@@ -32,6 +37,26 @@ impl Runtime {
         }
         self.inner.wake.ring();
         Ok(report)
+    }
+
+    /// Recounts provisional deadlines once, before the first pass fires anything or the
+    /// first action is decided: a schedule installed while the service was down (or a
+    /// reload whose recount was cut short) settles them at start-up, before they lapse on
+    /// the weekends-only count. Two callers racing both recount; the case revisions keep
+    /// each change single.
+    pub(crate) fn recount_at_start(&self) -> Result<(), Error> {
+        if self.inner.recounted.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let n = self.recompute_provisional()?;
+        if n > 0 {
+            tracing::info!(
+                cases = n,
+                "provisional deadlines recounted on the calendar served at start-up"
+            );
+        }
+        self.inner.recounted.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// Recounts every open provisional deadline on the current calendar; returns the

@@ -10,7 +10,7 @@ use arc_swap::ArcSwap;
 use chrono::{DateTime, Utc};
 use govflow_calendar::Calendar;
 use govflow_loader::{has_errors, load_calendar, load_pack, pack_dirs, Diagnostic, LoadedPack};
-use govflow_model::{Case, CityId};
+use govflow_model::CityId;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -126,15 +126,9 @@ impl Registry {
         self.cities.load().get(city).and_then(|c| c.pack.clone())
     }
 
-    /// The pack version that governs `case`: the one it was opened under while that is
-    /// known, else the city's current pack (after a restart only current versions are).
-    pub fn governing(&self, case: &Case) -> Option<LoadedPack> {
-        let known = self.versions().get(&case.pack_version).cloned();
-        known.or_else(|| {
-            tracing::warn!(case = %case.id, version = %case.pack_version,
-                "the case's pack version is not loaded; using the city's current pack");
-            self.current(&case.city)
-        })
+    /// A pack version loaded (or restored from the archive) since start-up.
+    pub fn version(&self, version: &str) -> Option<LoadedPack> {
+        self.versions().get(version).cloned()
     }
 
     pub fn cities(&self) -> Arc<BTreeMap<CityId, Arc<CityPack>>> {
@@ -279,7 +273,7 @@ impl Registry {
         report
     }
 
-    fn remember(&self, pack: &LoadedPack) {
+    pub(crate) fn remember(&self, pack: &LoadedPack) {
         self.versions()
             .insert(pack.pack.version.clone(), pack.clone());
     }

@@ -182,12 +182,13 @@ impl Runtime {
         Ok(timer.into_iter().chain(obligation).min())
     }
 
-    fn firing_lock(&self) -> std::sync::MutexGuard<'_, ()> {
+    pub(crate) fn firing_lock(&self) -> std::sync::MutexGuard<'_, ()> {
         self.inner.firing.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Fires every timer and obligation due at `now`; returns how many.
     fn pass(&self, now: DateTime<Utc>) -> Result<usize, Error> {
+        self.recount_at_start()?;
         let mut fired = self.run_obligations(now)?;
         loop {
             let due = self.store().due_by(now, CHUNK)?;
@@ -207,7 +208,7 @@ impl Runtime {
     }
 
     /// Fires `timer` in a batch of its own, deciding again if its case changes meanwhile.
-    fn fire_alone(&self, timer: &Timer) -> Result<(), Error> {
+    pub(crate) fn fire_alone(&self, timer: &Timer) -> Result<(), Error> {
         for _ in 0..8 {
             match self.fire_chunk(std::slice::from_ref(timer)) {
                 Err(Error::Store(govflow_store::Error::Conflict(Conflict::TimerMoved {

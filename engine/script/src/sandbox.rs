@@ -15,6 +15,7 @@ pub const MAX_OPERATIONS: u64 = 50_000;
 const INPUTS: [&str; 4] = ["this_case", "action", "data", "actor"];
 
 /// One guard script to compile.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// The name packs refer to (`reasons_given`).
     pub name: String,
@@ -37,6 +38,8 @@ pub struct CompileError {
 pub struct Scripts {
     engine: Engine,
     compiled: BTreeMap<String, (AST, String)>,
+    /// What was compiled, so a pack version can be archived and compiled again.
+    sources: Vec<Source>,
 }
 
 impl std::fmt::Debug for Scripts {
@@ -59,7 +62,7 @@ impl Scripts {
         }
         let mut compiled = BTreeMap::new();
         let mut errors = Vec::new();
-        for source in sources {
+        for source in sources.iter().cloned() {
             match engine.compile_with_scope(&known, &source.text) {
                 Ok(ast) => {
                     compiled.insert(source.name, (ast, source.path));
@@ -76,10 +79,19 @@ impl Scripts {
             }
         }
         if errors.is_empty() {
-            Ok(Scripts { engine, compiled })
+            Ok(Scripts {
+                engine,
+                compiled,
+                sources,
+            })
         } else {
             Err(errors)
         }
+    }
+
+    /// The sources these scripts were compiled from.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
     }
 
     pub fn contains(&self, name: &str) -> bool {

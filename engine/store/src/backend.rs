@@ -6,8 +6,8 @@ use govflow_model::{Case, CaseId, CityId, Event};
 use std::collections::BTreeSet;
 
 use crate::{
-    keys, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord, Page,
-    Recorded, Timer, TimerKey, Timers,
+    keys, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
+    Packs, Page, Recorded, Timer, TimerKey, Timers,
 };
 
 /// Visits `(key, value)` pairs; returns whether to go on.
@@ -148,6 +148,12 @@ impl<B: Backend> Idempotency for B {
 impl<B: Backend> Departments for B {
     fn departments(&self, city: &CityId) -> Result<BTreeSet<String>, Error> {
         Ok(get(self, &keys::department(city.as_str()))?.unwrap_or_default())
+    }
+}
+
+impl<B: Backend> Packs for B {
+    fn archived_pack(&self, version: &str) -> Result<Option<serde_json::Value>, Error> {
+        get(self, &keys::pack(version))
     }
 }
 

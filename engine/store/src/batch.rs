@@ -26,6 +26,7 @@ pub struct Batch {
     pub(crate) idempotency: Option<IdempotencyRecord>,
     pub(crate) cron: Vec<CronMark>,
     pub(crate) departments: Vec<(CityId, BTreeSet<String>)>,
+    pub(crate) packs: Vec<(String, serde_json::Value)>,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +66,7 @@ impl Batch {
             && self.idempotency.is_none()
             && self.cron.is_empty()
             && self.departments.is_empty()
+            && self.packs.is_empty()
     }
 
     /// Store `case`, provided the stored one matches `expect`.
@@ -118,6 +120,17 @@ impl Batch {
             previous,
             occurrence,
         });
+        self
+    }
+
+    /// Keep a pack version, so cases pinned to it can be decided after a restart. The
+    /// store does not look inside; a version is written once and never changes.
+    pub fn archive_pack(
+        &mut self,
+        version: impl Into<String>,
+        pack: serde_json::Value,
+    ) -> &mut Self {
+        self.packs.push((version.into(), pack));
         self
     }
 

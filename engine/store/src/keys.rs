@@ -12,6 +12,7 @@
 //! | `idem/` | idempotency key                    | `IdempotencyRecord` (JSON) |
 //! | `dept/` | city id                            | set of names (JSON)        |
 //! | `cron/` | obligation id                      | instant (JSON)             |
+//! | `pack/` | pack version                       | archived pack (JSON)       |
 //!
 //! A timer key is the len-prefixed case id, the len-prefixed deadline id and one byte for
 //! the kind; an instant is the seconds since the epoch with the sign bit flipped (so
@@ -33,6 +34,7 @@ pub const DUE: &[u8] = b"due/";
 pub const IDEMPOTENCY: &[u8] = b"idem/";
 pub const DEPARTMENT: &[u8] = b"dept/";
 pub const CRON: &[u8] = b"cron/";
+pub const PACK: &[u8] = b"pack/";
 
 fn with_prefix(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     let mut key = Vec::with_capacity(prefix.len() + rest.len());
@@ -109,6 +111,10 @@ pub fn due(key: &TimerKey, at: DateTime<Utc>) -> Result<Vec<u8>, Error> {
 
 pub fn idempotency(key: &str) -> Vec<u8> {
     with_prefix(IDEMPOTENCY, key.as_bytes())
+}
+
+pub fn pack(version: &str) -> Vec<u8> {
+    with_prefix(PACK, version.as_bytes())
 }
 
 pub fn department(city: &str) -> Vec<u8> {

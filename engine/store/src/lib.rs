@@ -1,7 +1,7 @@
 //! Durable storage for govflow.
 //!
 //! Reads go through one small trait per table ([`Cases`], [`Events`], [`Timers`],
-//! [`Idempotency`], [`Departments`], [`Cron`]); every write goes through one call,
+//! [`Idempotency`], [`Departments`], [`Cron`], [`Packs`]); every write goes through one call,
 //! [`Store::commit`], which applies a [`Batch`] atomically and returns only once the batch
 //! is on disk. Two implementations share the key layout, the encoding and the checks:
 //!
@@ -33,8 +33,8 @@ pub use error::{Conflict, Error};
 pub use memory::MemoryStore;
 pub use sled_store::SledStore;
 pub use tables::{
-    CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Page, Recorded,
-    Timer, TimerKey, Timers,
+    CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
+    Recorded, Timer, TimerKey, Timers,
 };
 
 /// The on-disk format this build reads and writes. Bump it whenever a key layout or a
@@ -42,7 +42,9 @@ pub use tables::{
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Every table, plus the single way to change them.
-pub trait Store: Cases + Events + Timers + Idempotency + Departments + Cron + Send + Sync {
+pub trait Store:
+    Cases + Events + Timers + Idempotency + Departments + Cron + Packs + Send + Sync
+{
     /// Apply `batch` atomically: either every part of it is stored or none is.
     ///
     /// When this returns `Ok`, the batch is durable (flushed to disk for [`SledStore`]).

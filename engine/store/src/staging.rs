@@ -129,6 +129,9 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
         for (city, names) in batch.departments {
             self.put(keys::department(city.as_str()), keys::encode(&names)?);
         }
+        for (version, pack) in batch.packs {
+            self.put(keys::pack(&version), keys::encode(&pack)?);
+        }
         Ok(seq)
     }
 

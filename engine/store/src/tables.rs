@@ -44,6 +44,11 @@ pub trait Departments {
     fn departments(&self, city: &CityId) -> Result<BTreeSet<String>, Error>;
 }
 
+pub trait Packs {
+    /// A pack version archived with [`crate::Batch::archive_pack`], if it was.
+    fn archived_pack(&self, version: &str) -> Result<Option<serde_json::Value>, Error>;
+}
+
 pub trait Cron {
     /// The last occurrence of a recurring obligation that was handled, if any.
     fn last_occurrence(&self, obligation: &str) -> Result<Option<DateTime<Utc>>, Error>;

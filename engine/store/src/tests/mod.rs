@@ -381,6 +381,18 @@ fn cron_marks_and_departments<S: Store>(store: &S) {
         .is_empty());
 }
 
+/// An archived pack version reads back as written; other versions are absent.
+fn packs_are_archived_by_version<S: Store>(store: &S) {
+    assert_eq!(store.archived_pack("wanzhou@aaaa").unwrap(), None);
+    let pack = serde_json::json!({"pack": {"city": "wanzhou"}, "scripts": []});
+    commit(store, |b| {
+        b.archive_pack("wanzhou@aaaa", pack.clone());
+    })
+    .unwrap();
+    assert_eq!(store.archived_pack("wanzhou@aaaa").unwrap(), Some(pack));
+    assert_eq!(store.archived_pack("wanzhou@bbbb").unwrap(), None);
+}
+
 /// Many writers bump one case; with optimistic retries no update is lost, including
 /// between batches that land in the same commit group.
 fn concurrent_updates_lose_nothing<S: Store>(store: &S) {
@@ -440,6 +452,7 @@ behaviour!(
     idempotency_keys_detect_reuse,
     cron_marks_and_departments,
     concurrent_updates_lose_nothing,
+    packs_are_archived_by_version,
 );
 
 mod durable;
