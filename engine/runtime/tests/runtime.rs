@@ -1,0 +1,20 @@
+//! The runtime's one integration test binary: a real sled store in a temp directory, the
+//! real packs from `cities/`, the real calendar from `policies/calendars/`, and a simulated
+//! clock moved with `Runtime::advance`. Modules per concern live in `tests/runtime/`.
+//!
+//! Every expected date is counted by hand from `policies/calendars/*.yaml` in a comment
+//! next to it, the way the scenario files do.
+
+mod runtime {
+    mod support;
+
+    mod actions;
+    mod agreement;
+    mod concurrency;
+    mod idempotency;
+    mod obligations;
+    mod provisional;
+    mod reload;
+    mod restart;
+    mod timers;
+}

@@ -1,0 +1,190 @@
+//! Recurring obligations: 万州 第四十四条, each department's annual submission (cron
+//! `0 0 0 1 1 *`, Asia/Shanghai) and the authority's annual report, opened once per
+//! occurrence, caught up once after downtime.
+
+use super::support::*;
+use govflow_model::{Case, DeadlineStatus};
+use govflow_runtime::Runtime;
+use govflow_store::CaseQuery;
+use std::collections::BTreeSet;
+
+const DEPARTMENTS: [&str; 2] = ["区公安局", "区教委"];
+
+/// 万州's annual_report cases opened by `obligation`, oldest first.
+fn opened_by(rt: &Runtime, obligation: &str) -> Vec<Case> {
+    let mut found: Vec<Case> = cases(
+        rt,
+        CaseQuery {
+            city: Some("wanzhou".into()),
+            procedure: Some("annual_report".into()),
+            ..CaseQuery::default()
+        },
+    )
+    .into_iter()
+    .filter(|c| c.data.get("obligation").and_then(|v| v.as_str()) == Some(obligation))
+    .collect();
+    found.sort_by_key(|c| c.received_at);
+    found
+}
+
+/// The occurrences (local years) each department's cases were opened for.
+fn years_by_department(rt: &Runtime) -> Vec<(String, Vec<String>)> {
+    let cases = opened_by(rt, "department_annual_submission");
+    DEPARTMENTS
+        .iter()
+        .map(|d| {
+            let years = cases
+                .iter()
+                .filter(|c| c.provider.as_deref() == Some(d))
+                .map(|c| c.received_date.format("%Y").to_string())
+                .collect();
+            ((*d).to_owned(), years)
+        })
+        .collect()
+}
+
+fn expect_years(rt: &Runtime, years: &[&str]) {
+    let expected: Vec<(String, Vec<String>)> = DEPARTMENTS
+        .iter()
+        .map(|d| {
+            (
+                (*d).to_owned(),
+                years.iter().map(|y| (*y).to_owned()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(years_by_department(rt), expected);
+    let authority: Vec<String> = opened_by(rt, "district_annual_report")
+        .iter()
+        .map(|c| {
+            assert_eq!(c.provider.as_deref(), Some("区大数据发展局"));
+            c.received_date.format("%Y").to_string()
+        })
+        .collect();
+    assert_eq!(authority, years);
+}
+
+#[test]
+fn each_occurrence_opens_one_case_per_department_once_and_is_caught_up_after_downtime() {
+    let service = Service::new(at("2025-12-31T12:00:00+08:00"));
+    let rt = &service.runtime;
+    rt.set_departments(
+        &"wanzhou".into(),
+        DEPARTMENTS
+            .iter()
+            .map(|d| (*d).to_owned())
+            .collect::<BTreeSet<_>>(),
+    )
+    .unwrap();
+
+    // The first pass only records where counting starts: no case for past occurrences.
+    rt.advance(at("2025-12-31T12:00:00+08:00")).unwrap();
+    assert!(cases(rt, CaseQuery::default()).is_empty());
+
+    // 2026-01-01 00:00 local: one case per department and one for the authority.
+    rt.advance(at("2026-01-02T00:00:00+08:00")).unwrap();
+    expect_years(rt, &["2026"]);
+    for case in opened_by(rt, "department_annual_submission") {
+        assert_eq!(case.received_at, at("2026-01-01T00:00:00+08:00"));
+        assert_eq!(case.state, *"department_reporting");
+        assert_eq!(case.data["occurrence"], "2025-12-31T16:00:00+00:00");
+        // 每年1月上旬 → 01-10, a Saturday in 2026; Sun 01-11 is a rest day too (2026's
+        // only 元旦 make-up day is Sun 01-04), so the deadline is Mon 2026-01-12.
+        let d = deadline(&case, "department_report");
+        assert_eq!(d.due_date, date("2026-01-12"));
+        assert!(!d.provisional);
+        assert_eq!(d.article, "第四十四条");
+    }
+    // Moving on opens nothing more.
+    rt.advance(at("2026-01-05T09:00:00+08:00")).unwrap();
+    expect_years(rt, &["2026"]);
+
+    // Down from 2026-01-05 to 2028-01-05: the 2027 and 2028 occurrences are each still
+    // owed, once, at their own instants. The scheduler's first pass catches both up
+    // (`stop` is seen only when it goes to sleep, so that pass is complete).
+    let service = service.restart(at("2028-01-05T09:00:00+08:00"));
+    let rt = &service.runtime;
+    rt.start_scheduler().stop();
+    expect_years(rt, &["2026", "2027", "2028"]);
+    let department = opened_by(rt, "department_annual_submission");
+    let (y2026, y2027, y2028) = (&department[0], &department[2], &department[4]);
+    assert_eq!(y2027.received_at, at("2027-01-01T00:00:00+08:00"));
+    assert_eq!(y2028.received_at, at("2028-01-01T00:00:00+08:00"));
+    // No schedule for 2027 or 2028 is loaded, so both are counted on weekends only and
+    // marked provisional: 2027-01-10 is a Sunday → Mon 2027-01-11; 2028-01-10 is a Monday.
+    let d2027 = deadline(y2027, "department_report");
+    assert_eq!(
+        (d2027.due_date, d2027.provisional),
+        (date("2027-01-11"), true)
+    );
+    let d2028 = deadline(y2028, "department_report");
+    assert_eq!(
+        (d2028.due_date, d2028.provisional),
+        (date("2028-01-10"), true)
+    );
+    // The 2026 and 2027 submissions lapsed while the service was down (overdue only: a
+    // late annual submission is not among 第四十七条's acts, so no penalty); 2028's is open.
+    for (case, status) in [
+        (y2026, DeadlineStatus::Missed),
+        (y2027, DeadlineStatus::Missed),
+        (y2028, DeadlineStatus::Open),
+    ] {
+        let case = rt.case(&case.id).unwrap();
+        assert_eq!(
+            deadline(&case, "department_report").status,
+            status,
+            "{}",
+            case.id
+        );
+        assert!(children(rt, &case.id).is_empty());
+    }
+
+    // Nothing is due before 2028-01-06 00:00 (the 2028 warning: 01-07 and 01-06 are the two
+    // working days before Mon 01-10), and no occurrence is opened twice.
+    let advanced = rt.advance(at("2028-01-05T23:00:00+08:00")).unwrap();
+    assert_eq!(advanced.fired, 0);
+    expect_years(rt, &["2026", "2027", "2028"]);
+    let service = service.restart(at("2028-01-05T23:00:00+08:00"));
+    assert_eq!(
+        service
+            .runtime
+            .advance(at("2028-01-05T23:00:00+08:00"))
+            .unwrap()
+            .fired,
+        0
+    );
+    expect_years(&service.runtime, &["2026", "2027", "2028"]);
+}
+
+#[test]
+fn an_occurrence_with_no_registered_department_opens_only_the_authority_case() {
+    let service = Service::new(at("2025-12-31T12:00:00+08:00"));
+    let rt = &service.runtime;
+    rt.advance(at("2025-12-31T12:00:00+08:00")).unwrap();
+    rt.advance(at("2026-01-02T00:00:00+08:00")).unwrap();
+    assert!(opened_by(rt, "department_annual_submission").is_empty());
+    assert_eq!(opened_by(rt, "district_annual_report").len(), 1);
+    // Registering departments afterwards does not reopen the past occurrence.
+    rt.set_departments(&"wanzhou".into(), BTreeSet::from(["区教委".to_owned()]))
+        .unwrap();
+    rt.advance(at("2026-06-01T00:00:00+08:00")).unwrap();
+    assert!(opened_by(rt, "department_annual_submission").is_empty());
+    // The next occurrence reaches it.
+    rt.advance(at("2027-01-01T00:00:00+08:00")).unwrap();
+    let opened = opened_by(rt, "department_annual_submission");
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].provider.as_deref(), Some("区教委"));
+}
+
+#[test]
+fn departments_of_a_city_without_a_pack_are_refused() {
+    let service = Service::new(at("2025-12-31T12:00:00+08:00"));
+    let err = service
+        .runtime
+        .set_departments(&"atlantis".into(), BTreeSet::from(["x".to_owned()]))
+        .unwrap_err();
+    assert!(
+        matches!(&err, govflow_runtime::Error::UnknownCity { city, served } if city == "atlantis" && served.contains("wanzhou")),
+        "{err}"
+    );
+}

@@ -1,0 +1,75 @@
+//! Reloading packs while cases run: new cases take the new version, running cases keep the
+//! one they were opened under, and a broken edit keeps the last good pack.
+
+use super::support::*;
+use govflow_model::CityId;
+use govflow_runtime::Error;
+use serde_json::json;
+use std::fs;
+
+#[test]
+fn running_cases_keep_their_pack_version_and_new_cases_take_the_new_one() {
+    let root = tempfile::tempdir().unwrap();
+    let sources = copy_sources(root.path());
+    let procedure = sources
+        .cities
+        .join("wanzhou/procedures/data_verification.yaml");
+    let service = Service::with_sources(sources.clone(), at("2026-09-30T09:00:00+08:00"));
+    let rt = &service.runtime;
+    let citizen = actor("citizen", "", &["applicant"]);
+    let police = actor("police", "区公安局", &["provider"]);
+
+    // Received Wed 2026-09-30 under the pack as written (10 working days, cap 10):
+    // National Day 2026 rests 10-01..10-07, make-up Sat 10-10: 10-08, 10-09, 10-10, 10-12
+    // .. 10-16, 10-19, 10-20 → 2026-10-20.
+    let old = rt
+        .submit(&citizen, &request("data_verification", "区公安局"), None)
+        .unwrap()
+        .case;
+    assert_eq!(deadline(&old, "verify").due_date, date("2026-10-20"));
+
+    // An edit gives 15 working days and a cap of 15.
+    let text = fs::read_to_string(&procedure).unwrap();
+    let edited = text
+        .replace("within: {working_days: 10}", "within: {working_days: 15}")
+        .replace("max_working_days: 10", "max_working_days: 15");
+    assert_ne!(edited, text);
+    fs::write(&procedure, edited).unwrap();
+    let report = rt.reload().unwrap();
+    assert_eq!(report.swapped, [CityId::from("wanzhou")]);
+    assert!(report.failed.is_empty());
+
+    // A new case counts 15: … 10-20 (10th), 10-21, 10-22, 10-23, 10-26, 10-27 → 2026-10-27.
+    let new = rt
+        .submit(&citizen, &request("data_verification", "区公安局"), None)
+        .unwrap()
+        .case;
+    assert_ne!(new.pack_version, old.pack_version);
+    assert_eq!(deadline(&new, "verify").due_date, date("2026-10-27"));
+    // The running case keeps its cap of 10; the new one allows 12.
+    let twelve = data(json!({"working_days": 12, "reason": "涉及多个系统"}));
+    match rt.act(&police, &old.id, "request_extension", &twelve) {
+        Err(Error::Refused(r)) => assert_eq!(r.code(), "extension_over_cap"),
+        other => panic!("expected the old cap, got {other:?}"),
+    }
+    rt.act(&police, &new.id, "request_extension", &twelve)
+        .unwrap();
+    assert_eq!(rt.case(&old.id).unwrap().pack_version, old.pack_version);
+
+    // A broken edit is reported and the last good pack (the edited one) keeps serving.
+    fs::write(
+        sources.cities.join("wanzhou/pack.yaml"),
+        "schema_version: 1\ncity: [",
+    )
+    .unwrap();
+    let report = rt.reload().unwrap();
+    assert_eq!(report.failed, [CityId::from("wanzhou")]);
+    assert!(report.swapped.is_empty());
+    let entry = rt.registry().cities()[&CityId::from("wanzhou")].clone();
+    assert!(entry.last_error.is_some());
+    let served = rt
+        .submit(&citizen, &request("data_verification", "区公安局"), None)
+        .unwrap()
+        .case;
+    assert_eq!(served.pack_version, new.pack_version);
+}

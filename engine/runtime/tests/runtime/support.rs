@@ -1,0 +1,254 @@
+//! The harness: each service gets its own temp sled directory, the real packs from
+//! `cities/`, the real calendar from `policies/calendars/` and a simulated clock.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use govflow_case::OpenCase;
+use govflow_model::{Actor, Case, CaseDeadline, CaseId, DeadlineId, Event, EventKind, TimerKind};
+use govflow_runtime::{Registry, Runtime, SimulatedClock, Sources, Submission};
+use govflow_store::{CaseQuery, SledStore, TimerKey};
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// `cities/` and `policies/` under `root`.
+pub fn sources_in(root: &Path) -> Sources {
+    Sources {
+        cities: root.join("cities"),
+        policies: root.join("policies"),
+    }
+}
+
+/// An instant written the way the scenario files write one.
+pub fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap_or_else(|e| panic!("`{rfc3339}`: {e}"))
+        .with_timezone(&Utc)
+}
+
+pub fn date(iso: &str) -> NaiveDate {
+    iso.parse().unwrap_or_else(|e| panic!("`{iso}`: {e}"))
+}
+
+/// Opens the store in `dir`. sled lets go of its directory lock a moment after the last
+/// handle is dropped (its flusher and I/O threads exit on their own: spacejam/sled#1234),
+/// so a restart waits up to two seconds for it; a runtime that was not dropped still
+/// fails the test.
+fn open_store(dir: &Path) -> SledStore {
+    let give_up = Instant::now() + Duration::from_secs(2);
+    loop {
+        match SledStore::open(dir) {
+            Ok(store) => return store,
+            Err(e)
+                if e.to_string().contains("could not acquire lock") && Instant::now() < give_up =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("the store in {} does not open: {e}", dir.display()),
+        }
+    }
+}
+
+/// A runtime on the store in `dir`, whose simulated clock starts at `now`.
+pub fn start(dir: &Path, sources: Sources, now: DateTime<Utc>) -> Runtime {
+    let store = open_store(dir);
+    let registry = Registry::load(sources, now).expect("the packs and the calendar load");
+    Runtime::new(
+        Arc::new(store),
+        registry,
+        Arc::new(SimulatedClock::new(now)),
+    )
+}
+
+/// A service with a store directory of its own, which outlives restarts.
+pub struct Service {
+    pub runtime: Runtime,
+    sources: Sources,
+    dir: TempDir,
+}
+
+impl Service {
+    /// A service on the repository's packs and calendar.
+    pub fn new(now: DateTime<Utc>) -> Service {
+        Service::with_sources(sources_in(&repo()), now)
+    }
+
+    pub fn with_sources(sources: Sources, now: DateTime<Utc>) -> Service {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let runtime = start(dir.path(), sources.clone(), now);
+        Service {
+            runtime,
+            sources,
+            dir,
+        }
+    }
+
+    /// Stops the service (dropping the runtime drops the store, releasing sled's lock)
+    /// and starts a new one on the same directory with its clock at `now`.
+    pub fn restart(self, now: DateTime<Utc>) -> Service {
+        let Service {
+            runtime,
+            sources,
+            dir,
+        } = self;
+        drop(runtime);
+        let runtime = start(dir.path(), sources.clone(), now);
+        Service {
+            runtime,
+            sources,
+            dir,
+        }
+    }
+}
+
+/// An actor of 万州区.
+pub fn actor(id: &str, department: &str, roles: &[&str]) -> Actor {
+    Actor {
+        id: id.to_owned(),
+        city: "wanzhou".to_owned(),
+        department: department.to_owned(),
+        roles: roles.iter().map(|r| (*r).into()).collect(),
+    }
+}
+
+/// A 万州区 submission received now.
+pub fn request(procedure: &str, provider: &str) -> Submission {
+    Submission {
+        city: "wanzhou".into(),
+        case: OpenCase {
+            procedure: procedure.into(),
+            received_at: None,
+            provider: Some(provider.to_owned()),
+            subject: None,
+            data: Map::new(),
+            parent: None,
+        },
+    }
+}
+
+/// Action data from a JSON object literal.
+pub fn data(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        other => panic!("action data must be an object, got {other}"),
+    }
+}
+
+pub fn deadline<'c>(case: &'c Case, name: &str) -> &'c CaseDeadline {
+    case.deadline(&DeadlineId::new(name))
+        .unwrap_or_else(|| panic!("case `{}` has no deadline `{name}`", case.id))
+}
+
+/// When the timer of `kind` of `deadline` is armed for, if it is.
+pub fn timer(
+    rt: &Runtime,
+    case: &CaseId,
+    deadline: &str,
+    kind: TimerKind,
+) -> Option<DateTime<Utc>> {
+    rt.store()
+        .timer(&TimerKey {
+            case: case.clone(),
+            deadline: DeadlineId::new(deadline),
+            kind,
+        })
+        .expect("the timer table reads")
+        .map(|t| t.at)
+}
+
+/// Every case matching `query` (its limit is raised to see them all).
+pub fn cases(rt: &Runtime, query: CaseQuery) -> Vec<Case> {
+    let page = rt
+        .store()
+        .cases(&CaseQuery {
+            limit: 10_000,
+            ..query
+        })
+        .expect("the case table reads");
+    assert!(page.next.is_none(), "more than 10,000 cases");
+    page.cases
+}
+
+/// The cases opened by the lapses of `parent`.
+pub fn children(rt: &Runtime, parent: &CaseId) -> Vec<Case> {
+    let page = rt
+        .store()
+        .cases(&CaseQuery {
+            parent: Some(parent.clone()),
+            limit: 10,
+            ..CaseQuery::default()
+        })
+        .expect("the case table reads");
+    page.cases
+}
+
+/// The whole event feed, checked to be numbered 1, 2, 3, … without gaps.
+pub fn feed(rt: &Runtime) -> Vec<Event> {
+    let recorded = rt.store().events_after(0, 100_000).expect("the feed reads");
+    let seqs: Vec<u64> = recorded.iter().map(|r| r.seq).collect();
+    let expected: Vec<u64> = (1..=recorded.len() as u64).collect();
+    assert_eq!(seqs, expected, "the feed is numbered without gaps");
+    recorded.into_iter().map(|r| r.event).collect()
+}
+
+/// The history of one case, in order.
+pub fn history(rt: &Runtime, case: &CaseId) -> Vec<Event> {
+    rt.store()
+        .history(case)
+        .expect("the history reads")
+        .into_iter()
+        .map(|r| r.event)
+        .collect()
+}
+
+/// The feed's name for an event's kind.
+pub fn kind(event: &Event) -> &'static str {
+    match event.kind {
+        EventKind::Opened { .. } => "opened",
+        EventKind::Acted { .. } => "acted",
+        EventKind::ExtensionRequested { .. } => "extension_requested",
+        EventKind::ExtensionApproved { .. } => "extension_approved",
+        EventKind::ExtensionRejected { .. } => "extension_rejected",
+        EventKind::Warning { .. } => "warning",
+        EventKind::Lapsed { .. } => "lapsed",
+        EventKind::PenaltyOpened { .. } => "penalty_opened",
+        EventKind::Recomputed { .. } => "recomputed",
+    }
+}
+
+pub fn kinds(events: &[Event]) -> Vec<&'static str> {
+    events.iter().map(kind).collect()
+}
+
+/// How many of `events` are of `kind`.
+pub fn count(events: &[Event], of: &str) -> usize {
+    events.iter().filter(|e| kind(e) == of).count()
+}
+
+/// Copies `from` into `to` recursively.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the repository's `cities/` and `policies/` under `root`, side by side as in
+/// the repository (packs cite `../../policies/regulations/…`), for tests that edit them.
+pub fn copy_sources(root: &Path) -> Sources {
+    copy_tree(&repo().join("cities"), &root.join("cities"));
+    copy_tree(&repo().join("policies"), &root.join("policies"));
+    sources_in(root)
+}
