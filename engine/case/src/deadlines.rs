@@ -48,6 +48,31 @@ fn warning_instant(calendar: &Calendar, due: NaiveDate, n: u32) -> DateTime<Utc>
     local_midnight(day)
 }
 
+/// When the warning before a deadline due on `due` fires, if the rule asks for one and
+/// that moment is still ahead.
+pub(crate) fn warning_for(
+    ctx: &Context<'_>,
+    rule: &DeadlineRule,
+    due: NaiveDate,
+) -> Option<DateTime<Utc>> {
+    rule.warn_before_working_days
+        .map(|n| warning_instant(ctx.calendar, due, n))
+        .filter(|at| *at > ctx.now)
+}
+
+/// After `deadline` moved to a new due date: its warning moves with it, and one already
+/// given is given again before the new date (at once, if that moment has passed).
+pub(crate) fn move_warning(calendar: &Calendar, rule: &DeadlineRule, deadline: &mut CaseDeadline) {
+    let Some(n) = rule.warn_before_working_days else {
+        return;
+    };
+    let at = warning_instant(calendar, deadline.due_date, n);
+    if deadline.warn_at != Some(at) {
+        deadline.warn_at = Some(at);
+        deadline.warned = false;
+    }
+}
+
 /// Arms every deadline of `state` on `case`, which has just entered it at `ctx.now`.
 pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &mut Vec<Effect>) {
     for rule in &state.deadlines {
@@ -56,10 +81,7 @@ pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &m
             Anchor::Entered => local_date(ctx.now),
         };
         let due = due(ctx.calendar, rule, from);
-        let warn_at = rule
-            .warn_before_working_days
-            .map(|n| warning_instant(ctx.calendar, due.date, n))
-            .filter(|at| *at > ctx.now);
+        let warn_at = warning_for(ctx, rule, due.date);
         let deadline = CaseDeadline {
             name: rule.id.clone(),
             state: state.id.clone(),
@@ -157,9 +179,7 @@ pub fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<crate::Tr
         d.due_date = extended.date;
         d.due_at = deadline_end(extended.date);
         d.provisional = original.provisional || extended.provisional;
-        if let Some(n) = rule.warn_before_working_days {
-            d.warn_at = Some(warning_instant(ctx.calendar, extended.date, n));
-        }
+        move_warning(ctx.calendar, rule, d);
         if moved {
             let d = d.clone();
             cancel_timers(&next, &d, &mut effects);

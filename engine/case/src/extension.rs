@@ -3,7 +3,7 @@
 //! deadline lapses. An extension counts on from the original due date.
 
 use crate::authorize::require_role;
-use crate::deadlines::{arm_timers, cancel_timers, lapse_instant};
+use crate::deadlines::{arm_timers, cancel_timers, lapse_instant, move_warning};
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
 use govflow_model::{
@@ -78,6 +78,7 @@ pub(crate) fn handle(
             d.due_at = deadline_end(due.date);
             d.provisional = d.provisional || due.provisional;
             d.pending_extension = None;
+            move_warning(ctx.calendar, rule, d);
             let d = d.clone();
             cancel_timers(&next, &d, &mut effects);
             arm_timers(&next, &d, &mut effects);

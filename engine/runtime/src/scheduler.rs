@@ -96,7 +96,15 @@ pub struct SchedulerHandle {
 }
 
 impl SchedulerHandle {
-    pub fn stop(mut self) {
+    pub fn stop(self) {
+        drop(self);
+    }
+}
+
+/// Dropping the handle stops the thread too, so it never outlives its owner holding the
+/// store open.
+impl Drop for SchedulerHandle {
+    fn drop(&mut self) {
         self.runtime.inner.wake.stop();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -254,7 +262,9 @@ impl Runtime {
                 pack: &pack.pack,
                 calendar: &calendar,
                 guards: pack.scripts.as_ref(),
-                now: timer.at,
+                // A timer armed before the case was known (a request filed late, its
+                // deadline already past) is decided when the case was opened.
+                now: timer.at.max(case.created_at),
             };
             let Some(transition) = fire(&ctx, &case, &timer.deadline, timer.kind) else {
                 stale += 1;

@@ -47,7 +47,9 @@ pub trait Store:
 {
     /// Apply `batch` atomically: either every part of it is stored or none is.
     ///
-    /// When this returns `Ok`, the batch is durable (flushed to disk for [`SledStore`]).
+    /// When this returns `Ok`, the batch is durable (flushed to disk for [`SledStore`]),
+    /// and so is every batch a read made before the call could have seen: committing an
+    /// empty batch after a read makes what was read durable before it is acknowledged.
     /// A failed optimistic check returns [`Error::Conflict`] and stores nothing.
     fn commit(&self, batch: Batch) -> Result<Receipt, Error>;
 }

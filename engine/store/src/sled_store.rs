@@ -55,11 +55,31 @@ struct Request {
     reply: SyncSender<Result<Receipt, Error>>,
 }
 
+/// How long to wait for a previous owner of the directory to release sled's file lock,
+/// which sled does a moment after the `Db` is dropped.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn open_db(path: &Path) -> Result<sled::Db, Error> {
+    let started = std::time::Instant::now();
+    loop {
+        match sled::Config::new().path(path).open() {
+            // sled reports the lock as an `Other` I/O error with this text.
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock")
+                    && started.elapsed() < LOCK_WAIT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 impl SledStore {
     /// Open (creating if needed) the store in `dir`, checking its format version.
     pub fn open(dir: impl AsRef<Path>) -> Result<Self, Error> {
         let path = dir.as_ref().to_path_buf();
-        let db = sled::Config::new().path(&path).open()?;
+        let db = open_db(&path)?;
         check_format(&db, &path)?;
         let mut store = SledStore {
             db: db.clone(),

@@ -270,6 +270,11 @@ fn extensions_within_the_cap_move_the_deadline_and_its_timer() {
         json!({"decision": "approve"}),
         "closed",
     );
+    // The warning moved with the extensions: 2 working days before Fri 03-12 is Wed 03-10
+    // (03-11, 03-10), not 02-24 before the original 02-26.
+    let events = history(rt, &id);
+    let warning = events.iter().find(|e| kind(e) == "warning").unwrap();
+    assert_eq!(warning.at, at("2021-03-10T00:00:00+08:00"));
     // One revision per accepted transition: opened, 2 requests, 2 approvals, the warning,
     // the lapse and the reply.
     assert_eq!(case.revision, 8);

@@ -9,7 +9,7 @@ use govflow_store::{CaseQuery, SledStore, TimerKey};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+
 use tempfile::TempDir;
 
 /// The repository root.
@@ -36,23 +36,9 @@ pub fn date(iso: &str) -> NaiveDate {
     iso.parse().unwrap_or_else(|e| panic!("`{iso}`: {e}"))
 }
 
-/// Opens the store in `dir`. sled lets go of its directory lock a moment after the last
-/// handle is dropped (its flusher and I/O threads exit on their own: spacejam/sled#1234),
-/// so a restart waits up to two seconds for it; a runtime that was not dropped still
-/// fails the test.
 fn open_store(dir: &Path) -> SledStore {
-    let give_up = Instant::now() + Duration::from_secs(2);
-    loop {
-        match SledStore::open(dir) {
-            Ok(store) => return store,
-            Err(e)
-                if e.to_string().contains("could not acquire lock") && Instant::now() < give_up =>
-            {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err(e) => panic!("the store in {} does not open: {e}", dir.display()),
-        }
-    }
+    SledStore::open(dir)
+        .unwrap_or_else(|e| panic!("the store in {} does not open: {e}", dir.display()))
 }
 
 /// A runtime on the store in `dir`, whose simulated clock starts at `now`.
