@@ -3,13 +3,13 @@
 
 mod support;
 
+mod api;
 mod calendar_cli;
 mod check;
+mod durability;
 mod inheritance;
 mod matrix;
 mod scenarios;
 mod schema;
 mod serve;
-mod api;
-mod durability;
 mod walkthrough;
