@@ -2,9 +2,9 @@
 //! pure case machine, settled, and committed as one batch; an optimistic conflict (another
 //! command changed the case first) re-reads and decides again.
 
-use crate::{Error, Runtime};
+use crate::{context, Error, Runtime};
 use chrono::{DateTime, Utc};
-use govflow_case::{act, lapse_instant, open, settle, Context, OpenCase, Settled, TimerChange};
+use govflow_case::{act, lapse_instant, open, settle, OpenCase, Settled, TimerChange};
 use govflow_loader::LoadedPack;
 use govflow_model::{Actor, Case, CaseId, CityId, TimerKind};
 use govflow_store::{Batch, Conflict, Expect, IdempotencyRecord, Timer, TimerKey};
@@ -66,12 +66,7 @@ impl Runtime {
         }
         let pack = self.pack_of_city(&submission.city)?;
         let calendar = self.registry().calendar();
-        let ctx = Context {
-            pack: &pack.pack,
-            calendar: &calendar,
-            guards: pack.scripts.as_ref(),
-            now: self.clock().now(),
-        };
+        let ctx = context(&pack, &calendar, self.clock().now());
         for _ in 0..ATTEMPTS {
             let id = self.inner.ids.next();
             let transition = open(&ctx, id.clone(), &submission.case, actor).inspect_err(|r| {
@@ -162,12 +157,7 @@ impl Runtime {
             }
             let pack = self.pack_of_case(&case)?;
             let calendar = self.registry().calendar();
-            let ctx = Context {
-                pack: &pack.pack,
-                calendar: &calendar,
-                guards: pack.scripts.as_ref(),
-                now,
-            };
+            let ctx = context(&pack, &calendar, now);
             let transition = act(&ctx, &case, action, data, actor).inspect_err(|r| {
                 self.metrics().refused(r.code());
             })?;

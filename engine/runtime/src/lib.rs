@@ -92,3 +92,18 @@ impl Runtime {
         &self.inner.metrics
     }
 }
+
+/// What the case machine decides against: the governing pack version, the calendar
+/// served, that pack's guards and `now`.
+fn context<'a>(
+    pack: &'a govflow_loader::LoadedPack,
+    calendar: &'a govflow_calendar::Calendar,
+    now: chrono::DateTime<chrono::Utc>,
+) -> govflow_case::Context<'a> {
+    govflow_case::Context {
+        pack: &pack.pack,
+        calendar,
+        guards: pack.scripts.as_ref(),
+        now,
+    }
+}

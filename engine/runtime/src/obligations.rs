@@ -9,10 +9,10 @@
 //! does not open cases for occurrences before it was loaded.
 
 use crate::executor::Changes;
-use crate::{Error, Runtime};
+use crate::{context, Error, Runtime};
 use chrono::{DateTime, Utc};
 use cron::Schedule;
-use govflow_case::{open, settle, Context, OpenCase};
+use govflow_case::{open, settle, OpenCase};
 use govflow_loader::LoadedPack;
 use govflow_model::{Actor, Recurring, RecurringScope, RoleId, SHANGHAI};
 use serde_json::Map;
@@ -105,12 +105,7 @@ impl Runtime {
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
         let calendar = self.registry().calendar();
-        let ctx = Context {
-            pack: &o.pack.pack,
-            calendar: &calendar,
-            guards: o.pack.scripts.as_ref(),
-            now: at,
-        };
+        let ctx = context(&o.pack, &calendar, at);
         let bodies = match o.rule.scope {
             RecurringScope::Departments => self
                 .store()

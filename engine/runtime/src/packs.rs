@@ -2,8 +2,8 @@
 //! recurring obligations address.
 
 use crate::executor::Changes;
-use crate::{Error, ReloadReport, Runtime};
-use govflow_case::{recompute_provisional, settle, Context};
+use crate::{context, Error, ReloadReport, Runtime};
+use govflow_case::{recompute_provisional, settle};
 use govflow_model::CityId;
 use govflow_store::{Batch, CaseQuery, Expect};
 use std::collections::{BTreeSet, HashMap};
@@ -90,12 +90,7 @@ impl Runtime {
             let case = self.case(id)?;
             let pack = self.pack_of_case(&case)?;
             let calendar = self.registry().calendar();
-            let ctx = Context {
-                pack: &pack.pack,
-                calendar: &calendar,
-                guards: pack.scripts.as_ref(),
-                now: self.clock().now(),
-            };
+            let ctx = context(&pack, &calendar, self.clock().now());
             let Some(transition) = recompute_provisional(&ctx, &case) else {
                 return Ok(false);
             };

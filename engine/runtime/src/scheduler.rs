@@ -17,9 +17,9 @@
 //! case from the day the duty lapsed.
 
 use crate::executor::Changes;
-use crate::{Error, Runtime};
+use crate::{context, Error, Runtime};
 use chrono::{DateTime, Utc};
-use govflow_case::{fire, settle, Context};
+use govflow_case::{fire, settle};
 use govflow_model::{Case, CaseId, TimerKind};
 use govflow_store::{Conflict, Expect, Timer};
 use std::collections::HashMap;
@@ -258,14 +258,9 @@ impl Runtime {
                     continue;
                 }
             };
-            let ctx = Context {
-                pack: &pack.pack,
-                calendar: &calendar,
-                guards: pack.scripts.as_ref(),
-                // A timer armed before the case was known (a request filed late, its
-                // deadline already past) is decided when the case was opened.
-                now: timer.at.max(case.created_at),
-            };
+            // A timer armed before the case was known (a request filed late, its deadline
+            // already past) is decided when the case was opened.
+            let ctx = context(&pack, &calendar, timer.at.max(case.created_at));
             let Some(transition) = fire(&ctx, &case, &timer.deadline, timer.kind) else {
                 stale += 1;
                 continue;

@@ -73,3 +73,45 @@ fn running_cases_keep_their_pack_version_and_new_cases_take_the_new_one() {
         .case;
     assert_eq!(served.pack_version, new.pack_version);
 }
+
+/// After a restart on an edited pack, a running case is still decided on the version it
+/// was opened under (restored from the store's archive), not on the pack now on disk.
+#[test]
+fn running_cases_keep_their_pack_version_across_a_restart() {
+    let root = tempfile::tempdir().unwrap();
+    let sources = copy_sources(root.path());
+    let procedure = sources
+        .cities
+        .join("wanzhou/procedures/data_verification.yaml");
+    let service = Service::with_sources(sources.clone(), at("2026-09-30T09:00:00+08:00"));
+    let citizen = actor("citizen", "", &["applicant"]);
+    let police = actor("police", "区公安局", &["provider"]);
+    let old = service
+        .runtime
+        .submit(&citizen, &request("data_verification", "区公安局"), None)
+        .unwrap()
+        .case;
+
+    // The cap goes from 10 to 15 while the service is down.
+    let text = fs::read_to_string(&procedure).unwrap();
+    let edited = text.replace("max_working_days: 10", "max_working_days: 15");
+    assert_ne!(edited, text);
+    fs::write(&procedure, edited).unwrap();
+    let service = service.restart(at("2026-09-30T10:00:00+08:00"));
+    let rt = &service.runtime;
+    assert!(rt.registry().version(&old.pack_version).is_none());
+
+    let twelve = data(json!({"working_days": 12, "reason": "涉及多个系统"}));
+    match rt.act(&police, &old.id, "request_extension", &twelve) {
+        Err(Error::Refused(r)) => assert_eq!(r.code(), "extension_over_cap"),
+        other => panic!("expected the cap of the case's own version (10), got {other:?}"),
+    }
+    assert!(rt.registry().version(&old.pack_version).is_some());
+    let new = rt
+        .submit(&citizen, &request("data_verification", "区公安局"), None)
+        .unwrap()
+        .case;
+    assert_ne!(new.pack_version, old.pack_version);
+    rt.act(&police, &new.id, "request_extension", &twelve)
+        .unwrap();
+}
