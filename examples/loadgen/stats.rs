@@ -151,3 +151,12 @@ pub fn show_le(ms: Option<f64>) -> String {
         None => ">30000".to_owned(),
     }
 }
+
+/// `show_le`, tightened by a bound known otherwise (`cap`, e.g. how long the call that
+/// fired every timer took), shown as `≤cap*`.
+pub fn show_le_capped(ms: Option<f64>, cap: f64) -> String {
+    match ms {
+        Some(ms) if ms <= cap => format!("≤{ms}"),
+        _ => format!("≤{:.0}*", cap.ceil()),
+    }
+}
