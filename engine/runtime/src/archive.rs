@@ -95,4 +95,3 @@ impl Runtime {
         Ok(Some(loaded))
     }
 }
-

@@ -57,8 +57,13 @@ impl Runtime {
         submission: &Submission,
         idempotency_key: Option<&str>,
     ) -> Result<Submitted, Error> {
-        let fingerprint = submission.fingerprint();
         let scoped = idempotency_key.map(|k| format!("{}\u{1f}{k}", actor.id));
+        // Only a keyed request is ever compared with an earlier one.
+        let fingerprint = if scoped.is_some() {
+            submission.fingerprint()
+        } else {
+            String::new()
+        };
         if let Some(scoped) = &scoped {
             if let Some(record) = self.store().idempotency(scoped)? {
                 return self.replay(record, &fingerprint, idempotency_key.unwrap_or_default());
