@@ -262,15 +262,6 @@ impl Runtime {
     }
 }
 
-impl Changes {
-    pub fn put_case(&mut self, case: Case, expect: Expect) {
-        if expect == Expect::New {
-            self.opened += 1;
-        }
-        self.batch.put_case(case, expect);
-    }
-}
-
 /// What one commit changes: a store batch plus what the runtime reports about it.
 #[derive(Default)]
 pub(crate) struct Changes {
@@ -281,6 +272,14 @@ pub(crate) struct Changes {
 }
 
 impl Changes {
+    /// Puts `case`, checked against `expect`.
+    pub fn put_case(&mut self, case: Case, expect: Expect) {
+        if expect == Expect::New {
+            self.opened += 1;
+        }
+        self.batch.put_case(case, expect);
+    }
+
     /// Adds `settled`: each case put with the revision it was read at (`expects`; cases
     /// not in it are new and must not exist yet), then its timer changes and events.
     pub fn add(&mut self, settled: Settled, expects: &HashMap<CaseId, Expect>) {
