@@ -1,3 +1,6 @@
+//! The diagnostic sink of a loading pass, and the check every rule makes of the article
+//! and quote it rests on.
+
 use crate::diagnostic::{code, Diagnostic};
 use crate::lower::parts::Item;
 use crate::source::SourceFile;
