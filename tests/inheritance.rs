@@ -1,11 +1,11 @@
 use crate::support::path;
-use govflow_loader::load_pack;
+use govflow_loader::{load_pack, Disk};
 
 #[test]
 fn a_child_inherits_overrides_by_id_and_removes() {
-    let (parent, d) = load_pack(&path("examples/packs/jiaozuo"));
+    let (parent, d) = load_pack(&Disk, &path("examples/packs/jiaozuo"));
     let parent = parent.unwrap_or_else(|| panic!("{d:#?}"));
-    let (child, d) = load_pack(&path("examples/packs/macun"));
+    let (child, d) = load_pack(&Disk, &path("examples/packs/macun"));
     let child = child.unwrap_or_else(|| panic!("{d:#?}"));
     let (parent, child) = (&parent.pack, &child.pack);
 

@@ -18,11 +18,11 @@ fn every_city_scenario_passes() {
 /// Every procedure of every city pack has at least one scenario that opens a case of it.
 #[test]
 fn every_procedure_has_a_scenario() {
-    let (packs, diagnostics) = govflow_loader::load_cities(&path("cities"));
+    let (packs, diagnostics) = govflow_loader::load_cities(&govflow_loader::Disk, &path("cities"));
     assert!(!packs.is_empty(), "{diagnostics:#?}");
     let mut missing = Vec::new();
     let scenarios_of = |dir: &std::path::Path| -> String {
-        govflow_loader::scenario_files(dir)
+        govflow_loader::scenario_files(&govflow_loader::Disk, dir)
             .iter()
             .map(|f| std::fs::read_to_string(f).unwrap())
             .collect()
@@ -75,7 +75,9 @@ fn govflow_test_prints_the_closing_count_and_fails_on_failure() {
     )
     .unwrap();
     let pack = path("cities/wanzhou");
-    let loaded = govflow_loader::load_pack(&pack).0.expect("wanzhou loads");
+    let loaded = govflow_loader::load_pack(&govflow_loader::Disk, &pack)
+        .0
+        .expect("wanzhou loads");
     let outcome = govflow_scenario::run_file(&loaded, &calendar(), &scenario);
     let shown = outcome.to_string();
     assert!(

@@ -69,7 +69,7 @@ pub fn run(command: CalendarCommand) -> anyhow::Result<ExitCode> {
 }
 
 pub fn load(dir: &std::path::Path) -> anyhow::Result<govflow_calendar::Calendar> {
-    govflow_loader::load_calendar(dir)
+    govflow_loader::load_calendar(&govflow_loader::Disk, dir)
         .map_err(|ds| {
             anyhow::anyhow!(ds
                 .iter()

@@ -1,4 +1,4 @@
-use govflow_loader::{has_errors, load_pack, Severity};
+use govflow_loader::{has_errors, load_pack, Disk, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,7 +12,7 @@ pub fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     };
     let mut all = Vec::new();
     for dir in &dirs {
-        let (pack, diagnostics) = load_pack(dir);
+        let (pack, diagnostics) = load_pack(&Disk, dir);
         if let Some(p) = pack {
             println!(
                 "ok {} ({}, {} procedures, {})",

@@ -1,7 +1,7 @@
 //! `govflow classify`: which classification rules a data resource breaks in a city.
 
 use clap::Args;
-use govflow_loader::load_pack;
+use govflow_loader::{load_pack, Disk};
 use govflow_model::DataResource;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,7 +37,7 @@ pub struct ClassifyArgs {
 }
 
 pub fn run(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
-    let (pack, diagnostics) = load_pack(&a.cities.join(&a.city));
+    let (pack, diagnostics) = load_pack(&Disk, &a.cities.join(&a.city));
     let Some(pack) = pack else {
         for d in diagnostics {
             eprintln!("{d}");

@@ -1,7 +1,7 @@
 //! The cross-city comparison: every deadline of every procedure of every city, with its
 //! period, extension cap and article.
 
-use govflow_loader::{load_pack, Diagnostic};
+use govflow_loader::{load_pack, Diagnostic, Disk};
 use govflow_model::{DayOfMonth, Pack, Period, Span};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -126,7 +126,7 @@ pub fn run(paths: &[PathBuf], json: bool, markdown_out: bool) -> anyhow::Result<
     let mut all = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
     for dir in dirs {
-        let (pack, diagnostics) = load_pack(&dir);
+        let (pack, diagnostics) = load_pack(&Disk, &dir);
         problems.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
         if let Some(p) = pack {
             all.extend(rows(&p.pack));

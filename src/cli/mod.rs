@@ -100,7 +100,7 @@ fn pack_dirs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, govflow_loader::Diagnost
         if path.join("pack.yaml").is_file() {
             dirs.push(path.clone());
         } else {
-            dirs.extend(govflow_loader::pack_dirs(path)?);
+            dirs.extend(govflow_loader::pack_dirs(&govflow_loader::Disk, path)?);
         }
     }
     Ok(dirs)

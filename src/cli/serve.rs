@@ -75,6 +75,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let store = SledStore::open(&args.data)
         .with_context(|| format!("opening the store in `{}`", args.data.display()))?;
     let sources = Sources {
+        files: Arc::new(govflow_loader::Disk),
         cities: args.cities.clone(),
         policies: args.policies.clone(),
     };

@@ -30,5 +30,6 @@ pub fn stderr(o: &Output) -> String {
 }
 
 pub fn calendar() -> govflow_calendar::Calendar {
-    govflow_loader::load_calendar(&path("policies/calendars")).expect("the calendars load")
+    govflow_loader::load_calendar(&govflow_loader::Disk, &path("policies/calendars"))
+        .expect("the calendars load")
 }

@@ -1,8 +1,10 @@
-//! Reading packs, calendars and scenarios from disk.
+//! Reading packs, calendars and scenarios from a [`Files`] source. Everything a pack
+//! needs (its documents, scripts and the regulation's text) is read here, before lowering.
 
 use crate::diagnostic::{code, has_errors, Diagnostic};
 use crate::docs::{CalendarDoc, PackDoc, ProcedureDoc, ScenarioDoc, SCHEMA_VERSION};
-use crate::lower::parts::{Item, Parts};
+use crate::files::{reason, Files};
+use crate::lower::parts::{squeeze, Item, Parts};
 use crate::lower::{lower_pack, Sink};
 use crate::source::SourceFile;
 use govflow_calendar::{Calendar, YearSchedule};
@@ -21,9 +23,9 @@ pub struct LoadedPack {
 }
 
 /// Loads the pack in `dir` (and the packs it extends, from sibling directories).
-pub fn load_pack(dir: &Path) -> (Option<LoadedPack>, Vec<Diagnostic>) {
+pub fn load_pack(files: &dyn Files, dir: &Path) -> (Option<LoadedPack>, Vec<Diagnostic>) {
     let mut sink = Sink::default();
-    let parts = read_parts(dir, &mut Vec::new(), &mut sink);
+    let parts = read_parts(files, dir, &mut Vec::new(), &mut sink);
     let loaded = parts.and_then(|parts| {
         let (pack, scripts) = lower_pack(&parts, &mut sink)?;
         Some(LoadedPack {
@@ -44,32 +46,34 @@ pub fn load_pack(dir: &Path) -> (Option<LoadedPack>, Vec<Diagnostic>) {
 }
 
 /// The pack directories under `dir`: every subdirectory with a `pack.yaml`.
-pub fn pack_dirs(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::error(
-            code::FILE,
-            dir.display().to_string(),
-            format!("cannot read the directory: {e}"),
-        )
-    })?;
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("pack.yaml").is_file())
-        .collect();
-    dirs.sort();
-    Ok(dirs)
+pub fn pack_dirs(files: &dyn Files, dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let entries = files.entries(dir).map_err(|e| unreadable_dir(dir, &e))?;
+    Ok(entries
+        .into_iter()
+        .filter(|p| files.is_file(&p.join("pack.yaml")))
+        .collect())
+}
+
+fn unreadable_dir(dir: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        code::FILE,
+        dir.display().to_string(),
+        format!("cannot read the directory: {}", reason(e)),
+    )
 }
 
 /// Loads every pack under `dir`. A pack with errors is left out and its diagnostics kept.
-pub fn load_cities(dir: &Path) -> (BTreeMap<CityId, LoadedPack>, Vec<Diagnostic>) {
+pub fn load_cities(
+    files: &dyn Files,
+    dir: &Path,
+) -> (BTreeMap<CityId, LoadedPack>, Vec<Diagnostic>) {
     let mut packs = BTreeMap::new();
     let mut diagnostics = Vec::new();
-    match pack_dirs(dir) {
+    match pack_dirs(files, dir) {
         Err(d) => diagnostics.push(d),
         Ok(dirs) => {
             for d in dirs {
-                let (pack, mut found) = load_pack(&d);
+                let (pack, mut found) = load_pack(files, &d);
                 diagnostics.append(&mut found);
                 if let Some(p) = pack {
                     packs.insert(p.pack.city.clone(), p);
@@ -81,15 +85,20 @@ pub fn load_cities(dir: &Path) -> (BTreeMap<CityId, LoadedPack>, Vec<Diagnostic>
     (packs, diagnostics)
 }
 
-fn read_parts(dir: &Path, chain: &mut Vec<String>, sink: &mut Sink) -> Option<Parts> {
+fn read_parts(
+    files: &dyn Files,
+    dir: &Path,
+    chain: &mut Vec<String>,
+    sink: &mut Sink,
+) -> Option<Parts> {
     let dir_name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let pack_path = dir.join("pack.yaml");
-    let pack = read_doc::<PackDoc>(&pack_path, sink);
-    let procedures = read_procedures(dir, sink);
-    let scripts = read_scripts(dir, sink);
+    let pack = read_doc::<PackDoc>(files, &pack_path, sink);
+    let procedures = read_procedures(files, dir, sink);
+    let scripts = read_scripts(files, dir, sink);
     let (file, doc) = pack?;
     if doc.city != dir_name {
         sink.at(
@@ -106,6 +115,7 @@ fn read_parts(dir: &Path, chain: &mut Vec<String>, sink: &mut Sink) -> Option<Pa
     let removed = doc.remove.clone();
     let extends = doc.extends.clone();
     let mut parts = Parts::from_pack(&file, doc);
+    parts.regulation_text = read_regulation_text(files, dir, &parts);
     for (file, p) in procedures {
         if let Some(other) = parts.procedures.get(&p.id) {
             sink.at(
@@ -158,7 +168,7 @@ fn read_parts(dir: &Path, chain: &mut Vec<String>, sink: &mut Sink) -> Option<Pa
         return None;
     }
     let parent_dir = dir.parent().unwrap_or(dir).join(&parent);
-    if !parent_dir.join("pack.yaml").is_file() {
+    if !files.is_file(&parent_dir.join("pack.yaml")) {
         sink.at(
             &file,
             code::EXTENDS,
@@ -171,7 +181,7 @@ fn read_parts(dir: &Path, chain: &mut Vec<String>, sink: &mut Sink) -> Option<Pa
         ));
         return None;
     }
-    let parent_parts = read_parts(&parent_dir, chain, sink)?;
+    let parent_parts = read_parts(files, &parent_dir, chain, sink)?;
     for (list, what, known) in [
         (
             &removed.procedures,
@@ -203,12 +213,36 @@ fn read_parts(dir: &Path, chain: &mut Vec<String>, sink: &mut Sink) -> Option<Pa
     Some(parts.over(parent_parts, &removed))
 }
 
+/// The regulation's text, squeezed of white space, which the quotes are held against;
+/// `None` when the pack names none. Its path is relative to the pack directory.
+fn read_regulation_text(
+    files: &dyn Files,
+    dir: &Path,
+    parts: &Parts,
+) -> Option<Result<String, Diagnostic>> {
+    let item = parts.regulation.as_ref()?;
+    let text_path = item.doc.text.as_ref()?;
+    Some(
+        files
+            .read(&dir.join(text_path))
+            .map(|text| squeeze(&text))
+            .map_err(|e| {
+                item.file.diag(
+                    code::FILE,
+                    &format!("{}.text", item.path),
+                    format!("cannot read `{text_path}`: {}", reason(&e)),
+                )
+            }),
+    )
+}
+
 /// Reads and deserializes one document; checks its schema version.
 pub(crate) fn read_doc<T: serde::de::DeserializeOwned + HasSchemaVersion>(
+    files: &dyn Files,
     path: &Path,
     sink: &mut Sink,
 ) -> Option<(Arc<SourceFile>, T)> {
-    let file = match SourceFile::read(path) {
+    let file = match SourceFile::read(files, path) {
         Ok(f) => Arc::new(f),
         Err(d) => {
             sink.push(d);
@@ -253,31 +287,49 @@ macro_rules! has_schema_version {
 }
 has_schema_version!(PackDoc, ProcedureDoc, ScenarioDoc, CalendarDoc);
 
-fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+/// The files in `dir` whose name ends in `.extension`, sorted.
+fn files_with_extension(
+    files: &dyn Files,
+    dir: &Path,
+    extension: &str,
+) -> std::io::Result<Vec<PathBuf>> {
+    Ok(files
+        .entries(dir)?
         .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == extension) && p.is_file())
-        .collect();
-    files.sort();
-    files
+        .filter(|p| p.extension().is_some_and(|e| e == extension) && files.is_file(p))
+        .collect())
 }
 
-fn read_procedures(dir: &Path, sink: &mut Sink) -> Vec<(Arc<SourceFile>, ProcedureDoc)> {
-    files_with_extension(&dir.join("procedures"), "yaml")
+/// The files of an optional subdirectory of a pack (`procedures/`, `scripts/`): none when
+/// it does not exist, a diagnostic when it cannot be read.
+fn pack_files(files: &dyn Files, dir: &Path, extension: &str, sink: &mut Sink) -> Vec<PathBuf> {
+    match files_with_extension(files, dir, extension) {
+        Ok(paths) => paths,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            sink.push(unreadable_dir(dir, &e));
+            Vec::new()
+        }
+    }
+}
+
+fn read_procedures(
+    files: &dyn Files,
+    dir: &Path,
+    sink: &mut Sink,
+) -> Vec<(Arc<SourceFile>, ProcedureDoc)> {
+    pack_files(files, &dir.join("procedures"), "yaml", sink)
         .iter()
-        .filter_map(|p| read_doc::<ProcedureDoc>(p, sink))
+        .filter_map(|p| read_doc::<ProcedureDoc>(files, p, sink))
         .collect()
 }
 
-fn read_scripts(dir: &Path, sink: &mut Sink) -> Vec<(String, Arc<SourceFile>)> {
-    files_with_extension(&dir.join("scripts"), "rhai")
+fn read_scripts(files: &dyn Files, dir: &Path, sink: &mut Sink) -> Vec<(String, Arc<SourceFile>)> {
+    pack_files(files, &dir.join("scripts"), "rhai", sink)
         .iter()
         .filter_map(|p| {
             let name = p.file_stem()?.to_string_lossy().into_owned();
-            match SourceFile::read(p) {
+            match SourceFile::read(files, p) {
                 Ok(f) => Some((name, Arc::new(f))),
                 Err(d) => {
                     sink.push(d);
@@ -288,23 +340,29 @@ fn read_scripts(dir: &Path, sink: &mut Sink) -> Vec<(String, Arc<SourceFile>)> {
         .collect()
 }
 
-/// The scenario files of a pack directory (`scenarios/*.yaml`).
-pub fn scenario_files(pack_dir: &Path) -> Vec<PathBuf> {
-    files_with_extension(&pack_dir.join("scenarios"), "yaml")
+/// The scenario files of a pack directory (`scenarios/*.yaml`); none when it has no
+/// readable `scenarios/` directory.
+pub fn scenario_files(files: &dyn Files, pack_dir: &Path) -> Vec<PathBuf> {
+    files_with_extension(files, &pack_dir.join("scenarios"), "yaml").unwrap_or_default()
 }
 
 /// Reads one scenario file.
-pub fn load_scenario(path: &Path) -> Result<(Arc<SourceFile>, ScenarioDoc), Vec<Diagnostic>> {
+pub fn load_scenario(
+    files: &dyn Files,
+    path: &Path,
+) -> Result<(Arc<SourceFile>, ScenarioDoc), Vec<Diagnostic>> {
     let mut sink = Sink::default();
-    read_doc::<ScenarioDoc>(path, &mut sink).ok_or(sink.diagnostics)
+    read_doc::<ScenarioDoc>(files, path, &mut sink).ok_or(sink.diagnostics)
 }
 
 /// Loads every `<year>.yaml` under `dir` (`policies/calendars`) into one calendar.
-pub fn load_calendar(dir: &Path) -> Result<Calendar, Vec<Diagnostic>> {
+pub fn load_calendar(files: &dyn Files, dir: &Path) -> Result<Calendar, Vec<Diagnostic>> {
     let mut sink = Sink::default();
     let mut years = Vec::new();
-    for path in files_with_extension(dir, "yaml") {
-        if let Some((file, doc)) = read_doc::<CalendarDoc>(&path, &mut sink) {
+    let paths =
+        files_with_extension(files, dir, "yaml").map_err(|e| vec![unreadable_dir(dir, &e)])?;
+    for path in paths {
+        if let Some((file, doc)) = read_doc::<CalendarDoc>(files, &path, &mut sink) {
             let schedule = YearSchedule::from(doc);
             let problems = schedule.problems();
             for p in &problems {
@@ -326,3 +384,6 @@ pub fn load_calendar(dir: &Path) -> Result<Calendar, Vec<Diagnostic>> {
         )]
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,7 @@
 //! every unknown key reported, not just the first.
 
 use crate::diagnostic::{code, did_you_mean, Diagnostic};
+use crate::files::{reason, Files};
 use crate::spans::Spans;
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
@@ -19,12 +20,13 @@ pub struct SourceFile {
 const MAX_UNKNOWN_KEYS: usize = 50;
 
 impl SourceFile {
-    pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+    /// Reads `path` from `files`; a file that cannot be read is a diagnostic naming it.
+    pub fn read(files: &dyn Files, path: &Path) -> Result<SourceFile, Diagnostic> {
+        let text = files.read(path).map_err(|e| {
             Diagnostic::error(
                 code::FILE,
                 path.display().to_string(),
-                format!("cannot read the file: {e}"),
+                format!("cannot read the file: {}", reason(&e)),
             )
         })?;
         Ok(SourceFile::new(path.display().to_string(), text))

@@ -32,6 +32,7 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let sources = Sources {
+            files: Arc::new(govflow_loader::Disk),
             cities: dir.path().join("cities"),
             policies: dir.path().join("policies"),
         };

@@ -9,7 +9,9 @@
 use arc_swap::ArcSwap;
 use chrono::{DateTime, Utc};
 use govflow_calendar::Calendar;
-use govflow_loader::{has_errors, load_calendar, load_pack, pack_dirs, Diagnostic, LoadedPack};
+use govflow_loader::{
+    has_errors, load_calendar, load_pack, pack_dirs, Diagnostic, Files, LoadedPack,
+};
 use govflow_model::CityId;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -17,12 +19,23 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Where packs and policies are read from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Sources {
+    /// What the directories are read from: the disk, or files held in memory.
+    pub files: Arc<dyn Files>,
     /// One directory per city (`cities/`).
     pub cities: PathBuf,
     /// Shared data (`policies/`): the holiday calendars live in `calendars/`.
     pub policies: PathBuf,
+}
+
+impl std::fmt::Debug for Sources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sources")
+            .field("cities", &self.cities)
+            .field("policies", &self.policies)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Sources {
@@ -98,10 +111,9 @@ impl Registry {
     /// Loads every pack and the calendar. A pack with errors is reported, not served; a
     /// calendar with errors stops the start, since no deadline could be counted.
     pub fn load(sources: Sources, now: DateTime<Utc>) -> Result<Registry, StartError> {
-        let calendar = load_calendar(&sources.calendars()).map_err(|diagnostics| StartError {
-            dir: sources.calendars(),
-            diagnostics,
-        })?;
+        let dir = sources.calendars();
+        let calendar = load_calendar(&*sources.files, &dir)
+            .map_err(|diagnostics| StartError { dir, diagnostics })?;
         let registry = Registry {
             sources,
             cities: ArcSwap::from_pointee(BTreeMap::new()),
@@ -147,7 +159,7 @@ impl Registry {
     pub fn reload(&self, now: DateTime<Utc>) -> ReloadReport {
         let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
         let mut report = self.reload_cities(now);
-        match load_calendar(&self.sources.calendars()) {
+        match load_calendar(&*self.sources.files, &self.sources.calendars()) {
             Ok(calendar) => {
                 let old = self.calendar.load();
                 report.calendar_swapped = !same_schedules(&old.calendar, &calendar);
@@ -190,7 +202,7 @@ impl Registry {
         let mut report = ReloadReport::default();
         let old = self.cities.load_full();
         let mut next: BTreeMap<CityId, Arc<CityPack>> = (*old).clone();
-        let dirs = match pack_dirs(&self.sources.cities) {
+        let dirs = match pack_dirs(&*self.sources.files, &self.sources.cities) {
             Ok(dirs) => dirs,
             Err(d) => {
                 tracing::error!(diagnostic = %d, "cannot list the pack directories; keeping every pack");
@@ -199,7 +211,7 @@ impl Registry {
         };
         let mut seen = BTreeSet::new();
         for dir in dirs {
-            let (loaded, diagnostics) = load_pack(&dir);
+            let (loaded, diagnostics) = load_pack(&*self.sources.files, &dir);
             let city = loaded
                 .as_ref()
                 .map(|p| p.pack.city.clone())

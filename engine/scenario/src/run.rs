@@ -7,7 +7,7 @@ use govflow_calendar::Calendar;
 use govflow_case::OpenCase;
 use govflow_loader::docs::{ScenarioDoc, StepDoc};
 use govflow_loader::{
-    load_pack, load_scenario, scenario_files, Diagnostic, LoadedPack, SourceFile,
+    load_pack, load_scenario, scenario_files, Diagnostic, Disk, LoadedPack, SourceFile,
 };
 use govflow_model::{Actor, CaseId, ProcedureId, RoleId};
 use std::collections::BTreeMap;
@@ -88,16 +88,24 @@ pub fn run_paths(paths: &[PathBuf], calendar: &Calendar) -> Summary {
                 .unwrap_or_default();
             jobs.push((pack_dir, path.clone()));
         } else if path.join("pack.yaml").is_file() {
-            jobs.extend(scenario_files(path).into_iter().map(|f| (path.clone(), f)));
+            jobs.extend(
+                scenario_files(&Disk, path)
+                    .into_iter()
+                    .map(|f| (path.clone(), f)),
+            );
         } else {
-            for dir in govflow_loader::pack_dirs(path).unwrap_or_default() {
-                jobs.extend(scenario_files(&dir).into_iter().map(|f| (dir.clone(), f)));
+            for dir in govflow_loader::pack_dirs(&Disk, path).unwrap_or_default() {
+                jobs.extend(
+                    scenario_files(&Disk, &dir)
+                        .into_iter()
+                        .map(|f| (dir.clone(), f)),
+                );
             }
         }
     }
     for (dir, file) in jobs {
         let pack = packs.entry(dir.clone()).or_insert_with(|| {
-            let (pack, diagnostics) = load_pack(&dir);
+            let (pack, diagnostics) = load_pack(&Disk, &dir);
             pack.ok_or(diagnostics)
         });
         summary.outcomes.push(match pack {
@@ -121,7 +129,7 @@ pub fn run_paths(paths: &[PathBuf], calendar: &Calendar) -> Summary {
 /// Runs one scenario file against its pack.
 pub fn run_file(pack: &LoadedPack, calendar: &Calendar, path: &Path) -> Outcome {
     let file_name = path.display().to_string();
-    match load_scenario(path) {
+    match load_scenario(&Disk, path) {
         Err(diagnostics) => Outcome {
             file: file_name,
             name: String::new(),

@@ -1,6 +1,6 @@
 use crate::diagnostic::{code, did_you_mean};
 use crate::docs::{ConditionDoc, RuleDoc, VocabularyDoc};
-use crate::lower::parts::{Item, Parts};
+use crate::lower::parts::{squeeze, Item, Parts};
 use crate::lower::procedure::{lower_procedure, Names};
 use crate::lower::Sink;
 use crate::vocabulary::vocabulary;
@@ -406,29 +406,22 @@ fn check_quotes(parts: &Parts, sink: &mut Sink) {
     let Some(item) = &parts.regulation else {
         return;
     };
-    let Some(text_path) = &item.doc.text else {
-        sink.at(
-            &item.file,
-            code::QUOTE,
-            &item.path,
-            "the regulation names no `text` to hold the quotes against",
-        )
-        .help = Some(
-            "add `text:` with the path of the original text, relative to the pack directory".into(),
-        );
-        return;
-    };
-    let dir = std::path::Path::new(&item.file.path)
-        .parent()
-        .unwrap_or(std::path::Path::new("."));
-    let text = match std::fs::read_to_string(dir.join(text_path)) {
-        Ok(t) => squeeze(&t),
-        Err(e) => {
+    let text = match &parts.regulation_text {
+        Some(Ok(text)) => text,
+        Some(Err(unreadable)) => {
+            sink.push(unreadable.clone());
+            return;
+        }
+        None => {
             sink.at(
                 &item.file,
-                code::FILE,
-                &format!("{}.text", item.path),
-                format!("cannot read `{text_path}`: {e}"),
+                code::QUOTE,
+                &item.path,
+                "the regulation names no `text` to hold the quotes against",
+            )
+            .help = Some(
+                "add `text:` with the path of the original text, relative to the pack directory"
+                    .into(),
             );
             return;
         }
@@ -438,8 +431,4 @@ fn check_quotes(parts: &Parts, sink: &mut Sink) {
             sink.push(diagnostic.help("copy the words exactly from the text; split a quote that skips words into the parts it joins"));
         }
     }
-}
-
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }

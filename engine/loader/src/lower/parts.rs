@@ -2,6 +2,7 @@
 //! that a pack assembled from a parent and a child still reports every problem where the
 //! author wrote it.
 
+use crate::diagnostic::Diagnostic;
 use crate::docs::{
     PackDoc, ProcedureDoc, ProhibitedActDoc, RecurringDoc, RegulationDoc, RoleDoc, RuleDoc,
     VocabularyDoc,
@@ -35,6 +36,9 @@ pub(crate) struct Parts {
     pub extends: Option<String>,
     pub name: Option<Item<String>>,
     pub regulation: Option<Item<RegulationDoc>>,
+    /// The text `regulation.text` names, [squeezed](squeeze), or why it could not be
+    /// read; `None` when the regulation names no text.
+    pub regulation_text: Option<Result<String, Diagnostic>>,
     pub roles: BTreeMap<String, Item<RoleDoc>>,
     pub sharing: Option<Item<VocabularyDoc>>,
     pub opening: Option<Item<VocabularyDoc>>,
@@ -59,6 +63,7 @@ impl Parts {
             extends: doc.extends,
             name: doc.name.map(|d| Item::new(file, "name", d)),
             regulation: doc.regulation.map(|d| Item::new(file, "regulation", d)),
+            regulation_text: None,
             roles: doc
                 .roles
                 .into_iter()
@@ -99,12 +104,17 @@ impl Parts {
         scripts.extend(self.scripts);
         let mut files = parent.files;
         files.extend(self.files);
+        let (regulation, regulation_text) = match self.regulation {
+            Some(r) => (Some(r), self.regulation_text),
+            None => (parent.regulation, parent.regulation_text),
+        };
         Parts {
             city: self.city,
             pack_file: self.pack_file,
             extends: self.extends,
             name: self.name.or(parent.name),
-            regulation: self.regulation.or(parent.regulation),
+            regulation,
+            regulation_text,
             roles,
             sharing: self.sharing.or(parent.sharing),
             opening: self.opening.or(parent.opening),
@@ -156,4 +166,10 @@ fn merge_by_id<T>(
         }
     }
     merged
+}
+
+/// `s` without its white space: the texts break sentences across lines and pad numbers
+/// with spaces, so quotes are compared squeezed on both sides.
+pub(crate) fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }

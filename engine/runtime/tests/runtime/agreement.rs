@@ -97,7 +97,8 @@ fn code<T>(result: Result<T, Error>) -> Option<&'static str> {
 /// Runs `steps` on a fresh world and a fresh runtime started at `start`, comparing after
 /// every step.
 fn agree(start: &str, steps: &[Step<'_>]) {
-    let calendar = load_calendar(&repo().join("policies/calendars")).unwrap();
+    let calendar =
+        load_calendar(&govflow_loader::Disk, &repo().join("policies/calendars")).unwrap();
     let service = Service::new(at(start));
     let pack = service
         .runtime

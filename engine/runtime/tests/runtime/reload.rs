@@ -115,3 +115,35 @@ fn running_cases_keep_their_pack_version_across_a_restart() {
     rt.act(&police, &new.id, "request_extension", &twelve)
         .unwrap();
 }
+
+/// The registry reads through `Sources::files`: packs held in memory load, and an edit
+/// made in memory (the disk untouched) is what the next reload swaps in.
+#[test]
+fn packs_held_in_memory_load_and_an_edit_in_memory_reloads() {
+    use govflow_loader::{Files, InMemory};
+    use govflow_runtime::{Registry, Sources};
+    use std::sync::Arc;
+
+    let now = at("2026-09-30T09:00:00+08:00");
+    let on_disk = sources_in(&repo());
+    let files = Arc::new(InMemory::from_disk(&[&on_disk.cities, &on_disk.policies]).unwrap());
+    let sources = Sources {
+        files: files.clone(),
+        ..on_disk
+    };
+    let registry = Registry::load(sources.clone(), now).unwrap();
+    let wanzhou = CityId::from("wanzhou");
+    let before = registry.current(&wanzhou).unwrap().pack.version.clone();
+
+    let procedure = sources
+        .cities
+        .join("wanzhou/procedures/data_verification.yaml");
+    let text = files.read(&procedure).unwrap();
+    let edited = text.replace("within: {working_days: 10}", "within: {working_days: 15}");
+    assert_ne!(edited, text);
+    files.write(&procedure, edited).unwrap();
+    let report = registry.reload(now);
+    assert_eq!(report.swapped, [wanzhou.clone()]);
+    assert_ne!(registry.current(&wanzhou).unwrap().pack.version, before);
+    assert_eq!(fs::read_to_string(&procedure).unwrap(), text);
+}

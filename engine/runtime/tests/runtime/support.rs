@@ -20,6 +20,7 @@ pub fn repo() -> PathBuf {
 /// `cities/` and `policies/` under `root`.
 pub fn sources_in(root: &Path) -> Sources {
     Sources {
+        files: Arc::new(govflow_loader::Disk),
         cities: root.join("cities"),
         policies: root.join("policies"),
     }

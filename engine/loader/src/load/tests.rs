@@ -1,0 +1,95 @@
+use super::*;
+use crate::files::{Disk, InMemory};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The repository's `cities/` and `policies/` held in memory under a directory that is
+/// gone from the disk by the time anything loads, so a read that bypassed the source
+/// would fail.
+fn in_memory() -> (InMemory, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["cities", "policies"] {
+        std::os::unix::fs::symlink(repo().join(name), dir.path().join(name)).unwrap();
+    }
+    let root = dir.path().to_path_buf();
+    let files = InMemory::from_disk(&[&root.join("cities"), &root.join("policies")]).unwrap();
+    drop(dir);
+    assert!(!root.exists());
+    (files, root)
+}
+
+fn versions(packs: &BTreeMap<CityId, LoadedPack>) -> Vec<String> {
+    packs.values().map(|p| p.pack.version.clone()).collect()
+}
+
+#[test]
+fn every_city_loads_from_memory_alone_as_it_does_from_disk() {
+    let (files, root) = in_memory();
+    let (in_memory, diagnostics) = load_cities(&files, &root.join("cities"));
+    assert!(!has_errors(&diagnostics), "{diagnostics:#?}");
+    let (on_disk, _) = load_cities(&Disk, &repo().join("cities"));
+    assert_eq!(in_memory.len(), 6);
+    assert_eq!(versions(&in_memory), versions(&on_disk));
+    assert!(
+        in_memory.contains_key(&CityId::new("macun")),
+        "`extends: jiaozuo` resolves to the sibling held in memory"
+    );
+    let calendar = load_calendar(&files, &root.join("policies/calendars"));
+    assert!(calendar.is_ok(), "{:#?}", calendar.err());
+}
+
+#[test]
+fn an_edit_in_memory_is_what_the_next_load_reads() {
+    let (files, root) = in_memory();
+    let dir = root.join("cities/wanzhou");
+    let pack_file = dir.join("pack.yaml");
+    let text = files.read(&pack_file).unwrap();
+    files
+        .write(
+            &pack_file,
+            text.replace("本办法自公布之日起施行。", "本办法自印发之日起施行。"),
+        )
+        .unwrap();
+    let (loaded, diagnostics) = load_pack(&files, &dir);
+    assert!(loaded.is_none());
+    let rendered: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        rendered[0].lines().next().unwrap(),
+        format!(
+            "{}:19:3: error[GF0018]: the quote is not in the regulation's text: `本办法自印发之日起施行。`",
+            pack_file.display()
+        ),
+        "{rendered:#?}"
+    );
+
+    files.write(&pack_file, text).unwrap();
+    assert!(load_pack(&files, &dir).0.is_some());
+    assert!(files.remove(&root.join("policies/regulations/000_61a89b42ec8d31af.txt")));
+    let (loaded, diagnostics) = load_pack(&files, &dir);
+    assert!(loaded.is_none());
+    assert_eq!(
+        diagnostics[0].to_string(),
+        format!(
+            "{}:17:3: error[GF0011]: cannot read `../../policies/regulations/000_61a89b42ec8d31af.txt`: no such file or directory",
+            pack_file.display()
+        )
+    );
+}
+
+#[test]
+fn a_missing_pack_is_reported_alike_from_disk_and_from_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("wanzhou");
+    let (none, on_disk) = load_pack(&Disk, &pack);
+    assert!(none.is_none());
+    assert_eq!(on_disk, load_pack(&InMemory::new(), &pack).1);
+    assert_eq!(
+        on_disk[0].to_string(),
+        format!(
+            "{}: error[GF0011]: cannot read the file: no such file or directory",
+            pack.join("pack.yaml").display()
+        )
+    );
+}
