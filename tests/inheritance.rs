@@ -38,8 +38,7 @@ fn a_child_inherits_overrides_by_id_and_removes() {
 
 #[test]
 fn the_example_scenarios_pass() {
-    let summary =
-        govflow_scenario::run_paths(&[path("examples/packs")], &crate::support::calendar());
+    let summary = govflow_scenario::run_paths(&[path("examples/packs")], &path("policies"));
     let failures = summary.failures();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(summary.passed() >= 1);

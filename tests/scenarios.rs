@@ -1,10 +1,10 @@
 //! `cargo test` runs the same scenario driver as `govflow test`, on every city's scenarios.
 
-use crate::support::{calendar, path};
+use crate::support::path;
 
 #[test]
 fn every_city_scenario_passes() {
-    let summary = govflow_scenario::run_paths(&[path("cities")], &calendar());
+    let summary = govflow_scenario::run_paths(&[path("cities")], &path("policies"));
     let failures = summary.failures();
     assert!(
         failures.is_empty(),
@@ -74,11 +74,7 @@ fn govflow_test_prints_the_closing_count_and_fails_on_failure() {
          \x20   expect: {deadlines: {verify: {due_date: 2021-02-19}}}\n",
     )
     .unwrap();
-    let pack = path("cities/wanzhou");
-    let loaded = govflow_loader::load_pack(&govflow_loader::Disk, &pack)
-        .0
-        .expect("wanzhou loads");
-    let outcome = govflow_scenario::run_file(&loaded, &calendar(), &scenario);
+    let outcome = govflow_scenario::run_file(&path("cities/wanzhou"), &path("policies"), &scenario);
     let shown = outcome.to_string();
     assert!(
         shown.contains("deadlines.verify.due_date: expected `2021-02-19`, got `2021-02-26`"),

@@ -33,13 +33,13 @@ enum Command {
         /// Pack directories, or directories of packs (default: cities).
         paths: Vec<PathBuf>,
     },
-    /// Run scenario files on a simulated clock.
+    /// Run scenario files on the runtime, over an in-memory store and a simulated clock.
     Test {
         /// Scenario files, pack directories or directories of packs (default: cities).
         paths: Vec<PathBuf>,
-        /// The holiday schedules (default: policies/calendars).
-        #[arg(long, default_value = "policies/calendars")]
-        calendars: PathBuf,
+        /// Shared data: the holiday calendars and the regulation texts (default: policies).
+        #[arg(long, default_value = "policies")]
+        policies: PathBuf,
     },
     /// Count deadlines and classify days on the official calendar.
     #[command(subcommand)]
@@ -72,7 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Serve(args) => serve::run(args),
         Command::Check { paths } => check::run(&default_paths(paths)),
-        Command::Test { paths, calendars } => test::run(&default_paths(paths), &calendars),
+        Command::Test { paths, policies } => test::run(&default_paths(paths), &policies),
         Command::Calendar(command) => calendar::run(command),
         Command::Schema { out, check } => schema::run(&out, check),
         Command::Matrix {

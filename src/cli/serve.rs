@@ -3,7 +3,9 @@
 use anyhow::{bail, Context as _};
 use chrono::{DateTime, Utc};
 use govflow_api::{router, AppState, Tokens};
-use govflow_runtime::{Clock, Registry, Runtime, SimulatedClock, Sources, SystemClock};
+use govflow_runtime::{
+    Clock, Registry, Runtime, SimulatedClock, Sources, SystemClock, WallClockIds,
+};
 use govflow_store::SledStore;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -79,15 +81,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         cities: args.cities.clone(),
         policies: args.policies.clone(),
     };
+    // The registry logs every diagnostic of a pack that does not load.
     let registry = Registry::load(sources, clock.now())?;
-    for (city, entry) in registry.cities().iter() {
-        if let Some(failure) = &entry.last_error {
-            for d in &failure.diagnostics {
-                tracing::error!(%city, "{d}");
-            }
-        }
-    }
-    let runtime = Runtime::new(Arc::new(store), registry, clock);
+    let runtime = Runtime::new(
+        Arc::new(store),
+        registry,
+        clock,
+        Arc::new(WallClockIds::default()),
+    )?;
     let scheduler = runtime.start_scheduler();
     let watcher = govflow_reload::watch(runtime.clone(), RELOAD_DEBOUNCE)?;
     let app = router(AppState::new(runtime.clone(), tokens));

@@ -1,9 +1,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run(paths: &[PathBuf], calendars: &Path) -> anyhow::Result<ExitCode> {
-    let calendar = super::calendar::load(calendars)?;
-    let summary = govflow_scenario::run_paths(paths, &calendar);
+pub fn run(paths: &[PathBuf], policies: &Path) -> anyhow::Result<ExitCode> {
+    let summary = govflow_scenario::run_paths(paths, policies);
     for outcome in &summary.outcomes {
         println!("{outcome}");
     }

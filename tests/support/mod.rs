@@ -28,8 +28,3 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
-
-pub fn calendar() -> govflow_calendar::Calendar {
-    govflow_loader::load_calendar(&govflow_loader::Disk, &path("policies/calendars"))
-        .expect("the calendars load")
-}

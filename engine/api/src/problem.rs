@@ -91,6 +91,13 @@ impl From<Error> for Problem {
                 Problem::unprocessable("idempotency_key_reused", e.to_string())
             }
             Error::Busy(_) => Problem::new(StatusCode::CONFLICT, "busy", e.to_string()),
+            // The law the case was received under cannot be read: the service, not the
+            // request, is at fault, and retrying after the version is restored succeeds.
+            Error::PackVersionMissing { .. } => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "pack_version_missing",
+                e.to_string(),
+            ),
             Error::NotSimulated => {
                 Problem::new(StatusCode::CONFLICT, "clock_not_simulated", e.to_string())
             }

@@ -7,12 +7,12 @@ use crate::guards::GuardInput;
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
 use govflow_model::{
-    Action, Actor, Case, Event, EventKind, Procedure, StateId, Target, BUILTIN_EXTENSION_ACTIONS,
+    Action, Actor, Case, EventKind, Procedure, StateId, Target, BUILTIN_EXTENSION_ACTIONS,
 };
 use serde_json::{Map, Value};
 
 /// Applies `action` with `data`, taken by `actor`, to `case`.
-pub fn act(
+pub(crate) fn act(
     ctx: &Context<'_>,
     case: &Case,
     action: &str,
@@ -81,22 +81,18 @@ pub fn act(
     }
     next.state = to.clone();
     next.entered_at = ctx.now;
-    next.updated_at = ctx.now;
-    next.revision += 1;
-    effects.push(Effect::Emit(Event {
-        case: next.id.clone(),
-        city: next.city.clone(),
-        at: ctx.now,
-        actor: format!("{} ({})", actor.id, role),
-        pack_version: next.pack_version.clone(),
-        kind: EventKind::Acted {
+    next.bump(ctx.now);
+    effects.push(Effect::Emit(next.event(
+        ctx.now,
+        format!("{} ({})", actor.id, role),
+        EventKind::Acted {
             action: declared.id.clone(),
             from: case.state.clone(),
             to: to.clone(),
             data: data.clone(),
         },
-        article: Some(declared.basis.article.clone()),
-    }));
+        Some(declared.basis.article.clone()),
+    )));
     if let Some(entered) = procedure.state(&to) {
         arm(ctx, &mut next, entered, &mut effects);
     }

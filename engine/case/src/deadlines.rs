@@ -1,10 +1,10 @@
 //! Arming deadlines on entry into a state, and the instants their timers fire.
 
-use crate::transition::{Context, Effect};
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use crate::transition::{Context, Effect, Transition};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use govflow_model::{
-    deadline_end, local_date, local_midnight, Anchor, Calendar, Case, CaseDeadline, DeadlineRule,
-    DeadlineStatus, Due, Event, EventKind, Span, State, TimerKind,
+    deadline_end, local_date, local_midnight, Actor, Anchor, Calendar, Case, CaseDeadline,
+    DeadlineRule, DeadlineStatus, Due, EventKind, Span, State, TimerKey, TimerKind, TimerOp,
 };
 
 /// The due date of `rule` counted from `from`.
@@ -27,11 +27,6 @@ pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> 
             }
         }
     }
-}
-
-/// A deadline lapses when its last day is over: local midnight after the due date.
-pub fn lapse_instant(due_date: NaiveDate) -> DateTime<Utc> {
-    local_midnight(due_date + Days::new(1))
 }
 
 /// The start of the working day `n` working days before `due`.
@@ -106,29 +101,20 @@ pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &m
 }
 
 pub(crate) fn arm_timers(case: &Case, deadline: &CaseDeadline, effects: &mut Vec<Effect>) {
-    if let (Some(at), false) = (deadline.warn_at, deadline.warned) {
-        effects.push(Effect::ArmTimer {
-            case: case.id.clone(),
-            deadline: deadline.name.clone(),
-            kind: TimerKind::Warning,
-            at,
-        });
-    }
-    effects.push(Effect::ArmTimer {
-        case: case.id.clone(),
-        deadline: deadline.name.clone(),
-        kind: TimerKind::Lapse,
-        at: lapse_instant(deadline.due_date),
-    });
+    effects.extend(
+        deadline
+            .timers(&case.id)
+            .map(|t| Effect::Timer(TimerOp::Arm(t))),
+    );
 }
 
 pub(crate) fn cancel_timers(case: &Case, deadline: &CaseDeadline, effects: &mut Vec<Effect>) {
     for kind in [TimerKind::Warning, TimerKind::Lapse] {
-        effects.push(Effect::CancelTimer {
+        effects.push(Effect::Timer(TimerOp::Cancel(TimerKey {
             case: case.id.clone(),
             deadline: deadline.name.clone(),
             kind,
-        });
+        })));
     }
 }
 
@@ -155,7 +141,7 @@ pub(crate) fn close_state(case: &mut Case, cancelled: bool, effects: &mut Vec<Ef
 
 /// Recounts the open provisional deadlines of `case` on the current calendar (after a new
 /// year's schedule was loaded) and re-arms the timers of those that moved.
-pub fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<crate::Transition> {
+pub(crate) fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<Transition> {
     let procedure = ctx.pack.procedure(case.procedure.as_str())?;
     let mut next = case.clone();
     let mut effects = Vec::new();
@@ -184,26 +170,22 @@ pub fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<crate::Tr
             let d = d.clone();
             cancel_timers(&next, &d, &mut effects);
             arm_timers(&next, &d, &mut effects);
-            effects.push(Effect::Emit(Event {
-                case: next.id.clone(),
-                city: next.city.clone(),
-                at: ctx.now,
-                actor: "govflow".into(),
-                pack_version: next.pack_version.clone(),
-                kind: EventKind::Recomputed {
+            effects.push(Effect::Emit(next.event(
+                ctx.now,
+                Actor::SYSTEM_ID,
+                EventKind::Recomputed {
                     deadline: d.name.clone(),
                     due_date: d.due_date,
                 },
-                article: Some(d.article.clone()),
-            }));
+                Some(d.article.clone()),
+            )));
         }
     }
     if next == *case {
         return None;
     }
-    next.revision += 1;
-    next.updated_at = ctx.now;
-    Some(crate::Transition {
+    next.bump(ctx.now);
+    Some(Transition {
         case: next,
         effects,
     })

@@ -3,12 +3,12 @@
 //! deadline lapses. An extension counts on from the original due date.
 
 use crate::authorize::require_role;
-use crate::deadlines::{arm_timers, cancel_timers, lapse_instant, move_warning};
+use crate::deadlines::{arm_timers, cancel_timers, move_warning};
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
 use govflow_model::{
-    deadline_end, Actor, Case, CaseDeadline, DeadlineRule, DeadlineStatus, Event, EventKind,
-    ExtensionRequest, ExtensionRule, Procedure,
+    deadline_end, lapse_instant, Actor, Case, CaseDeadline, DeadlineRule, DeadlineStatus,
+    EventKind, ExtensionRequest, ExtensionRule, Procedure,
 };
 use serde_json::{Map, Value};
 
@@ -101,17 +101,13 @@ pub(crate) fn handle(
             }
         }
     };
-    next.revision += 1;
-    next.updated_at = ctx.now;
-    effects.push(Effect::Emit(Event {
-        case: next.id.clone(),
-        city: next.city.clone(),
-        at: ctx.now,
-        actor: actor.id.clone(),
-        pack_version: next.pack_version.clone(),
+    next.bump(ctx.now);
+    effects.push(Effect::Emit(next.event(
+        ctx.now,
+        actor.id.clone(),
         kind,
-        article: Some(extension.basis.article.clone()),
-    }));
+        Some(extension.basis.article.clone()),
+    )));
     Ok(Transition {
         case: next,
         effects,

@@ -1,12 +1,24 @@
 //! The case state machine, pure: no clock, no disk, no network.
 //!
-//! Every entry point takes the pack version that governs the case, the calendar, the
-//! guards, the actor and `now`, and returns either a [`Transition`] (the new case and the
-//! effects the runtime must perform) or a [`Refusal`] naming the article that forbids the
-//! command. A fired timer is just another command ([`fire`]).
+//! There is one entry, [`apply`]: a [`Command`] (open, act, fire a timer, recount) decided
+//! against a [`Context`] (the pack version that governs the case, the calendar, the guards
+//! and `now`) gives either the [`Settled`] changes to store (cases, timer changes, events,
+//! penalty cases already opened) or a [`Refusal`] naming the article that forbids it.
+//!
+//! | module | what it decides |
+//! |---|---|
+//! | `command` | the entry: [`Command`], [`apply`], [`OpenCase`] |
+//! | `open` | opening: procedure, regulation in force, opener's role, provider, resource |
+//! | `act` | actions: state, role, fields, guards, the next state's deadlines |
+//! | `extension` | 延长: request, approval, cap, before the lapse |
+//! | `timer` | a fired warning or lapse, and the penalty it opens |
+//! | `deadlines` | arming a state's deadlines, warnings, closing them, the provisional recount |
+//! | `authorize` | who may act on which case |
+//! | `settle` | opening the penalty cases a transition asks for |
 
 mod act;
 mod authorize;
+mod command;
 mod deadlines;
 mod error;
 mod extension;
@@ -16,11 +28,8 @@ mod settle;
 mod timer;
 mod transition;
 
-pub use act::act;
-pub use deadlines::{lapse_instant, recompute_provisional};
+pub use command::{apply, Command, OpenCase};
 pub use error::Refusal;
 pub use guards::{GuardError, GuardInput, Guards, NoGuards};
-pub use open::{open, OpenCase};
-pub use settle::{settle, Settled, TimerChange};
-pub use timer::fire;
-pub use transition::{Context, Effect, Transition};
+pub use settle::Settled;
+pub use transition::Context;

@@ -2,31 +2,17 @@
 //! receipt date, and the opener must hold a role the procedure allows.
 
 use crate::authorize::require_role_to_open;
+use crate::command::OpenCase;
 use crate::deadlines::arm;
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
-use chrono::{DateTime, Utc};
 use govflow_model::RegulationStatus;
-use govflow_model::{
-    local_date, Actor, Case, CaseId, DataResource, Event, EventKind, Opener, Procedure, ProcedureId,
-};
+use govflow_model::{local_date, Actor, Case, CaseId, DataResource, EventKind, Opener, Procedure};
 use serde_json::{Map, Value};
 
-/// A request to open a case (the v1 `POST /v1/cases` body, or a lapse's penalty).
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenCase {
-    pub procedure: ProcedureId,
-    /// When the request was received; `now` when absent.
-    pub received_at: Option<DateTime<Utc>>,
-    pub provider: Option<String>,
-    pub subject: Option<String>,
-    pub data: Map<String, Value>,
-    pub parent: Option<CaseId>,
-}
-
-pub fn open(
+pub(crate) fn open(
     ctx: &Context<'_>,
-    id: CaseId,
+    new_id: &mut dyn FnMut() -> CaseId,
     request: &OpenCase,
     actor: &Actor,
 ) -> Result<Transition, Refusal> {
@@ -92,7 +78,8 @@ pub fn open(
     }
     check_resource(pack, &request.data)?;
     let mut case = Case {
-        id,
+        // Drawn only once the request is accepted: a refusal uses up no id.
+        id: new_id(),
         city: pack.city.clone(),
         procedure: procedure.id.clone(),
         state: procedure.initial.clone(),
@@ -134,19 +121,16 @@ pub fn open(
 }
 
 fn opened_event(ctx: &Context<'_>, case: &Case, procedure: &Procedure, actor: &Actor) -> Effect {
-    Effect::Emit(Event {
-        case: case.id.clone(),
-        city: case.city.clone(),
-        at: ctx.now,
-        actor: actor.id.clone(),
-        pack_version: case.pack_version.clone(),
-        kind: EventKind::Opened {
+    Effect::Emit(case.event(
+        ctx.now,
+        actor.id.clone(),
+        EventKind::Opened {
             procedure: procedure.id.clone(),
             state: case.state.clone(),
             parent: case.parent.clone(),
         },
-        article: Some(procedure.basis.article.clone()),
-    })
+        Some(procedure.basis.article.clone()),
+    ))
 }
 
 /// A case that carries a catalog entry (`data.resource`) must classify it lawfully.

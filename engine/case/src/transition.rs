@@ -1,7 +1,7 @@
+use crate::command::OpenCase;
 use crate::guards::Guards;
-use crate::open::OpenCase;
 use chrono::{DateTime, Utc};
-use govflow_model::{Calendar, Case, CaseId, DeadlineId, Event, Pack, TimerKind};
+use govflow_model::{Calendar, Case, DeadlineId, Event, Pack, TimerOp};
 
 /// What a decision is made against.
 #[derive(Clone, Copy)]
@@ -13,37 +13,28 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// The outcome of an accepted command.
+/// The outcome of one decision, before it is settled.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Transition {
+pub(crate) struct Transition {
     pub case: Case,
     pub effects: Vec<Effect>,
 }
 
-/// Work the runtime performs after it has stored the new case.
+/// What a decision asks for besides the new case.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    ArmTimer {
-        case: CaseId,
-        deadline: DeadlineId,
-        kind: TimerKind,
-        at: DateTime<Utc>,
-    },
-    CancelTimer {
-        case: CaseId,
-        deadline: DeadlineId,
-        kind: TimerKind,
-    },
-    /// Open a further case (a penalty ladder's rectification case).
-    OpenCase(OpenCase),
+pub(crate) enum Effect {
+    Timer(TimerOp),
+    /// Open the penalty ladder's case for a lapsed duty.
+    OpenPenalty(Penalty),
     Emit(Event),
 }
 
-impl Transition {
-    pub fn events(&self) -> impl Iterator<Item = &Event> {
-        self.effects.iter().filter_map(|e| match e {
-            Effect::Emit(event) => Some(event),
-            _ => None,
-        })
-    }
+/// The handover from a lapse to the penalty case it opens.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Penalty {
+    /// The deadline whose lapse opens the case.
+    pub lapsed: DeadlineId,
+    /// The article the lapsed duty rests on.
+    pub article: String,
+    pub request: OpenCase,
 }

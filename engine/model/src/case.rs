@@ -17,6 +17,9 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The id the system acts under (timers, recurring obligations, penalty cases).
+    pub const SYSTEM_ID: &'static str = "govflow";
+
     pub fn has_role(&self, role: &RoleId) -> bool {
         self.roles.contains(role)
     }
@@ -28,7 +31,7 @@ impl Actor {
     /// The system itself: timers and recurring obligations act as this actor.
     pub fn system() -> Actor {
         Actor {
-            id: "govflow".into(),
+            id: Actor::SYSTEM_ID.into(),
             city: "*".into(),
             department: String::new(),
             roles: vec![RoleId::from("admin")],
@@ -81,6 +84,31 @@ impl Case {
         self.deadlines
             .iter()
             .filter(|d| d.status == DeadlineStatus::Open)
+    }
+
+    /// An event of this case at `at`, recorded under the case's pack version.
+    pub fn event(
+        &self,
+        at: DateTime<Utc>,
+        actor: impl Into<String>,
+        kind: EventKind,
+        article: Option<String>,
+    ) -> Event {
+        Event {
+            case: self.id.clone(),
+            city: self.city.clone(),
+            at,
+            actor: actor.into(),
+            pack_version: self.pack_version.clone(),
+            kind,
+            article,
+        }
+    }
+
+    /// Marks a transition at `now`: a new revision, so a store can detect lost updates.
+    pub fn bump(&mut self, now: DateTime<Utc>) {
+        self.revision += 1;
+        self.updated_at = now;
     }
 }
 
@@ -145,14 +173,6 @@ pub struct ExtensionRequest {
     pub reason: String,
     pub requested_by: String,
     pub requested_at: DateTime<Utc>,
-}
-
-/// Which timer of a deadline fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TimerKind {
-    Warning,
-    Lapse,
 }
 
 /// Something that happened to a case, for the history and the event feed.

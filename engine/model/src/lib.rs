@@ -11,11 +11,11 @@ mod ids;
 mod pack;
 mod procedure;
 mod time;
+mod timer;
 
 pub use article::ArticleRef;
 pub use case::{
     Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Opener,
-    TimerKind,
 };
 pub use classification::{
     ClassificationRule, ClassificationScheme, Condition, DataResource, Violation, Vocabulary,
@@ -30,3 +30,4 @@ pub use procedure::{
     BUILTIN_EXTENSION_ACTIONS,
 };
 pub use time::{deadline_end, local_date, local_midnight, DEADLINE_END, SHANGHAI};
+pub use timer::{lapse_instant, Timer, TimerKey, TimerKind, TimerOp};

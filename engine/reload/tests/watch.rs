@@ -6,7 +6,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use govflow_case::OpenCase;
 use govflow_model::{Actor, CityId, ProcedureId};
 use govflow_reload::{watch, Watcher};
-use govflow_runtime::{CityPack, Registry, Runtime, SimulatedClock, Sources, Submission};
+use govflow_runtime::{
+    CityPack, Registry, Runtime, SimulatedClock, Sources, Submission, WallClockIds,
+};
 use govflow_store::SledStore;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -41,7 +43,8 @@ impl World {
         let registry = Registry::load(sources, start()).unwrap();
         let store = Arc::new(SledStore::open(dir.path().join("data")).unwrap());
         let clock = Arc::new(SimulatedClock::new(start()));
-        let runtime = Runtime::new(store, registry, clock);
+        let runtime =
+            Runtime::new(store, registry, clock, Arc::new(WallClockIds::default())).unwrap();
         assert!(
             runtime.registry().current(&wanzhou()).is_some(),
             "wanzhou loads"

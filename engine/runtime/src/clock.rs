@@ -1,5 +1,6 @@
 //! Where "now" comes from: the system clock in production, a simulated one for scenario
-//! runs and demos. Nothing in the runtime reads the wall clock except through [`Clock`].
+//! runs and demos. No decision reads the wall clock except through [`Clock`] (case ids
+//! carry wall time, see `ids`, but decide nothing).
 
 use chrono::{DateTime, Utc};
 use std::sync::Mutex;

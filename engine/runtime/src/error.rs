@@ -1,6 +1,7 @@
 use crate::clock::Backwards;
 use govflow_case::Refusal;
 use govflow_model::{CaseId, CityId};
+use govflow_store::Conflict;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -12,6 +13,14 @@ pub enum Error {
     CaseNotFound(CaseId),
     #[error("idempotency key `{key}` was first used with a different request (for case `{case}`); send the same body again, or use a new key")]
     IdempotencyMismatch { key: String, case: CaseId },
+    /// The case was received under a pack version that is neither loaded nor archived (or
+    /// whose archive no longer decodes). It is never decided under another version.
+    #[error("case `{case}` is governed by pack version `{version}` of `{city}`, which this service can no longer read; nothing is decided on it until that version is served again (restore the pack files it was loaded from, or the store's archive)")]
+    PackVersionMissing {
+        case: CaseId,
+        city: CityId,
+        version: String,
+    },
     #[error("case `{0}` kept changing while this command was applied; retry it")]
     Busy(CaseId),
     #[error(
@@ -22,4 +31,30 @@ pub enum Error {
     Backwards(#[from] Backwards),
     #[error(transparent)]
     Store(#[from] govflow_store::Error),
+}
+
+impl Error {
+    /// The optimistic check that failed, when that is why the commit did not happen.
+    pub fn conflict(&self) -> Option<&Conflict> {
+        match self {
+            Error::Store(govflow_store::Error::Conflict(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// A stable kind for the HTTP layer, the scenarios and tests: the refusal's code, or
+    /// the runtime's own.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::UnknownCity { .. } => "unknown_city",
+            Error::Refused(r) => r.code(),
+            Error::CaseNotFound(_) => "case_not_found",
+            Error::IdempotencyMismatch { .. } => "idempotency_key_reused",
+            Error::PackVersionMissing { .. } => "pack_version_missing",
+            Error::Busy(_) => "busy",
+            Error::NotSimulated => "clock_not_simulated",
+            Error::Backwards(_) => "clock_backwards",
+            Error::Store(_) => "internal",
+        }
+    }
 }

@@ -1,22 +1,30 @@
-//! Case ids: `c-` then 12 hex digits of Unix milliseconds (wall time, even on a simulated
-//! clock) and 6 of a sequence within the millisecond. They sort by creation, so listing
-//! cases in id order lists them oldest first, and a restart continues above the last id
-//! as long as the machine's clock does not go back; a collision would still be caught by
+//! Where new case ids come from.
+//!
+//! The service uses [`WallClockIds`]: `c-` then 12 hex digits of Unix milliseconds (wall
+//! time, even on a simulated clock, so ids keep increasing across restarts of a simulated
+//! run) and 6 of a sequence within the millisecond. Scenarios and tests use
+//! [`SequentialIds`], so a run names the same cases every time. Both sort by creation, so
+//! listing cases in id order lists them oldest first; a collision would still be caught by
 //! the store's `Expect::New` check and retried with the next id.
 
 use govflow_model::CaseId;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-const SEQ_LIMIT: u64 = 1 << 24;
+pub trait CaseIds: Send + Sync {
+    fn next(&self) -> CaseId;
+}
 
 #[derive(Default)]
-pub struct Ids {
+pub struct WallClockIds {
     last: Mutex<(u64, u64)>,
 }
 
-impl Ids {
-    pub fn next(&self) -> CaseId {
+const SEQ_LIMIT: u64 = 1 << 24;
+
+impl CaseIds for WallClockIds {
+    fn next(&self) -> CaseId {
         let wall = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
@@ -35,18 +43,49 @@ impl Ids {
     }
 }
 
+/// `c-000001`, `c-000002`, … from a seed: deterministic ids for scenarios and tests.
+pub struct SequentialIds {
+    next: AtomicU64,
+}
+
+impl SequentialIds {
+    /// Ids counting up from `first`.
+    pub fn starting_at(first: u64) -> SequentialIds {
+        SequentialIds {
+            next: AtomicU64::new(first),
+        }
+    }
+}
+
+impl CaseIds for SequentialIds {
+    fn next(&self) -> CaseId {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        CaseId::new(format!("c-{n:06}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn ids_are_unique_and_increasing() {
-        let ids = Ids::default();
+    fn increasing(ids: &dyn CaseIds) -> Vec<String> {
         let all: Vec<String> = (0..10_000).map(|_| ids.next().to_string()).collect();
         assert!(
             all.windows(2).all(|w| w[0] < w[1]),
             "ids must strictly increase"
         );
-        assert_eq!(all[0].len(), 20);
+        all
+    }
+
+    #[test]
+    fn wall_clock_ids_are_unique_and_increasing() {
+        assert_eq!(increasing(&WallClockIds::default())[0].len(), 20);
+    }
+
+    #[test]
+    fn sequential_ids_start_at_their_seed_and_increase() {
+        let all = increasing(&SequentialIds::starting_at(1));
+        assert_eq!(all[0], "c-000001");
+        assert_eq!(all[9_999], "c-010000");
     }
 }

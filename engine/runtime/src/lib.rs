@@ -1,39 +1,52 @@
 //! Runs cases durably.
 //!
 //! The [`Runtime`] turns commands (a submission, an action, a fired timer, an obligation's
-//! occurrence) into calls of the pure case machine, settles the transition (opening any
-//! penalty case it asks for), and commits everything it changed as one store batch. It
-//! also owns the clock, the pack registry and the scheduler thread that fires timers and
-//! recurring obligations.
+//! occurrence, a provisional recount) into calls of the pure case machine and commits what
+//! each decided as one store batch. It also owns the clock, the pack registry and the
+//! scheduler thread that fires timers and recurring obligations.
 //!
 //! The store is synchronous (a commit returns once the batch is on disk), so every method
 //! here blocks; the HTTP layer calls them from a blocking task.
+//!
+//! | what | where |
+//! |---|---|
+//! | read → decide → commit → retry, for every writer | `transact` |
+//! | submitting a case, acting on one, idempotency | `commands` |
+//! | due timers, the scheduler thread, moving the simulated clock | `scheduler` |
+//! | recurring obligations and the departments they address | `obligations` |
+//! | reloading packs and the calendar, the provisional recount | `reload` |
+//! | which pack version governs a case; the archive of versions | `versions` |
+//! | the packs and calendar served | `registry` |
+//! | case ids, the clock, metrics | `ids`, `clock`, `metrics` |
 
-mod archive;
 mod clock;
+mod commands;
 mod error;
-mod executor;
 mod ids;
 mod metrics;
 mod obligations;
-mod packs;
 mod registry;
+mod reload;
 mod scheduler;
+mod transact;
+mod versions;
 
 pub use clock::{Backwards, Clock, SimulatedClock, SystemClock};
+pub use commands::{Submission, Submitted};
 pub use error::Error;
-pub use executor::{Submission, Submitted};
+pub use ids::{CaseIds, SequentialIds, WallClockIds};
 pub use metrics::Metrics;
 pub use registry::{
     CalendarState, CityPack, LoadFailure, Registry, ReloadReport, Sources, StartError,
 };
 pub use scheduler::{Advanced, SchedulerHandle};
+pub use versions::MissingVersion;
 
 pub use govflow_store::{CaseQuery, Cases, Departments, Events, Packs, Page, Recorded, Store};
-use ids::Ids;
 use scheduler::Wake;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
+use versions::Missing;
 
 /// Cheap to clone: every clone drives the same service.
 #[derive(Clone)]
@@ -45,35 +58,41 @@ struct Inner {
     store: Arc<dyn Store>,
     registry: Registry,
     clock: Arc<dyn Clock>,
-    ids: Ids,
+    ids: Arc<dyn CaseIds>,
     metrics: Metrics,
     wake: Wake,
     /// One pass over due timers and obligations at a time.
     firing: Mutex<()>,
     /// Whether provisional deadlines were recounted on the calendar served at start-up.
     recounted: AtomicBool,
+    missing: Missing,
 }
 
 impl Runtime {
-    /// A runtime over `store`, serving `registry`'s packs; every pack version served is
-    /// archived in the store (see the `archive` module).
-    pub fn new(store: Arc<dyn Store>, registry: Registry, clock: Arc<dyn Clock>) -> Runtime {
+    /// A runtime over `store`, serving `registry`'s packs, with new case ids from `ids`.
+    /// Every pack version served is archived in the store first (see `versions`), so the
+    /// runtime does not start if the store cannot take them.
+    pub fn new(
+        store: Arc<dyn Store>,
+        registry: Registry,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn CaseIds>,
+    ) -> Result<Runtime, Error> {
         let runtime = Runtime {
             inner: Arc::new(Inner {
                 store,
                 registry,
                 clock,
-                ids: Ids::default(),
+                ids,
                 metrics: Metrics::default(),
                 wake: Wake::default(),
                 firing: Mutex::new(()),
                 recounted: AtomicBool::new(false),
+                missing: Missing::default(),
             }),
         };
-        if let Err(e) = runtime.archive_served() {
-            tracing::error!(error = %e, "cannot archive the pack versions being served");
-        }
-        runtime
+        runtime.archive_served()?;
+        Ok(runtime)
     }
 
     pub fn store(&self) -> &dyn Store {
@@ -91,19 +110,8 @@ impl Runtime {
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
     }
-}
 
-/// What the case machine decides against: the governing pack version, the calendar
-/// served, that pack's guards and `now`.
-fn context<'a>(
-    pack: &'a govflow_loader::LoadedPack,
-    calendar: &'a govflow_calendar::Calendar,
-    now: chrono::DateTime<chrono::Utc>,
-) -> govflow_case::Context<'a> {
-    govflow_case::Context {
-        pack: &pack.pack,
-        calendar,
-        guards: pack.scripts.as_ref(),
-        now,
+    fn ids(&self) -> &dyn CaseIds {
+        self.inner.ids.as_ref()
     }
 }

@@ -17,6 +17,7 @@ pub struct Metrics {
     pub provisional_recomputed: AtomicU64,
     pub reloads: AtomicU64,
     pub reload_failures: AtomicU64,
+    pub pack_version_missing: AtomicU64,
     /// Refusals by their stable code.
     refusals: Mutex<BTreeMap<&'static str, u64>>,
     pub commit_seconds: Histogram,
@@ -76,6 +77,11 @@ impl Metrics {
                 "govflow_reload_failures_total",
                 "Reloads in which some pack or the calendar failed and the last good one was kept.",
                 &self.reload_failures,
+            ),
+            (
+                "govflow_pack_version_missing_total",
+                "Commands not decided because their case's pack version could not be read.",
+                &self.pack_version_missing,
             ),
         ];
         for (name, help, value) in counters {

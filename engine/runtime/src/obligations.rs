@@ -8,15 +8,15 @@
 //! owed. An obligation the service sees for the first time starts counting from then; it
 //! does not open cases for occurrences before it was loaded.
 
-use crate::executor::Changes;
-use crate::{context, Error, Runtime};
+use crate::{Error, Runtime};
 use chrono::{DateTime, Utc};
 use cron::Schedule;
-use govflow_case::{open, settle, OpenCase};
+use govflow_case::OpenCase;
 use govflow_loader::LoadedPack;
-use govflow_model::{Actor, Recurring, RecurringScope, RoleId, SHANGHAI};
+use govflow_model::{Actor, CityId, Recurring, RecurringScope, RoleId, SHANGHAI};
+use govflow_store::{Batch, Conflict};
 use serde_json::Map;
-use std::collections::HashMap;
+use std::collections::BTreeSet;
 use std::str::FromStr;
 use std::sync::atomic::Ordering;
 
@@ -31,6 +31,15 @@ struct Obligation {
 }
 
 impl Runtime {
+    /// Replaces the departments registered in `city` (who recurring obligations fall on).
+    pub fn set_departments(&self, city: &CityId, names: BTreeSet<String>) -> Result<(), Error> {
+        self.pack_of_city(city)?;
+        let mut batch = Batch::new();
+        batch.set_departments(city.clone(), names);
+        self.store().commit(batch)?;
+        Ok(())
+    }
+
     fn obligations(&self) -> Vec<Obligation> {
         let mut all = Vec::new();
         for (city, entry) in self.registry().cities().iter() {
@@ -71,9 +80,10 @@ impl Runtime {
         for o in self.obligations() {
             let mut last = self.store().last_occurrence(&o.key)?;
             if last.is_none() {
-                let mut changes = Changes::default();
-                changes.batch.mark_cron(&o.key, None, now);
-                self.commit_mark(changes)?;
+                self.handled_elsewhere(self.transact(|tx| {
+                    tx.batch().mark_cron(&o.key, None, now);
+                    Ok(())
+                }))?;
                 continue;
             }
             for _ in 0..CATCH_UP_LIMIT {
@@ -89,24 +99,22 @@ impl Runtime {
         Ok(handled)
     }
 
-    /// A lost race for the mark means another pass handled it; nothing to do.
-    fn commit_mark(&self, changes: Changes) -> Result<(), Error> {
-        match self.commit(changes) {
-            Err(Error::Store(govflow_store::Error::Conflict(_))) => Ok(()),
+    /// A lost race for the mark means another pass handled the occurrence; nothing to do.
+    fn handled_elsewhere(&self, result: Result<(), Error>) -> Result<(), Error> {
+        match result {
+            Err(e) if matches!(e.conflict(), Some(Conflict::CronMoved { .. })) => Ok(()),
             other => other,
         }
     }
 
-    /// Opens the cases of one occurrence and records it, in one batch.
+    /// Opens the cases of one occurrence and records it, in one transaction.
     fn occur(
         &self,
         o: &Obligation,
         previous: DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
-        let calendar = self.registry().calendar();
-        let ctx = context(&o.pack, &calendar, at);
-        let bodies = match o.rule.scope {
+        let bodies: Vec<String> = match o.rule.scope {
             RecurringScope::Departments => self
                 .store()
                 .departments(&o.pack.pack.city)?
@@ -124,36 +132,42 @@ impl Runtime {
             tracing::warn!(obligation = %o.key, %at,
                 "no department is registered for this obligation; the occurrence opens no case");
         }
-        let mut changes = Changes::default();
         let year = at.with_timezone(&SHANGHAI).format("%Y");
-        for body in &bodies {
-            let request = OpenCase {
-                procedure: o.rule.procedure.clone(),
-                received_at: Some(at),
-                provider: Some(body.clone()),
-                subject: Some(format!("{} {year} ({})", o.rule.id, o.rule.basis.article)),
-                data: Map::from_iter([
-                    ("obligation".to_owned(), o.rule.id.clone().into()),
-                    ("occurrence".to_owned(), at.to_rfc3339().into()),
-                ]),
-                parent: None,
-            };
-            match open(&ctx, self.inner.ids.next(), &request, &Actor::system()) {
-                Ok(t) => changes.add(
-                    settle(&ctx, t, &mut || self.inner.ids.next()),
-                    &HashMap::new(),
-                ),
-                Err(refusal) => tracing::warn!(obligation = %o.key, department = %body, %refusal,
-                    "the obligation's case could not be opened"),
+        let opened = self.transact(|tx| {
+            let mut opened = 0;
+            for body in &bodies {
+                let request = OpenCase {
+                    procedure: o.rule.procedure.clone(),
+                    received_at: Some(at),
+                    provider: Some(body.clone()),
+                    subject: Some(format!("{} {year} ({})", o.rule.id, o.rule.basis.article)),
+                    data: Map::from_iter([
+                        ("obligation".to_owned(), o.rule.id.clone().into()),
+                        ("occurrence".to_owned(), at.to_rfc3339().into()),
+                    ]),
+                    parent: None,
+                };
+                match tx.open(&o.pack.pack.city, &request, &Actor::system(), at) {
+                    Ok(_) => opened += 1,
+                    Err(Error::Refused(refusal)) => {
+                        tracing::warn!(obligation = %o.key, department = %body, %refusal,
+                        "the obligation's case could not be opened")
+                    }
+                    Err(e) => return Err(e),
+                }
             }
+            tx.batch().mark_cron(&o.key, Some(previous), at);
+            Ok(opened)
+        });
+        match opened {
+            Ok(opened) => {
+                self.metrics()
+                    .obligation_cases
+                    .fetch_add(opened, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(e) => self.handled_elsewhere(Err(e)),
         }
-        changes.batch.mark_cron(&o.key, Some(previous), at);
-        let opened = bodies.len() as u64;
-        self.commit_mark(changes)?;
-        self.metrics()
-            .obligation_cases
-            .fetch_add(opened, Ordering::Relaxed);
-        Ok(())
     }
 }
 

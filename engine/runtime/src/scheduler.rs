@@ -8,22 +8,17 @@
 //! commit leaves the timer armed (it fires at the next start), a crash after it leaves
 //! nothing to fire again.
 //!
-//! **Throughput.** Due timers are fired up to [`CHUNK`] per batch, so 10,000 deadlines
-//! falling due at once cost a few dozen flushes rather than 10,000. If a chunk conflicts
-//! with a concurrent action, its timers are fired again one batch each.
+//! **Throughput.** Due timers are fired up to [`CHUNK`] per transaction, so 10,000
+//! deadlines falling due at once cost a few dozen flushes rather than 10,000. A chunk that
+//! loses a race with a concurrent action is read and decided again (see `transact`).
 //!
-//! **The legal instant.** A timer is decided with `now` set to its own due instant, not to
-//! the moment it happened to run, so a lapse caught up after a restart opens its penalty
-//! case from the day the duty lapsed.
+//! **The legal instant.** A timer is decided at its own due instant, not at the moment it
+//! happened to run (`govflow_case::Command::Fire`), so a lapse caught up after a restart
+//! opens its penalty case from the day the duty lapsed.
 
-use crate::executor::Changes;
-use crate::{context, Error, Runtime};
+use crate::{Error, Runtime};
 use chrono::{DateTime, Utc};
-use govflow_case::{fire, settle};
-use govflow_model::{Case, CaseId, TimerKind};
-use govflow_store::{Conflict, Expect, Timer};
-use std::collections::HashMap;
-use std::sync::atomic::Ordering;
+use govflow_model::Timer;
 use std::sync::{Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -138,10 +133,7 @@ impl Runtime {
 
     fn schedule_loop(&self) {
         loop {
-            let result = {
-                let _one = self.firing_lock();
-                self.pass(self.clock().now())
-            };
+            let result = self.run_due();
             let mut timeout = MAX_SLEEP;
             let mut planned = None;
             match result.and_then(|_| self.next_wake()) {
@@ -182,10 +174,16 @@ impl Runtime {
         Ok(Advanced { now: to, fired })
     }
 
-    /// The earliest instant something is due: an armed timer or an obligation's next
-    /// occurrence.
+    /// The earliest instant something is due: an armed timer (other than those waiting for
+    /// a missing pack version) or an obligation's next occurrence.
     pub(crate) fn next_wake(&self) -> Result<Option<DateTime<Utc>>, Error> {
-        let timer = self.store().next_due()?.map(|t| t.at);
+        let blocked = self.inner.missing.blocked().clone();
+        let timer = self
+            .store()
+            .due_by(DateTime::<Utc>::MAX_UTC, blocked.len() + 1)?
+            .into_iter()
+            .find(|t| !blocked.contains(&t.key()))
+            .map(|t| t.at);
         let obligation = self.next_occurrence()?;
         Ok(timer.into_iter().chain(obligation).min())
     }
@@ -194,110 +192,51 @@ impl Runtime {
         self.inner.firing.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Fires every timer and obligation due at the clock's time, as the scheduler's pass
+    /// does (at start-up: everything that fell due while the service was down); returns
+    /// how many.
+    pub fn run_due(&self) -> Result<usize, Error> {
+        let _one = self.firing_lock();
+        self.pass(self.clock().now())
+    }
+
     /// Fires every timer and obligation due at `now`; returns how many.
     fn pass(&self, now: DateTime<Utc>) -> Result<usize, Error> {
         self.recount_at_start()?;
         let mut fired = self.run_obligations(now)?;
         loop {
-            let due = self.store().due_by(now, CHUNK)?;
+            let blocked = self.inner.missing.blocked().clone();
+            let due: Vec<Timer> = self
+                .store()
+                .due_by(now, CHUNK + blocked.len())?
+                .into_iter()
+                .filter(|t| !blocked.contains(&t.key()))
+                .take(CHUNK)
+                .collect();
             if due.is_empty() {
                 return Ok(fired);
             }
             fired += due.len();
-            match self.fire_chunk(&due) {
-                Err(Error::Store(govflow_store::Error::Conflict(_))) => {
-                    for timer in &due {
-                        self.fire_alone(timer)?;
-                    }
-                }
-                other => other?,
-            }
+            self.fire_chunk(&due, now)?;
         }
     }
 
-    /// Fires `timer` in a batch of its own, deciding again if its case changes meanwhile.
-    pub(crate) fn fire_alone(&self, timer: &Timer) -> Result<(), Error> {
-        for _ in 0..8 {
-            match self.fire_chunk(std::slice::from_ref(timer)) {
-                Err(Error::Store(govflow_store::Error::Conflict(Conflict::TimerMoved {
-                    ..
-                }))) => return Ok(()),
-                Err(Error::Store(govflow_store::Error::Conflict(_))) => continue,
-                other => return other,
-            }
-        }
-        Err(Error::Busy(timer.case.clone()))
-    }
-
-    /// Fires `timers` (earliest first) in one batch.
-    fn fire_chunk(&self, timers: &[Timer]) -> Result<(), Error> {
-        let calendar = self.registry().calendar();
-        let mut cases: HashMap<CaseId, Case> = HashMap::new();
-        let mut expects: HashMap<CaseId, Expect> = HashMap::new();
-        let mut changes = Changes::default();
-        let (mut warnings, mut lapses, mut stale) = (0, 0, 0);
-        for timer in timers {
-            changes.batch.fire(timer.clone());
-            let case = match cases.get(&timer.case) {
-                Some(case) => case.clone(),
-                None => match self.store().case(&timer.case)? {
-                    Some(case) => {
-                        expects.insert(case.id.clone(), Expect::Revision(case.revision));
-                        case
-                    }
-                    None => {
-                        tracing::error!(timer = %timer.key(), "a timer's case is missing; dropping the timer");
-                        continue;
-                    }
-                },
-            };
-            let pack = match self.pack_of_case(&case) {
-                Ok(pack) => pack,
-                Err(e) => {
-                    tracing::error!(timer = %timer.key(), error = %e, "no pack governs the timer's case; dropping the timer");
-                    continue;
+    /// Fires `timers` (earliest first) in one transaction. A timer whose case's pack
+    /// version cannot be read stays armed and is passed over until a reload.
+    fn fire_chunk(&self, timers: &[Timer], now: DateTime<Utc>) -> Result<(), Error> {
+        let blocked = self.transact(|tx| {
+            let mut blocked = Vec::new();
+            for timer in timers {
+                match tx.fire(timer, now) {
+                    Err(Error::PackVersionMissing { .. }) => blocked.push(timer.key()),
+                    other => other?,
                 }
-            };
-            // A timer armed before the case was known (a request filed late, its deadline
-            // already past) is decided when the case was opened.
-            let ctx = context(&pack, &calendar, timer.at.max(case.created_at));
-            let Some(transition) = fire(&ctx, &case, &timer.deadline, timer.kind) else {
-                stale += 1;
-                continue;
-            };
-            match timer.kind {
-                TimerKind::Warning => warnings += 1,
-                TimerKind::Lapse => lapses += 1,
             }
-            let settled = settle(&ctx, transition, &mut || self.inner.ids.next());
-            for case in &settled.cases {
-                cases.insert(case.id.clone(), case.clone());
-            }
-            let mut settled = settled;
-            // Each case is put once, at its final revision, checked against the revision
-            // it was read at.
-            let written: Vec<CaseId> = settled.cases.iter().map(|c| c.id.clone()).collect();
-            settled.cases.clear();
-            changes.add(settled, &expects);
-            for id in written {
-                expects.entry(id).or_insert(Expect::New);
-            }
-        }
-        let mut ids: Vec<&CaseId> = cases.keys().collect();
-        ids.sort();
-        for id in ids {
-            let expect = expects.get(id).copied().unwrap_or(Expect::New);
-            changes.put_case(cases[id].clone(), expect);
-        }
-        self.commit(changes)?;
-        let metrics = self.metrics();
-        metrics
-            .warnings_fired
-            .fetch_add(warnings, Ordering::Relaxed);
-        metrics.lapses_fired.fetch_add(lapses, Ordering::Relaxed);
-        metrics.stale_timers.fetch_add(stale, Ordering::Relaxed);
+            Ok(blocked)
+        })?;
+        self.inner.missing.blocked().extend(blocked);
         for timer in timers {
-            metrics
+            self.metrics()
                 .timer_lateness_seconds
                 .observe(self.clock().lateness(timer.at));
         }

@@ -9,7 +9,6 @@ mod runtime {
     mod support;
 
     mod actions;
-    mod agreement;
     mod concurrency;
     mod idempotency;
     mod obligations;

@@ -1,12 +1,15 @@
 //! Comparing a case with what a scenario step expects. Each mismatch is one line,
 //! `field: expected X, got Y`.
 
-use crate::world::World;
+use crate::service::Service;
 use govflow_loader::docs::CaseExpectDoc;
 use govflow_model::{Case, CaseId};
 
-pub(crate) fn compare(world: &World<'_>, id: &CaseId, expect: &CaseExpectDoc) -> Vec<String> {
-    let case = world.case(id);
+pub(crate) fn compare(service: &Service, id: &CaseId, expect: &CaseExpectDoc) -> Vec<String> {
+    let Some(case) = service.case(id) else {
+        return vec![format!("no case `{id}` is stored")];
+    };
+    let case = &case;
     let mut out = Vec::new();
     let check = |out: &mut Vec<String>, field: &str, expected: Option<String>, actual: String| {
         if let Some(expected) = expected {
@@ -15,6 +18,7 @@ pub(crate) fn compare(world: &World<'_>, id: &CaseId, expect: &CaseExpectDoc) ->
             }
         }
     };
+    check(&mut out, "id", expect.id.clone(), case.id.to_string());
     check(
         &mut out,
         "state",
@@ -73,7 +77,7 @@ pub(crate) fn compare(world: &World<'_>, id: &CaseId, expect: &CaseExpectDoc) ->
         );
     }
     if let Some(penalties) = &expect.penalties {
-        let children = world.children(id);
+        let children = service.children(id);
         if children.len() != penalties.len() {
             out.push(format!(
                 "penalties: expected {} case(s), got {}: [{}]",
@@ -81,16 +85,12 @@ pub(crate) fn compare(world: &World<'_>, id: &CaseId, expect: &CaseExpectDoc) ->
                 children.len(),
                 children
                     .iter()
-                    .map(|c| {
-                        let c = world.case(c);
-                        format!("{} in `{}`", c.procedure, c.state)
-                    })
+                    .map(|c| format!("{} in `{}`", c.procedure, c.state))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
         } else {
-            for (i, (want, child)) in penalties.iter().zip(children).enumerate() {
-                let child = world.case(child);
+            for (i, (want, child)) in penalties.iter().zip(&children).enumerate() {
                 let at = |field: &str| format!("penalties[{i}].{field}");
                 check(
                     &mut out,
@@ -114,7 +114,7 @@ pub(crate) fn compare(world: &World<'_>, id: &CaseId, expect: &CaseExpectDoc) ->
         }
     }
     if let Some(events) = &expect.events {
-        let kinds: Vec<String> = world.events_of(id).map(event_type).collect();
+        let kinds: Vec<String> = service.history(id).iter().map(event_type).collect();
         let mut rest = kinds.iter();
         for want in events {
             if !rest.any(|k| k == want) {

@@ -1,15 +1,9 @@
-//! The scenario driver.
+//! Finding scenario files and running them, each on a service of its own.
 
-use crate::expect::compare;
-use crate::world::World;
-use chrono::{DateTime, Utc};
-use govflow_calendar::Calendar;
-use govflow_case::OpenCase;
-use govflow_loader::docs::{ScenarioDoc, StepDoc};
-use govflow_loader::{
-    load_pack, load_scenario, scenario_files, Diagnostic, Disk, LoadedPack, SourceFile,
-};
-use govflow_model::{Actor, CaseId, ProcedureId, RoleId};
+use crate::service::Service;
+use crate::steps::Runner;
+use chrono::Utc;
+use govflow_loader::{load_pack, load_scenario, pack_dirs, scenario_files, Diagnostic, Disk};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -74,10 +68,9 @@ impl Summary {
 }
 
 /// Runs the scenarios a list of paths names: scenario files, pack directories, or
-/// directories of packs.
-pub fn run_paths(paths: &[PathBuf], calendar: &Calendar) -> Summary {
+/// directories of packs. `policies` holds the calendars and the regulation texts.
+pub fn run_paths(paths: &[PathBuf], policies: &Path) -> Summary {
     let mut summary = Summary::default();
-    let mut packs: BTreeMap<PathBuf, Result<LoadedPack, Vec<Diagnostic>>> = BTreeMap::new();
     let mut jobs: Vec<(PathBuf, PathBuf)> = Vec::new();
     for path in paths {
         if path.is_file() {
@@ -94,7 +87,7 @@ pub fn run_paths(paths: &[PathBuf], calendar: &Calendar) -> Summary {
                     .map(|f| (path.clone(), f)),
             );
         } else {
-            for dir in govflow_loader::pack_dirs(&Disk, path).unwrap_or_default() {
+            for dir in pack_dirs(&Disk, path).unwrap_or_default() {
                 jobs.extend(
                     scenario_files(&Disk, &dir)
                         .into_iter()
@@ -103,22 +96,18 @@ pub fn run_paths(paths: &[PathBuf], calendar: &Calendar) -> Summary {
             }
         }
     }
+    let mut packs: BTreeMap<PathBuf, Result<Vec<PathBuf>, Vec<String>>> = BTreeMap::new();
     for (dir, file) in jobs {
-        let pack = packs.entry(dir.clone()).or_insert_with(|| {
-            let (pack, diagnostics) = load_pack(&Disk, &dir);
-            pack.ok_or(diagnostics)
-        });
+        let pack = packs.entry(dir.clone()).or_insert_with(|| lineage(&dir));
         summary.outcomes.push(match pack {
-            Ok(pack) => run_file(pack, calendar, &file),
-            Err(diagnostics) => Outcome {
+            Ok(lineage) => run_with(lineage, policies, &file),
+            Err(lines) => Outcome {
                 file: file.display().to_string(),
                 name: String::new(),
                 failure: Some(Failure {
                     step: 0,
                     line: 0,
-                    lines: std::iter::once(format!("the pack in {} does not load:", dir.display()))
-                        .chain(diagnostics.iter().map(|d| d.to_string()))
-                        .collect(),
+                    lines: lines.clone(),
                 }),
             },
         });
@@ -126,198 +115,96 @@ pub fn run_paths(paths: &[PathBuf], calendar: &Calendar) -> Summary {
     summary
 }
 
-/// Runs one scenario file against its pack.
-pub fn run_file(pack: &LoadedPack, calendar: &Calendar, path: &Path) -> Outcome {
-    let file_name = path.display().to_string();
-    match load_scenario(&Disk, path) {
-        Err(diagnostics) => Outcome {
-            file: file_name,
+/// Runs one scenario file against the pack in `pack_dir`.
+pub fn run_file(pack_dir: &Path, policies: &Path, scenario: &Path) -> Outcome {
+    match lineage(pack_dir) {
+        Ok(lineage) => run_with(&lineage, policies, scenario),
+        Err(lines) => Outcome {
+            file: scenario.display().to_string(),
             name: String::new(),
             failure: Some(Failure {
                 step: 0,
-                line: diagnostics.first().map(|d| d.line).unwrap_or(0),
-                lines: diagnostics.iter().map(|d| d.to_string()).collect(),
+                line: 0,
+                lines,
             }),
         },
-        Ok((file, doc)) => Outcome {
-            file: file_name,
-            name: doc.name.clone(),
-            failure: Runner::new(pack, calendar, &file, &doc).run().err(),
-        },
     }
 }
 
-struct Runner<'a> {
-    world: World<'a>,
-    file: &'a SourceFile,
-    doc: &'a ScenarioDoc,
-    names: BTreeMap<String, CaseId>,
-}
-
-impl<'a> Runner<'a> {
-    fn new(
-        pack: &'a LoadedPack,
-        calendar: &'a Calendar,
-        file: &'a SourceFile,
-        doc: &'a ScenarioDoc,
-    ) -> Self {
-        Runner {
-            world: World::new(pack, calendar, doc.start.with_timezone(&Utc)),
-            file,
-            doc,
-            names: BTreeMap::new(),
-        }
-    }
-
-    fn run(mut self) -> Result<(), Failure> {
-        for (i, step) in self.doc.steps.iter().enumerate() {
-            let fail = |lines: Vec<String>| Failure {
-                step: i + 1,
-                line: self.file.spans.locate(&format!("steps[{i}]")).0,
-                lines,
-            };
-            let lines = self.step(step);
-            if !lines.is_empty() {
-                return Err(fail(lines));
-            }
-            if !self.world.problems.is_empty() {
-                return Err(fail(std::mem::take(&mut self.world.problems)));
-            }
-        }
-        Ok(())
-    }
-
-    fn actor(&self, name: &str) -> Result<Actor, String> {
-        let a = self.doc.actors.get(name).ok_or_else(|| {
-            format!(
-                "no actor `{name}`; the scenario declares: {}",
-                self.doc
-                    .actors
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
-        Ok(Actor {
-            id: name.to_owned(),
-            city: "*".into(),
-            department: a.department.clone(),
-            roles: a.roles.iter().map(RoleId::new).collect(),
-        })
-    }
-
-    /// `main`, a submitted name, or `<name>/penalty[/penalty…]`.
-    fn resolve(&self, reference: &str) -> Result<CaseId, String> {
-        let mut parts = reference.split('/');
-        let name = parts.next().unwrap_or("main");
-        let mut id = self
-            .names
-            .get(name)
-            .cloned()
-            .ok_or_else(|| format!("no case named `{name}` has been submitted"))?;
-        for part in parts {
-            if part != "penalty" {
-                return Err(format!(
-                    "`{part}` in `{reference}`: only `penalty` follows a case name"
-                ));
-            }
-            id = self
-                .world
-                .children(&id)
-                .last()
-                .cloned()
-                .ok_or_else(|| format!("`{reference}`: the case has opened no penalty case"))?;
-        }
-        Ok(id)
-    }
-
-    /// Runs one step; returns the mismatches (empty when the step did what it expects).
-    fn step(&mut self, step: &StepDoc) -> Vec<String> {
-        if let Some(at) = step.at {
-            self.world.advance(at.with_timezone(&Utc));
-        }
-        let kinds = [
-            step.submit.is_some(),
-            step.act.is_some(),
-            step.clock.is_some(),
-        ];
-        if kinds.iter().filter(|k| **k).count() != 1 {
-            return vec!["a step does exactly one of `submit`, `act` or `clock`".into()];
-        }
-        let outcome: Result<Option<CaseId>, String> = if let Some(s) = &step.submit {
-            (|| {
-                let actor = self.actor(&s.actor)?;
-                let request = OpenCase {
-                    procedure: ProcedureId::new(&s.procedure),
-                    received_at: s.received_at.map(|t| t.with_timezone(&Utc)),
-                    provider: s.provider.clone(),
-                    subject: s.subject.clone(),
-                    data: s.data.clone(),
-                    parent: None,
-                };
-                match self.world.submit(&request, &actor) {
-                    Ok(id) => {
-                        let name = s.name.clone().unwrap_or_else(|| "main".into());
-                        self.names.insert(name, id.clone());
-                        Ok(Some(id))
-                    }
-                    Err(refusal) => Err(refusal_line(&refusal)),
-                }
-            })()
-        } else if let Some(a) = &step.act {
-            (|| {
-                let actor = self.actor(&a.actor)?;
-                let id = self.resolve(a.case.as_deref().unwrap_or("main"))?;
-                self.world
-                    .act(&id, &a.action, &a.data, &actor)
-                    .map(|()| Some(id))
-                    .map_err(|r| refusal_line(&r))
-            })()
-        } else {
-            let to: DateTime<Utc> = step.clock.expect("checked above").with_timezone(&Utc);
-            self.world.advance(to);
-            match step.case.as_deref() {
-                None if !self.names.contains_key("main") => Ok(None),
-                reference => self.resolve(reference.unwrap_or("main")).map(Some),
-            }
+/// The pack in `dir` and the directories of the packs it extends, all as absolute paths
+/// (so that the copy held in memory resolves `../` the way the disk does); or why the pack
+/// does not load.
+fn lineage(dir: &Path) -> Result<Vec<PathBuf>, Vec<String>> {
+    let mut lineage = Vec::new();
+    let mut next = Some(std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
+    while let Some(dir) = next.take() {
+        let (pack, diagnostics) = load_pack(&Disk, &dir);
+        let Some(pack) = pack else {
+            return Err(
+                std::iter::once(format!("the pack in {} does not load:", dir.display()))
+                    .chain(diagnostics.iter().map(Diagnostic::to_string))
+                    .collect(),
+            );
         };
-        match (&step.expect_error, outcome) {
-            (Some(want), Err(got)) => {
-                let code_ok = got.starts_with(&format!("[{}]", want.code));
-                let text_ok = want
-                    .contains
-                    .as_ref()
-                    .is_none_or(|c| got.contains(c.as_str()));
-                if code_ok && text_ok {
-                    Vec::new()
-                } else {
-                    vec![format!(
-                        "expected refusal `{}`{}, got {got}",
-                        want.code,
-                        want.contains
-                            .as_ref()
-                            .map(|c| format!(" containing `{c}`"))
-                            .unwrap_or_default()
-                    )]
-                }
-            }
-            (Some(want), Ok(_)) => vec![format!(
-                "expected refusal `{}`, but the step was accepted",
-                want.code
-            )],
-            (None, Err(got)) => vec![format!("the step was refused: {got}")],
-            (None, Ok(id)) => match (&step.expect, id) {
-                (Some(expect), Some(id)) => compare(&self.world, &id, expect),
-                (Some(_), None) => {
-                    vec!["`expect` needs a case: submit one first or name it with `case`".into()]
-                }
-                (None, _) => Vec::new(),
-            },
-        }
+        next = pack
+            .pack
+            .extends
+            .as_ref()
+            .and_then(|parent| Some(dir.parent()?.join(parent.as_str())));
+        lineage.push(dir);
     }
+    Ok(lineage)
 }
 
-fn refusal_line(r: &govflow_case::Refusal) -> String {
-    format!("[{}] {r}", r.code())
+fn run_with(lineage: &[PathBuf], policies: &Path, path: &Path) -> Outcome {
+    let file_name = path.display().to_string();
+    let (file, doc) = match load_scenario(&Disk, path) {
+        Ok(loaded) => loaded,
+        Err(diagnostics) => {
+            return Outcome {
+                file: file_name,
+                name: String::new(),
+                failure: Some(Failure {
+                    step: 0,
+                    line: diagnostics.first().map(|d| d.line).unwrap_or(0),
+                    lines: diagnostics.iter().map(|d| d.to_string()).collect(),
+                }),
+            }
+        }
+    };
+    let policies = std::path::absolute(policies).unwrap_or_else(|_| policies.to_path_buf());
+    let city = lineage
+        .first()
+        .and_then(|d| d.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let failure = match Service::start(
+        city.as_str().into(),
+        lineage,
+        &policies,
+        doc.start.with_timezone(&Utc),
+        &doc.departments,
+    ) {
+        Err(e) => Some(Failure {
+            step: 0,
+            line: 0,
+            lines: vec![e],
+        }),
+        Ok(service) => {
+            let mut runner = Runner::new(service, &doc);
+            doc.steps.iter().enumerate().find_map(|(i, step)| {
+                let lines = runner.step(step);
+                (!lines.is_empty()).then(|| Failure {
+                    step: i + 1,
+                    line: file.spans.locate(&format!("steps[{i}]")).0,
+                    lines,
+                })
+            })
+        }
+    };
+    Outcome {
+        file: file_name,
+        name: doc.name.clone(),
+        failure,
+    }
 }

@@ -11,9 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use govflow_model::{
     Case, CaseId, DeadlineId, Event, EventKind, Opener, ProcedureId, RegulationStatus, StateId,
-    TimerKind,
+    Timer, TimerKind,
 };
-use govflow_store::{Batch, Expect, SledStore, Store, Timer};
+use govflow_store::{Batch, Expect, SledStore, Store};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 

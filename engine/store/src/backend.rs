@@ -2,12 +2,12 @@
 //! on top of it so the memory and sled stores cannot drift apart.
 
 use chrono::{DateTime, Utc};
-use govflow_model::{Case, CaseId, CityId, Event};
+use govflow_model::{Case, CaseId, CityId, Event, Timer, TimerKey};
 use std::collections::BTreeSet;
 
 use crate::{
     keys, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
-    Packs, Page, Recorded, Timer, TimerKey, Timers,
+    Packs, Page, Recorded, Timers,
 };
 
 /// Visits `(key, value)` pairs; returns whether to go on.

@@ -3,7 +3,8 @@ use govflow_model::{Case, CityId, Event};
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use crate::{IdempotencyRecord, Timer, TimerKey};
+use crate::IdempotencyRecord;
+use govflow_model::{Timer, TimerKey, TimerOp};
 
 /// What the stored case must look like for a put to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,16 +28,6 @@ pub struct Batch {
     pub(crate) cron: Vec<CronMark>,
     pub(crate) departments: Vec<(CityId, BTreeSet<String>)>,
     pub(crate) packs: Vec<(String, serde_json::Value)>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum TimerOp {
-    /// Arm or re-arm (replacing any earlier instant).
-    Arm(Timer),
-    /// Remove if armed; a missing timer is fine.
-    Cancel(TimerKey),
-    /// Remove, and fail the batch unless it is still armed for exactly this instant.
-    Fire(Timer),
 }
 
 #[derive(Debug, Clone)]
@@ -81,24 +72,27 @@ impl Batch {
         self
     }
 
+    /// Apply a timer change (see [`TimerOp`]), in the order added.
+    pub fn timer(&mut self, op: TimerOp) -> &mut Self {
+        self.timers.push(op);
+        self
+    }
+
     /// Arm a timer, replacing the same key's earlier instant if it was armed.
     pub fn arm(&mut self, timer: Timer) -> &mut Self {
-        self.timers.push(TimerOp::Arm(timer));
-        self
+        self.timer(TimerOp::Arm(timer))
     }
 
     /// Disarm a timer; cancelling one that is not armed is not an error.
     pub fn cancel(&mut self, key: TimerKey) -> &mut Self {
-        self.timers.push(TimerOp::Cancel(key));
-        self
+        self.timer(TimerOp::Cancel(key))
     }
 
     /// Consume a timer that fired. Put this in the same batch as the transition the timer
     /// caused: the batch fails with a conflict unless the timer is still armed for the same
     /// instant, so a timer's effects are stored once even across restarts and re-arms.
     pub fn fire(&mut self, timer: Timer) -> &mut Self {
-        self.timers.push(TimerOp::Fire(timer));
-        self
+        self.timer(TimerOp::Fire(timer))
     }
 
     /// Record an idempotency key; the batch fails with a conflict if the key is taken.

@@ -3,7 +3,7 @@ use govflow_model::CaseId;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::TimerKey;
+use govflow_model::TimerKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -23,7 +23,8 @@ use govflow_model::{CaseId, TimerKind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::{Error, TimerKey};
+use crate::Error;
+use govflow_model::TimerKey;
 
 pub const FORMAT: &[u8] = b"meta/format";
 pub const CASE: &[u8] = b"case/";

@@ -34,7 +34,7 @@ pub use memory::MemoryStore;
 pub use sled_store::SledStore;
 pub use tables::{
     CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
-    Recorded, Timer, TimerKey, Timers,
+    Recorded, Timers,
 };
 
 /// The on-disk format this build reads and writes. Bump it whenever a key layout or a

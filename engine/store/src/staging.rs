@@ -11,8 +11,9 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use crate::backend::Snapshot;
-use crate::batch::{CronMark, TimerOp};
-use crate::{keys, Batch, Conflict, Error, Expect, IdempotencyRecord, Receipt, Timer};
+use crate::batch::CronMark;
+use crate::{keys, Batch, Conflict, Error, Expect, IdempotencyRecord, Receipt};
+use govflow_model::{Timer, TimerOp};
 
 /// Writes in key order; `None` deletes.
 pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;

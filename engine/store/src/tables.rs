@@ -4,10 +4,9 @@
 //! them never needs a qualified call.
 
 use chrono::{DateTime, Utc};
-use govflow_model::{Case, CaseId, CityId, DeadlineId, Event, ProcedureId, StateId, TimerKind};
+use govflow_model::{Case, CaseId, CityId, Event, ProcedureId, StateId, Timer, TimerKey};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::fmt;
 
 use crate::Error;
 
@@ -92,43 +91,6 @@ pub struct Page {
 pub struct Recorded {
     pub seq: u64,
     pub event: Event,
-}
-
-/// Which timer: one per deadline of a case and kind.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct TimerKey {
-    pub case: CaseId,
-    pub deadline: DeadlineId,
-    pub kind: TimerKind,
-}
-
-impl fmt::Display for TimerKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            TimerKind::Warning => "warning",
-            TimerKind::Lapse => "lapse",
-        };
-        write!(f, "`{}/{}/{kind}`", self.case, self.deadline)
-    }
-}
-
-/// An armed timer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Timer {
-    pub case: CaseId,
-    pub deadline: DeadlineId,
-    pub kind: TimerKind,
-    pub at: DateTime<Utc>,
-}
-
-impl Timer {
-    pub fn key(&self) -> TimerKey {
-        TimerKey {
-            case: self.case.clone(),
-            deadline: self.deadline.clone(),
-            kind: self.kind,
-        }
-    }
 }
 
 /// What an idempotency key was first used for.

@@ -15,7 +15,9 @@ pub struct ScenarioDoc {
     pub start: DateTime<FixedOffset>,
     /// Named actors the steps act as.
     pub actors: BTreeMap<String, ScenarioActorDoc>,
-    /// Departments registered for recurring obligations.
+    /// Departments registered (with the scenario's city) before the first step: a
+    /// recurring obligation addressed to departments opens one case for each of them at
+    /// each occurrence the clock passes.
     #[serde(default)]
     pub departments: Vec<String>,
     pub steps: Vec<StepDoc>,
@@ -29,29 +31,62 @@ pub struct ScenarioActorDoc {
     pub department: String,
 }
 
-/// One of `submit`, `act`, `clock` (move the clock to an instant and fire every timer due
-/// by then), optionally after moving the clock to `at`; then the expectations.
+/// One of `submit`, `act`, `clock`, `restart` or `reload`, optionally after moving the
+/// clock to `at`; then the expectations.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepDoc {
-    /// Move the clock here first.
+    /// Move the clock here first (firing every timer and obligation due by then).
     #[serde(default)]
     pub at: Option<DateTime<FixedOffset>>,
     #[serde(default)]
     pub submit: Option<SubmitDoc>,
     #[serde(default)]
     pub act: Option<ActDoc>,
+    /// Move the clock to this instant, firing every timer and recurring obligation due by
+    /// then, in due order, each at its own instant.
     #[serde(default)]
     pub clock: Option<DateTime<FixedOffset>>,
-    /// What must hold of the step's case afterwards (for `clock`, of `case`).
+    /// Stop the service now and start it again at this instant, on the same store: what
+    /// fell due while it was down (timers, obligations' occurrences) fires once, in its
+    /// first pass, each at its own instant.
+    #[serde(default)]
+    pub restart: Option<DateTime<FixedOffset>>,
+    /// Edit the pack's files and reload them, as an admin would: cases already open keep
+    /// the version they were received under, new cases get the new one; an edit that
+    /// breaks the pack leaves the last good version serving (expect it with
+    /// `expect_error: {code: GF00xx}`).
+    #[serde(default)]
+    pub reload: Option<ReloadDoc>,
+    /// What must hold of the step's case afterwards (for `clock`, `restart` and `reload`,
+    /// of `case`).
     #[serde(default)]
     pub expect: Option<CaseExpectDoc>,
-    /// The step must be refused.
+    /// The step must be refused (a refusal's or the service's code, or for `reload` a
+    /// diagnostic's `GF` code).
     #[serde(default)]
     pub expect_error: Option<ErrorExpectDoc>,
-    /// For `clock` steps: which case `expect` looks at (default `main`).
+    /// For `clock`, `restart` and `reload` steps: which case `expect` looks at (default
+    /// `main`).
     #[serde(default)]
     pub case: Option<String>,
+}
+
+/// Edits to the pack's files, then a reload.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReloadDoc {
+    pub edits: Vec<EditDoc>,
+}
+
+/// Replace `replace` with `with` in `file`; the text must occur in it exactly once.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditDoc {
+    /// A path relative to the pack directory (`procedures/catalog_update.yaml`).
+    pub file: String,
+    pub replace: String,
+    pub with: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -72,13 +107,19 @@ pub struct SubmitDoc {
     pub subject: Option<String>,
     #[serde(default)]
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// Sent as the `Idempotency-Key`: submitting the same request again under the same
+    /// key returns the case the first submission opened (and may name it again).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActDoc {
-    /// `main`, a name given at submit, or `<name>/penalty` for the newest case its lapse
-    /// opened (repeatable: `main/penalty/penalty`).
+    /// A case reference: `main`; a name given at submit; a case id (`c-000003`: ids in a
+    /// scenario are numbered in the order cases are opened); `<obligation>@<department>`
+    /// for the newest case a recurring obligation opened for a department; each followed
+    /// by `/penalty` for the newest case its lapse opened (repeatable: `main/penalty/penalty`).
     #[serde(default)]
     pub case: Option<String>,
     pub action: String,
@@ -91,6 +132,9 @@ pub struct ActDoc {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseExpectDoc {
+    /// The case's id (`c-000001` is the first case the scenario opens).
+    #[serde(default)]
+    pub id: Option<String>,
     #[serde(default)]
     pub state: Option<String>,
     #[serde(default)]

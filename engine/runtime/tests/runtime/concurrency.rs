@@ -3,7 +3,7 @@
 
 use super::support::*;
 use chrono::{DateTime, Duration, Utc};
-use govflow_case::lapse_instant;
+use govflow_model::lapse_instant;
 use govflow_model::{local_date, Actor, Case, CaseId, EventKind};
 use govflow_runtime::{Error, Runtime};
 use govflow_store::CaseQuery;

@@ -152,7 +152,7 @@ fn a_penalty_opened_late_climbs_its_ladder_at_the_legal_instants() {
 
 #[test]
 fn two_runtimes_racing_over_one_store_fire_each_timer_once() {
-    use govflow_runtime::{Registry, SimulatedClock};
+    use govflow_runtime::{Registry, SimulatedClock, WallClockIds};
     use govflow_store::SledStore;
     use std::sync::Arc;
 
@@ -161,7 +161,13 @@ fn two_runtimes_racing_over_one_store_fire_each_timer_once() {
     let store: Arc<SledStore> = Arc::new(SledStore::open(dir.path()).unwrap());
     let runtime = |store: Arc<SledStore>| {
         let registry = Registry::load(sources_in(&repo()), start_at).unwrap();
-        Runtime::new(store, registry, Arc::new(SimulatedClock::new(start_at)))
+        Runtime::new(
+            store,
+            registry,
+            Arc::new(SimulatedClock::new(start_at)),
+            Arc::new(WallClockIds::default()),
+        )
+        .unwrap()
     };
     let (a, b) = (runtime(store.clone()), runtime(store));
     // Twenty cases, all lapsing at 10-19 00:00: forty timers both runtimes try to fire.

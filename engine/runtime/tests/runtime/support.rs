@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use govflow_case::OpenCase;
+use govflow_model::TimerKey;
 use govflow_model::{Actor, Case, CaseDeadline, CaseId, DeadlineId, Event, EventKind, TimerKind};
-use govflow_runtime::{Registry, Runtime, SimulatedClock, Sources, Submission};
-use govflow_store::{CaseQuery, SledStore, TimerKey};
+use govflow_runtime::{Registry, Runtime, SimulatedClock, Sources, Submission, WallClockIds};
+use govflow_store::{CaseQuery, SledStore};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,7 +51,9 @@ pub fn start(dir: &Path, sources: Sources, now: DateTime<Utc>) -> Runtime {
         Arc::new(store),
         registry,
         Arc::new(SimulatedClock::new(now)),
+        Arc::new(WallClockIds::default()),
     )
+    .expect("the runtime starts")
 }
 
 /// A service with a store directory of its own, which outlives restarts.

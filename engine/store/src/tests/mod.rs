@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use govflow_model::{
     Case, CaseId, CityId, DeadlineId, Event, EventKind, Opener, ProcedureId, RegulationStatus,
-    StateId, TimerKind,
+    StateId, Timer, TimerKind,
 };
 use std::collections::BTreeSet;
 

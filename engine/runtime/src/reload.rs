@@ -1,12 +1,8 @@
-//! Reloading packs and the calendar while cases run, and the department registry that
-//! recurring obligations address.
+//! Reloading packs and the calendar while cases run, and recounting provisional deadlines
+//! when a new calendar is served.
 
-use crate::executor::Changes;
-use crate::{context, Error, ReloadReport, Runtime};
-use govflow_case::{recompute_provisional, settle};
-use govflow_model::CityId;
-use govflow_store::{Batch, CaseQuery, Expect};
-use std::collections::{BTreeSet, HashMap};
+use crate::{Error, ReloadReport, Runtime};
+use govflow_store::CaseQuery;
 use std::sync::atomic::Ordering;
 
 /// Cases read per page when recounting provisional deadlines.
@@ -28,6 +24,7 @@ impl Runtime {
         if !report.swapped.is_empty() {
             self.archive_served()?;
         }
+        self.inner.missing.forget();
         if report.calendar_swapped {
             let n = self.recompute_provisional()?;
             tracing::info!(
@@ -70,8 +67,16 @@ impl Runtime {
         loop {
             let page = self.store().cases(&query)?;
             for case in &page.cases {
-                if case.open_deadlines().any(|d| d.provisional) && self.recompute_one(&case.id)? {
-                    changed += 1;
+                if !case.open_deadlines().any(|d| d.provisional) {
+                    continue;
+                }
+                let now = self.clock().now();
+                match self.transact(|tx| tx.recount(&case.id, now)) {
+                    Ok(true) => changed += 1,
+                    Ok(false) => {}
+                    // Counted and reported by `pack_of_case`; the others still recount.
+                    Err(Error::PackVersionMissing { .. }) => {}
+                    Err(e) => return Err(e),
                 }
             }
             match page.next {
@@ -79,42 +84,6 @@ impl Runtime {
                 None => break,
             }
         }
-        self.metrics()
-            .provisional_recomputed
-            .fetch_add(changed as u64, Ordering::Relaxed);
         Ok(changed)
-    }
-
-    fn recompute_one(&self, id: &govflow_model::CaseId) -> Result<bool, Error> {
-        for _ in 0..8 {
-            let case = self.case(id)?;
-            let pack = self.pack_of_case(&case)?;
-            let calendar = self.registry().calendar();
-            let ctx = context(&pack, &calendar, self.clock().now());
-            let Some(transition) = recompute_provisional(&ctx, &case) else {
-                return Ok(false);
-            };
-            let settled = settle(&ctx, transition, &mut || self.inner.ids.next());
-            let mut changes = Changes::default();
-            changes.add(
-                settled,
-                &HashMap::from([(case.id.clone(), Expect::Revision(case.revision))]),
-            );
-            match self.commit(changes) {
-                Ok(()) => return Ok(true),
-                Err(Error::Store(govflow_store::Error::Conflict(_))) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(Error::Busy(id.clone()))
-    }
-
-    /// Replaces the departments registered in `city` (who recurring obligations fall on).
-    pub fn set_departments(&self, city: &CityId, names: BTreeSet<String>) -> Result<(), Error> {
-        self.pack_of_city(city)?;
-        let mut batch = Batch::new();
-        batch.set_departments(city.clone(), names);
-        self.store().commit(batch)?;
-        Ok(())
     }
 }

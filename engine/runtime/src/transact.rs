@@ -1,0 +1,318 @@
+//! The one command path: read → decide → commit → retry on conflict.
+//!
+//! Every writer (a submission, an action, a chunk of fired timers, an obligation's
+//! occurrence, a provisional recount) runs inside [`Runtime::transact`]. It hands the
+//! writer a [`Tx`], which reads cases once, decides each command with the pure
+//! [`govflow_case::apply`] under the pack version that governs the case, and gathers
+//! everything decided into one store batch. The commit checks every case against the
+//! revision it was read at (or that it is new) and every fired timer against the instant it
+//! was armed for; when another writer got there first, the whole attempt is read and decided
+//! again, up to [`ATTEMPTS`] times.
+
+use crate::{Error, Runtime};
+use chrono::{DateTime, Utc};
+use govflow_calendar::Calendar;
+use govflow_case::{apply, Command, Context, OpenCase, Settled};
+use govflow_loader::LoadedPack;
+use govflow_model::{Actor, Case, CaseId, CityId, Timer, TimerKind, TimerOp};
+use govflow_store::{Batch, Conflict, Expect};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// How often a command is decided again after losing a race for the same case.
+pub(crate) const ATTEMPTS: usize = 8;
+
+/// The most due timers of one case fired before an action is decided on it (a penalty
+/// ladder runs a few steps; this only bounds a pack that re-enters a lapsed state forever).
+const CATCH_UP_LIMIT: usize = 64;
+
+impl Runtime {
+    /// Runs `attempt` and commits what it decided as one batch, deciding again when the
+    /// commit loses a race for a case or a timer.
+    pub(crate) fn transact<T>(
+        &self,
+        mut attempt: impl FnMut(&mut Tx<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut last = CaseId::new("(new case)");
+        for _ in 0..ATTEMPTS {
+            let mut tx = Tx::new(self);
+            let value = attempt(&mut tx)?;
+            if let Some(id) = tx.read.keys().next() {
+                last = id.clone();
+            }
+            match self.commit(tx) {
+                Ok(()) => return Ok(value),
+                Err(e) if e.conflict().is_some_and(retried) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::Busy(last))
+    }
+
+    /// Commits what `tx` decided, timing it, counting it, and waking the scheduler when it
+    /// armed a timer earlier than it planned to wake.
+    fn commit(&self, tx: Tx<'_>) -> Result<(), Error> {
+        let Tx {
+            read,
+            cases,
+            mut batch,
+            counts,
+            earliest_arm,
+            problems,
+            ..
+        } = tx;
+        for (id, case) in cases {
+            let expect = match read.get(&id) {
+                Some(Some(revision)) => Expect::Revision(*revision),
+                _ => Expect::New,
+            };
+            batch.put_case(case, expect);
+        }
+        let started = Instant::now();
+        self.store().commit(batch)?;
+        let metrics = self.metrics();
+        metrics.commit_seconds.observe(started.elapsed());
+        metrics
+            .cases_opened
+            .fetch_add(counts.opened, Ordering::Relaxed);
+        metrics.actions.fetch_add(counts.actions, Ordering::Relaxed);
+        metrics
+            .warnings_fired
+            .fetch_add(counts.warnings, Ordering::Relaxed);
+        metrics
+            .lapses_fired
+            .fetch_add(counts.lapses, Ordering::Relaxed);
+        metrics
+            .stale_timers
+            .fetch_add(counts.stale, Ordering::Relaxed);
+        metrics
+            .provisional_recomputed
+            .fetch_add(counts.recounted, Ordering::Relaxed);
+        for problem in &problems {
+            tracing::warn!("{problem}");
+        }
+        if let Some(at) = earliest_arm {
+            self.inner.wake.armed(at);
+        }
+        Ok(())
+    }
+}
+
+/// A lost race: reading again and deciding again resolves it. (A taken idempotency key or
+/// an obligation handled by another pass is the caller's to answer.)
+fn retried(conflict: &Conflict) -> bool {
+    matches!(
+        conflict,
+        Conflict::CaseRevision { .. } | Conflict::TimerMoved { .. }
+    )
+}
+
+#[derive(Default)]
+struct Counts {
+    opened: u64,
+    actions: u64,
+    warnings: u64,
+    lapses: u64,
+    stale: u64,
+    recounted: u64,
+}
+
+/// One attempt: the cases it read (at which revision), their working copies, and the batch
+/// being built.
+pub(crate) struct Tx<'r> {
+    runtime: &'r Runtime,
+    calendar: Arc<Calendar>,
+    /// Each case read, with the revision it had (`None`: it did not exist).
+    read: BTreeMap<CaseId, Option<u64>>,
+    /// The cases to put: read and changed, or new.
+    cases: BTreeMap<CaseId, Case>,
+    /// Every case read or decided in this attempt, as it stands now.
+    current: HashMap<CaseId, Case>,
+    batch: Batch,
+    counts: Counts,
+    earliest_arm: Option<DateTime<Utc>>,
+    problems: Vec<String>,
+}
+
+impl<'r> Tx<'r> {
+    fn new(runtime: &'r Runtime) -> Tx<'r> {
+        Tx {
+            runtime,
+            calendar: runtime.registry().calendar(),
+            read: BTreeMap::new(),
+            cases: BTreeMap::new(),
+            current: HashMap::new(),
+            batch: Batch::new(),
+            counts: Counts::default(),
+            earliest_arm: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The batch, for what is committed beside the decisions (an idempotency record, an
+    /// obligation's mark).
+    pub fn batch(&mut self) -> &mut Batch {
+        &mut self.batch
+    }
+
+    /// Case `id` as this attempt sees it: read from the store once, then as decided.
+    pub fn case(&mut self, id: &CaseId) -> Result<Option<Case>, Error> {
+        if let Some(case) = self.current.get(id) {
+            return Ok(Some(case.clone()));
+        }
+        let stored = self.runtime.store().case(id)?;
+        self.read
+            .insert(id.clone(), stored.as_ref().map(|c| c.revision));
+        if let Some(case) = &stored {
+            self.current.insert(id.clone(), case.clone());
+        }
+        Ok(stored)
+    }
+
+    /// Opens a case in `city` under the city's current pack.
+    pub fn open(
+        &mut self,
+        city: &CityId,
+        request: &OpenCase,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Case, Error> {
+        let pack = self.runtime.pack_of_city(city)?;
+        let settled = self.decide(&pack, now, Command::Open { request, actor })?;
+        Ok(self
+            .absorb(settled)
+            .expect("an accepted opening settles its new case first"))
+    }
+
+    /// Takes `action` on case `id`, after firing the case's timers that fell due by `now`
+    /// (the scheduler lags a little, and after a restart until its first pass ends): a reply
+    /// after the due date is late even if the lapse timer had not run yet.
+    pub fn act(
+        &mut self,
+        id: &CaseId,
+        action: &str,
+        data: &Map<String, Value>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Case, Error> {
+        self.catch_up(id, now)?;
+        let case = self
+            .case(id)?
+            .ok_or_else(|| Error::CaseNotFound(id.clone()))?;
+        let pack = self.runtime.pack_of_case(&case)?;
+        let settled = self.decide(
+            &pack,
+            now,
+            Command::Act {
+                case: &case,
+                action,
+                data,
+                actor,
+            },
+        )?;
+        self.counts.actions += 1;
+        Ok(self.absorb(settled).unwrap_or(case))
+    }
+
+    /// Fires `timer`, which the store listed as due by `now`. A timer whose case is gone
+    /// is dropped; one whose case's pack version cannot be read is left armed and reported.
+    pub fn fire(&mut self, timer: &Timer, now: DateTime<Utc>) -> Result<(), Error> {
+        let Some(case) = self.case(&timer.case)? else {
+            tracing::error!(timer = %timer.key(), "a timer's case is missing; dropping the timer");
+            self.batch.timer(TimerOp::Cancel(timer.key()));
+            return Ok(());
+        };
+        let pack = self.runtime.pack_of_case(&case)?;
+        let settled = self.decide(&pack, now, Command::Fire { case: &case, timer })?;
+        match (settled.cases.is_empty(), timer.kind) {
+            (true, _) => self.counts.stale += 1,
+            (false, TimerKind::Warning) => self.counts.warnings += 1,
+            (false, TimerKind::Lapse) => self.counts.lapses += 1,
+        }
+        self.absorb(settled);
+        Ok(())
+    }
+
+    /// Recounts case `id`'s provisional deadlines on the calendar served; whether any moved
+    /// or became final.
+    pub fn recount(&mut self, id: &CaseId, now: DateTime<Utc>) -> Result<bool, Error> {
+        let Some(case) = self.case(id)? else {
+            return Ok(false);
+        };
+        let pack = self.runtime.pack_of_case(&case)?;
+        let settled = self.decide(&pack, now, Command::Recount { case: &case })?;
+        let changed = self.absorb(settled).is_some();
+        self.counts.recounted += u64::from(changed);
+        Ok(changed)
+    }
+
+    /// Fires, earliest first, every timer of case `id` due by `now`.
+    fn catch_up(&mut self, id: &CaseId, now: DateTime<Utc>) -> Result<(), Error> {
+        for _ in 0..CATCH_UP_LIMIT {
+            let Some(case) = self.case(id)? else {
+                return Ok(());
+            };
+            let Some(due) = case
+                .armed_timers()
+                .filter(|t| t.is_due(now))
+                .min_by(|a, b| (a.at, a.key()).cmp(&(b.at, b.key())))
+            else {
+                return Ok(());
+            };
+            self.fire(&due, now)?;
+        }
+        Ok(())
+    }
+
+    fn decide(
+        &mut self,
+        pack: &LoadedPack,
+        now: DateTime<Utc>,
+        command: Command<'_>,
+    ) -> Result<Settled, Error> {
+        let ctx = Context {
+            pack: &pack.pack,
+            calendar: &self.calendar,
+            guards: pack.scripts.as_ref(),
+            now,
+        };
+        let ids = self.runtime.ids();
+        apply(&ctx, command, &mut || ids.next()).map_err(|refusal| {
+            self.runtime.metrics().refused(refusal.code());
+            Error::Refused(refusal)
+        })
+    }
+
+    /// Adds what a decision settled to the batch; returns the commanded case as it stands
+    /// after it, when it changed.
+    fn absorb(&mut self, settled: Settled) -> Option<Case> {
+        let Settled {
+            cases,
+            timers,
+            events,
+            problems,
+        } = settled;
+        let commanded = cases.first().cloned();
+        for case in cases {
+            if !self.read.contains_key(&case.id) && !self.cases.contains_key(&case.id) {
+                self.counts.opened += 1;
+            }
+            self.current.insert(case.id.clone(), case.clone());
+            self.cases.insert(case.id.clone(), case);
+        }
+        for op in timers {
+            if let TimerOp::Arm(timer) = &op {
+                self.earliest_arm = Some(self.earliest_arm.map_or(timer.at, |e| e.min(timer.at)));
+            }
+            self.batch.timer(op);
+        }
+        for event in events {
+            self.batch.emit(event);
+        }
+        self.problems.extend(problems);
+        commanded
+    }
+}
