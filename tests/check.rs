@@ -8,7 +8,7 @@ fn every_city_pack_checks_clean() {
 }
 
 /// Issue 2: a misspelt key, an unknown state and a missing article give three located
-/// errors in one run.
+/// errors in one run; issue 8: so does a misspelt name of a closed set (`from: recieved`).
 #[test]
 fn a_broken_pack_reports_every_problem_located_in_one_run() {
     let out = govflow(&["check", "tests/fixtures/broken/wanzhou"]);
@@ -21,6 +21,8 @@ fn a_broken_pack_reports_every_problem_located_in_one_run() {
         format!("{dir}/data_verification.yaml:20:5: error[GF0004]: unknown state `verifed`"),
         "help: did you mean `verified`?".to_owned(),
         format!("{dir}/data_verification.yaml:13:9: error[GF0006]: deadline `verify` does not cite its article"),
+        format!("{dir}/objection.yaml:14:9: error[GF0003]: unknown value `recieved`"),
+        "help: did you mean `received`?".to_owned(),
     ] {
         assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
     }

@@ -18,3 +18,34 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("calendar.schema.json", pretty(schema_for!(CalendarDoc))),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::schemas;
+    use serde_json::{json, Value};
+
+    /// The closed sets reach the schema as `enum`, so editors complete them.
+    #[test]
+    fn closed_sets_are_enums_in_the_schema() {
+        let schema = |name: &str| -> Value {
+            let (_, text) = schemas().into_iter().find(|(n, _)| *n == name).unwrap();
+            serde_json::from_str(&text).unwrap()
+        };
+        let pack = schema("pack.schema.json");
+        let procedure = schema("procedure.schema.json");
+        for (schema, definition, names) in [
+            (&pack, "StatusDoc", json!(["in_force", "draft", "expired"])),
+            (&pack, "ScopeDoc", json!(["departments", "authority"])),
+            (&pack, "PresenceDoc", json!(["present", "absent"])),
+            (&procedure, "AnchorDoc", json!(["received", "entered"])),
+        ] {
+            assert_eq!(schema["$defs"][definition]["enum"], names, "{definition}");
+        }
+        let require = &pack["$defs"]["RuleDoc"]["properties"]["require"];
+        assert_eq!(require["additionalProperties"], json!(false), "{require:#}");
+        assert!(
+            require["properties"]["base_database"].is_object(),
+            "{require:#}"
+        );
+    }
+}

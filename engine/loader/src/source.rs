@@ -1,5 +1,5 @@
 //! A YAML file read once, indexed for positions, and deserialized into a raw `*Doc` with
-//! every unknown key reported, not just the first.
+//! every unknown key and every unknown name of a closed set reported, not just the first.
 
 use crate::diagnostic::{code, did_you_mean, Diagnostic};
 use crate::files::{reason, Files};
@@ -16,8 +16,8 @@ pub struct SourceFile {
     pub spans: Spans,
 }
 
-/// Unknown keys reported in one file before giving up on it.
-const MAX_UNKNOWN_KEYS: usize = 50;
+/// Unknown keys and values reported in one file before giving up on it.
+const MAX_MISSPELT: usize = 50;
 
 impl SourceFile {
     /// Reads `path` from `files`; a file that cannot be read is a diagnostic naming it.
@@ -46,9 +46,10 @@ impl SourceFile {
         Diagnostic::error(code, self.path.clone(), message).at(self.spans.locate(at))
     }
 
-    /// Deserializes the whole file. Unknown keys are reported (with a suggestion) and
-    /// skipped so that the rest of the file is still read; any other type error ends the
-    /// attempt with its location.
+    /// Deserializes the whole file. Unknown keys and unknown names of a closed set
+    /// (`status: in_forse`) are reported with a suggestion, then the key is removed or the
+    /// name replaced so that the rest of the file is still read; any other type error ends
+    /// the attempt with its location.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut value: Value = serde_yaml::from_str(&self.text).map_err(|e| {
             let at = e
@@ -63,50 +64,135 @@ impl SourceFile {
             .at(at)
             .help("fix the YAML syntax; the rest of this file was not read")]
         })?;
-        let mut unknown = Vec::new();
+        let mut misspelt = Vec::new();
         loop {
-            match serde_path_to_error::deserialize::<_, T>(value.clone()) {
-                Ok(doc) => {
-                    return if unknown.is_empty() {
-                        Ok((doc, Vec::new()))
-                    } else {
-                        Err(unknown)
-                    }
-                }
-                Err(e) => {
-                    let path = e.path().to_string();
-                    let message = e.inner().to_string();
-                    match unknown_field(&message) {
-                        Some((field, expected)) if unknown.len() < MAX_UNKNOWN_KEYS => {
-                            let parent = parent_of(&path, &field);
-                            let at = join(&parent, &field);
-                            let mut d =
-                                self.diag(code::UNKNOWN_KEY, &at, format!("unknown key `{field}`"));
-                            d = match did_you_mean(&field, expected.iter().map(String::as_str)) {
-                                Some(s) => d.help(format!("did you mean `{s}`?")),
-                                None if !expected.is_empty() => d.help(format!(
-                                    "the keys allowed here are: {}",
-                                    expected.join(", ")
-                                )),
-                                None => d,
-                            };
-                            unknown.push(d);
-                            if !remove_key(&mut value, &parent, &field) {
-                                return Err(unknown);
-                            }
-                        }
-                        _ => {
-                            let at = if path == "." { String::new() } else { path };
-                            unknown.push(
-                                self.diag(code::INVALID_VALUE, &at, format!("`{at}`: {}", lowercase_first(&message)))
-                                    .help("see the schema named on the file's first line for what is allowed here"),
-                            );
-                            return Err(unknown);
-                        }
-                    }
-                }
+            let e = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+                Ok(doc) if misspelt.is_empty() => return Ok((doc, Vec::new())),
+                Ok(_) => return Err(misspelt),
+                Err(e) => e,
+            };
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let message = e.inner().to_string();
+            let fix = if misspelt.len() < MAX_MISSPELT {
+                Fix::of(&value, &path, &message)
+            } else {
+                None
+            };
+            let Some(fix) = fix else {
+                misspelt.push(
+                    self.diag(
+                        code::INVALID_VALUE,
+                        &path,
+                        format!("`{path}`: {}", lowercase_first(&message)),
+                    )
+                    .help("see the schema named on the file's first line for what is allowed here"),
+                );
+                return Err(misspelt);
+            };
+            misspelt.push(fix.diagnostic(self));
+            if !fix.apply(&mut value) {
+                return Err(misspelt);
             }
         }
+    }
+}
+
+/// How to go on reading past a misspelling serde reported.
+enum Fix {
+    /// `unknown field`, or an unknown name used as a map key: drop the key.
+    RemoveKey {
+        parent: String,
+        key: String,
+        expected: Vec<String>,
+    },
+    /// An unknown name given as a value: put an allowed one in its place.
+    Replace {
+        path: String,
+        name: String,
+        expected: Vec<String>,
+    },
+}
+
+impl Fix {
+    fn of(root: &Value, path: &str, message: &str) -> Option<Fix> {
+        if let Some((key, expected)) = quoted_after(message, "unknown field `") {
+            let parent = parent_of(path, &key);
+            return Some(Fix::RemoveKey {
+                parent,
+                key,
+                expected,
+            });
+        }
+        let (name, expected) = quoted_after(message, "unknown variant `")?;
+        if node(root, path).and_then(Value::as_str) == Some(name.as_str()) {
+            return Some(Fix::Replace {
+                path: path.to_owned(),
+                name,
+                expected,
+            });
+        }
+        let parent = parent_of(path, &name);
+        let is_key = node(root, &parent)
+            .and_then(Value::as_mapping)
+            .is_some_and(|m| m.contains_key(name.as_str()));
+        is_key.then_some(Fix::RemoveKey {
+            parent,
+            key: name,
+            expected,
+        })
+    }
+
+    /// The misspelling, located, with the closest allowed word.
+    fn diagnostic(&self, file: &SourceFile) -> Diagnostic {
+        match self {
+            Fix::RemoveKey {
+                parent,
+                key,
+                expected,
+            } => {
+                let d = file.diag(
+                    code::UNKNOWN_KEY,
+                    &join(parent, key),
+                    format!("unknown key `{key}`"),
+                );
+                suggest(d, key, expected, "keys")
+            }
+            Fix::Replace {
+                path,
+                name,
+                expected,
+            } => {
+                let d = file.diag(code::INVALID_VALUE, path, format!("unknown value `{name}`"));
+                suggest(d, name, expected, "values")
+            }
+        }
+    }
+
+    /// Makes the misspelling go away in `root`; false when it cannot.
+    fn apply(&self, root: &mut Value) -> bool {
+        match self {
+            Fix::RemoveKey { parent, key, .. } => remove_key(root, parent, key),
+            Fix::Replace {
+                path,
+                name,
+                expected,
+            } => did_you_mean(name, expected.iter().map(String::as_str))
+                .or(expected.first().map(String::as_str))
+                .is_some_and(|stand_in| replace(root, path, stand_in)),
+        }
+    }
+}
+
+/// "did you mean" the closest of `expected`, or the list of them when none is close.
+fn suggest(d: Diagnostic, word: &str, expected: &[String], what: &str) -> Diagnostic {
+    match did_you_mean(word, expected.iter().map(String::as_str)) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None if !expected.is_empty() => d.help(format!(
+            "the {what} allowed here are: {}",
+            expected.join(", ")
+        )),
+        None => d,
     }
 }
 
@@ -126,18 +212,19 @@ fn join(parent: &str, key: &str) -> String {
     }
 }
 
-/// serde's `unknown field `x`, expected one of `a`, `b`` → (`x`, [a, b]).
-fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
-    let rest = message.strip_prefix("unknown field `")?;
+/// serde's `unknown field `x`, expected one of `a`, `b`` (or `unknown variant …`, with
+/// that `prefix`) → (`x`, [a, b]).
+fn quoted_after(message: &str, prefix: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix(prefix)?;
     let end = rest.find('`')?;
-    let field = rest[..end].to_owned();
+    let word = rest[..end].to_owned();
     let expected = rest[end + 1..]
         .split('`')
         .skip(1)
         .step_by(2)
         .map(str::to_owned)
         .collect();
-    Some((field, expected))
+    Some((word, expected))
 }
 
 /// The map that holds `field`: the error's path may or may not end with the field itself.
@@ -150,25 +237,43 @@ fn parent_of(path: &str, field: &str) -> String {
     }
 }
 
-/// Removes `key` from the map at `path` (`a.b[2].c`).
+/// The node at `path` (`a.b[2].c`; empty for the root).
+fn node<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
+    segments(path)
+        .into_iter()
+        .try_fold(root, |node, segment| match (segment, node) {
+            (Segment::Key(k), Value::Mapping(m)) => m.get(k),
+            (Segment::Index(i), Value::Sequence(s)) => s.get(i),
+            _ => None,
+        })
+}
+
+fn node_mut<'v>(root: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    segments(path)
+        .into_iter()
+        .try_fold(root, |node, segment| match (segment, node) {
+            (Segment::Key(k), Value::Mapping(m)) => m.get_mut(k),
+            (Segment::Index(i), Value::Sequence(s)) => s.get_mut(i),
+            _ => None,
+        })
+}
+
+/// Removes `key` from the map at `path`; whether it was there.
 fn remove_key(root: &mut Value, path: &str, key: &str) -> bool {
-    let mut node = root;
-    for segment in segments(path) {
-        node = match (segment, node) {
-            (Segment::Key(k), Value::Mapping(m)) => match m.get_mut(k) {
-                Some(v) => v,
-                None => return false,
-            },
-            (Segment::Index(i), Value::Sequence(s)) => match s.get_mut(i) {
-                Some(v) => v,
-                None => return false,
-            },
-            (_, Value::Tagged(_)) | (_, _) => return false,
-        };
-    }
-    match node {
-        Value::Mapping(m) => m.remove(key).is_some(),
+    match node_mut(root, path) {
+        Some(Value::Mapping(m)) => m.remove(key).is_some(),
         _ => false,
+    }
+}
+
+/// Puts the string `text` in place of the node at `path`; whether there was one.
+fn replace(root: &mut Value, path: &str, text: &str) -> bool {
+    match node_mut(root, path) {
+        Some(slot) => {
+            *slot = Value::String(text.to_owned());
+            true
+        }
+        None => false,
     }
 }
 
@@ -236,6 +341,36 @@ mod tests {
         assert!(
             rendered[1].starts_with("t.yaml:4:5: error[GF0002]: unknown key `artcle`"),
             "{rendered:#?}"
+        );
+    }
+
+    #[test]
+    fn every_unknown_name_is_reported_with_the_closest_allowed_one() {
+        let f = SourceFile::new(
+            "r.yaml",
+            "id: a\ndescription: b\nwhen: {sharng: [conditional]}\nrequire:\n  legal_basis: presnt\n  filing: absent\n".into(),
+        );
+        let errors = f.parse::<crate::docs::RuleDoc>().unwrap_err();
+        let rendered: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            rendered,
+            [
+                "r.yaml:3:8: error[GF0002]: unknown key `sharng`\n  help: did you mean `sharing`?",
+                "r.yaml:5:3: error[GF0003]: unknown value `presnt`\n  help: did you mean `present`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_close_to_none_lists_the_allowed_ones() {
+        let f = SourceFile::new(
+            "d.yaml",
+            "id: a\nresponsible: provider\nwithin: {days: 1}\nfrom: tomorrow\n".into(),
+        );
+        let errors = f.parse::<crate::docs::DeadlineDoc>().unwrap_err();
+        assert_eq!(
+            errors.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            ["d.yaml:4:1: error[GF0003]: unknown value `tomorrow`\n  help: the values allowed here are: received, entered"]
         );
     }
 

@@ -1,8 +1,11 @@
 //! The raw documents as authors write them. Every struct denies unknown keys and is the
-//! source of the JSON Schema editors validate against; nothing outside the loader sees
-//! these types. References (states, roles, scripts) are plain strings here and are checked
+//! source of the JSON Schema editors validate against. A field with a closed set of values
+//! is an enum, so the schema lists the values and a misspelt one is reported where it is
+//! written. References (states, roles, scripts) are plain strings here and are checked
 //! when the documents are lowered into the model.
 
+#[macro_use]
+mod closed_set;
 mod calendar;
 mod pack;
 mod procedure;
@@ -10,12 +13,12 @@ mod scenario;
 
 pub use calendar::CalendarDoc;
 pub use pack::{
-    ClassificationDoc, ConditionDoc, PackDoc, ProhibitedActDoc, RecurringDoc, RegulationDoc,
-    RemoveDoc, RoleDoc, RuleDoc, VocabularyDoc,
+    ClassificationDoc, ConditionDoc, FieldDoc, PackDoc, PresenceDoc, ProhibitedActDoc,
+    RecurringDoc, RegulationDoc, RemoveDoc, RoleDoc, RuleDoc, ScopeDoc, StatusDoc, VocabularyDoc,
 };
 pub use procedure::{
-    ActionDoc, DeadlineDoc, ExtensionDoc, GuardDoc, LapseDoc, ProcedureDoc, SpanDoc, StateDoc,
-    TargetDoc,
+    ActionDoc, AnchorDoc, DeadlineDoc, ExtensionDoc, GuardDoc, LapseDoc, ProcedureDoc, SpanDoc,
+    StateDoc, TargetDoc,
 };
 pub use scenario::{
     ActDoc, CaseExpectDoc, ChildExpectDoc, DeadlineExpectDoc, ErrorExpectDoc, ScenarioActorDoc,

@@ -1,7 +1,10 @@
 use chrono::NaiveDate;
+use govflow_model::{Condition, RecurringScope, RegulationStatus};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::de::{self, IntoDeserializer};
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// `cities/<id>/pack.yaml`: a jurisdiction, its regulation, roles, classification rules,
 /// prohibited acts and recurring obligations. Procedures live in `procedures/*.yaml`.
@@ -41,8 +44,7 @@ pub struct RegulationDoc {
     /// The document number (`万州府发〔2020〕10号`); empty for a draft that has none.
     pub document: String,
     pub issuer: String,
-    /// `in_force`, `draft` (a draft for comment: every case says so) or `expired`.
-    pub status: String,
+    pub status: StatusDoc,
     pub issued: NaiveDate,
     pub effective_from: NaiveDate,
     /// The last day it governs, inclusive, where the text limits its validity.
@@ -58,6 +60,25 @@ pub struct RegulationDoc {
     pub article: Option<String>,
     #[serde(default)]
     pub quote: Option<String>,
+}
+
+closed_set! {
+    /// `in_force`, `draft` (a draft for comment: every case says so) or `expired`.
+    pub enum StatusDoc {
+        InForce = "in_force",
+        Draft = "draft",
+        Expired = "expired",
+    }
+}
+
+impl From<StatusDoc> for RegulationStatus {
+    fn from(doc: StatusDoc) -> Self {
+        match doc {
+            StatusDoc::InForce => RegulationStatus::InForce,
+            StatusDoc::Draft => RegulationStatus::Draft,
+            StatusDoc::Expired => RegulationStatus::Expired,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -103,22 +124,76 @@ pub struct VocabularyDoc {
 pub struct RuleDoc {
     pub id: String,
     pub description: String,
-    /// Field (`sharing`, `opening`, `base_database`, `legal_basis`, `filing`, `use`) → condition.
+    /// Field of the data resource → condition.
     #[serde(default)]
-    pub when: BTreeMap<String, ConditionDoc>,
-    pub require: BTreeMap<String, ConditionDoc>,
+    pub when: BTreeMap<FieldDoc, ConditionDoc>,
+    pub require: BTreeMap<FieldDoc, ConditionDoc>,
     #[serde(default)]
     pub article: Option<String>,
     #[serde(default)]
     pub quote: Option<String>,
 }
 
+closed_set! {
+    /// A field of a data resource that rules test (`govflow_model::DataResource::FIELDS`).
+    pub enum FieldDoc {
+        Sharing = "sharing",
+        Opening = "opening",
+        BaseDatabase = "base_database",
+        LegalBasis = "legal_basis",
+        Filing = "filing",
+        Use = "use",
+    }
+}
+
 /// `present`, `absent`, or a list of allowed values.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(untagged)] // for the schema: either shape; `Deserialize` is written below
 pub enum ConditionDoc {
-    Keyword(String),
+    Presence(PresenceDoc),
     OneOf(Vec<String>),
+}
+
+closed_set! {
+    /// `present` (the field is given and not blank) or `absent` (it is not given).
+    pub enum PresenceDoc {
+        Present = "present",
+        Absent = "absent",
+    }
+}
+
+impl From<PresenceDoc> for Condition {
+    fn from(doc: PresenceDoc) -> Self {
+        match doc {
+            PresenceDoc::Present => Condition::Present,
+            PresenceDoc::Absent => Condition::Absent,
+        }
+    }
+}
+
+/// By hand rather than `untagged`, so that a misspelt keyword is reported as the unknown
+/// variant it is (with the allowed ones) instead of "did not match any variant".
+impl<'de> Deserialize<'de> for ConditionDoc {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = ConditionDoc;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`present`, `absent`, or a list of allowed values")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ConditionDoc, E> {
+                PresenceDoc::deserialize(v.into_deserializer()).map(ConditionDoc::Presence)
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<ConditionDoc, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(ConditionDoc::OneOf)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -142,12 +217,29 @@ pub struct RecurringDoc {
     pub procedure: String,
     /// Six fields, Asia/Shanghai: `sec min hour day-of-month month day-of-week`.
     pub cron: String,
-    /// `departments` (one case per registered department) or `authority`.
-    pub scope: String,
+    pub scope: ScopeDoc,
     #[serde(default)]
     pub article: Option<String>,
     #[serde(default)]
     pub quote: Option<String>,
+}
+
+closed_set! {
+    /// `departments` (one case per registered department, which is its provider) or
+    /// `authority` (one case for the city's competent data authority).
+    pub enum ScopeDoc {
+        Departments = "departments",
+        Authority = "authority",
+    }
+}
+
+impl From<ScopeDoc> for RecurringScope {
+    fn from(doc: ScopeDoc) -> Self {
+        match doc {
+            ScopeDoc::Departments => RecurringScope::Departments,
+            ScopeDoc::Authority => RecurringScope::Authority,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -163,4 +255,15 @@ pub struct RemoveDoc {
     pub prohibited_acts: Vec<String>,
     #[serde(default)]
     pub recurring: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldDoc;
+    use govflow_model::DataResource;
+
+    #[test]
+    fn the_fields_rules_may_test_are_the_data_resource_fields() {
+        assert_eq!(FieldDoc::NAMES, DataResource::FIELDS);
+    }
 }

@@ -1,3 +1,4 @@
+use govflow_model::Anchor;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -46,10 +47,9 @@ pub struct DeadlineDoc {
     pub responsible: String,
     /// Exactly one of `working_days`, `days`, `months`, `years`, `fixed_date`.
     pub within: SpanDoc,
-    /// `received` (the case's receipt date, the default) or `entered` (the day the case
-    /// entered this state: a dependent deadline).
+    /// What the period counts from; the case's receipt date when absent.
     #[serde(default)]
-    pub from: Option<String>,
+    pub from: Option<AnchorDoc>,
     /// Working days before the due date on which a warning fires.
     #[serde(default)]
     pub warn_before_working_days: Option<u32>,
@@ -61,6 +61,24 @@ pub struct DeadlineDoc {
     pub article: Option<String>,
     #[serde(default)]
     pub quote: Option<String>,
+}
+
+closed_set! {
+    /// `received` (the case's receipt date) or `entered` (the day the case entered this
+    /// state: a dependent deadline).
+    pub enum AnchorDoc {
+        Received = "received",
+        Entered = "entered",
+    }
+}
+
+impl From<AnchorDoc> for Anchor {
+    fn from(doc: AnchorDoc) -> Self {
+        match doc {
+            AnchorDoc::Received => Anchor::Received,
+            AnchorDoc::Entered => Anchor::Entered,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

@@ -93,3 +93,36 @@ fn a_missing_pack_is_reported_alike_from_disk_and_from_memory() {
         )
     );
 }
+
+#[test]
+fn a_misspelt_name_of_a_closed_set_is_located_with_a_suggestion() {
+    let (files, root) = in_memory();
+    let dir = root.join("cities/wanzhou");
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.join(file);
+        let text = files.read(&path).unwrap();
+        assert!(text.contains(from), "{file} has no `{from}`");
+        files.write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("pack.yaml", "status: in_force", "status: in_forse");
+    edit("pack.yaml", "scope: departments", "scope: department");
+    edit(
+        "procedures/catalog_update.yaml",
+        "from: received",
+        "from: recieved",
+    );
+    let (loaded, diagnostics) = load_pack(&files, &dir);
+    assert!(loaded.is_none());
+    let rendered: Vec<String> = diagnostics
+        .iter()
+        .map(|d| d.to_string().replace(&format!("{}/", dir.display()), ""))
+        .collect();
+    assert_eq!(
+        rendered,
+        [
+            "pack.yaml:12:3: error[GF0003]: unknown value `in_forse`\n  help: did you mean `in_force`?",
+            "pack.yaml:171:5: error[GF0003]: unknown value `department`\n  help: did you mean `departments`?",
+            "procedures/catalog_update.yaml:26:9: error[GF0003]: unknown value `recieved`\n  help: did you mean `received`?",
+        ]
+    );
+}

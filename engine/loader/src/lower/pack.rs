@@ -1,13 +1,12 @@
 use crate::diagnostic::{code, did_you_mean};
-use crate::docs::{ConditionDoc, RuleDoc, VocabularyDoc};
+use crate::docs::{ConditionDoc, FieldDoc, RuleDoc, VocabularyDoc};
 use crate::lower::parts::{squeeze, Item, Parts};
 use crate::lower::procedure::{lower_procedure, Names};
 use crate::lower::Sink;
 use crate::vocabulary::vocabulary;
 use govflow_model::{
-    CityId, ClassificationRule, ClassificationScheme, Condition, DataResource, Pack, ProcedureId,
-    ProhibitedAct, Recurring, RecurringScope, Regulation, RegulationStatus, Role, RoleId,
-    Vocabulary,
+    CityId, ClassificationRule, ClassificationScheme, Condition, Pack, ProcedureId, ProhibitedAct,
+    Recurring, Regulation, Role, RoleId, Vocabulary,
 };
 use govflow_script::{Scripts, Source};
 use sha2::{Digest, Sha256};
@@ -202,21 +201,6 @@ fn version(parts: &Parts) -> String {
 
 fn lower_regulation(item: &Item<crate::docs::RegulationDoc>, sink: &mut Sink) -> Regulation {
     let r = &item.doc;
-    let status = match r.status.as_str() {
-        "in_force" => RegulationStatus::InForce,
-        "draft" => RegulationStatus::Draft,
-        "expired" => RegulationStatus::Expired,
-        other => {
-            sink.at(
-                &item.file,
-                code::INVALID_VALUE,
-                &format!("{}.status", item.path),
-                format!("`{other}` is not a regulation status"),
-            )
-            .help = Some("use `in_force`, `draft` or `expired`".into());
-            RegulationStatus::InForce
-        }
-    };
     if let Some(until) = r.effective_until {
         if until < r.effective_from {
             sink.at(
@@ -231,7 +215,7 @@ fn lower_regulation(item: &Item<crate::docs::RegulationDoc>, sink: &mut Sink) ->
         title: r.title.clone(),
         document: r.document.clone(),
         issuer: r.issuer.clone(),
-        status,
+        status: r.status.into(),
         issued: r.issued,
         effective_from: r.effective_from,
         effective_until: r.effective_until,
@@ -276,36 +260,24 @@ fn lower_rule(
 ) -> ClassificationRule {
     let r = &item.doc;
     let lower_conditions = |key: &str,
-                            conditions: &BTreeMap<String, ConditionDoc>,
+                            conditions: &BTreeMap<FieldDoc, ConditionDoc>,
                             sink: &mut Sink| {
         conditions
             .iter()
-            .map(|(field, c)| {
-                let path = format!("{}.{key}.{field}", item.path);
-                if !DataResource::FIELDS.contains(&field.as_str()) {
-                    sink.at(&item.file, code::UNKNOWN_REFERENCE, &path, format!("`{field}` is not a field of a data resource"))
-                        .help = Some(match did_you_mean(field, DataResource::FIELDS) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => format!("the fields are: {}", DataResource::FIELDS.join(", ")),
-                        });
-                }
+            .map(|(&field, c)| {
                 let condition = match c {
-                    ConditionDoc::Keyword(k) if k == "present" => Condition::Present,
-                    ConditionDoc::Keyword(k) if k == "absent" => Condition::Absent,
-                    ConditionDoc::Keyword(k) => {
-                        sink.at(&item.file, code::INVALID_VALUE, &path, format!("`{k}` is not a condition"))
-                            .help = Some("use `present`, `absent`, or a list of allowed values".into());
-                        Condition::Present
-                    }
+                    ConditionDoc::Presence(p) => Condition::from(*p),
                     ConditionDoc::OneOf(values) => {
-                        let vocabulary = match field.as_str() {
-                            "sharing" => Some(&scheme.sharing),
-                            "opening" => Some(&scheme.opening),
-                            "base_database" => Some(&scheme.base_databases),
-                            "use" => Some(&scheme.uses),
-                            _ => None,
+                        let vocabulary = match field {
+                            FieldDoc::Sharing => Some(&scheme.sharing),
+                            FieldDoc::Opening => Some(&scheme.opening),
+                            FieldDoc::BaseDatabase => Some(&scheme.base_databases),
+                            FieldDoc::Use => Some(&scheme.uses),
+                            FieldDoc::LegalBasis | FieldDoc::Filing => None,
                         };
                         if let Some(v) = vocabulary {
+                            let field = field.as_str();
+                            let path = format!("{}.{key}.{field}", item.path);
                             for value in values.iter().filter(|value| !v.contains(value)) {
                                 sink.at(&item.file, code::UNKNOWN_REFERENCE, &path, format!("`{value}` is not a term of this pack's `{field}` vocabulary"))
                                     .help = Some(format!("the terms are: {}", v.terms.keys().cloned().collect::<Vec<_>>().join(", ")));
@@ -314,7 +286,7 @@ fn lower_rule(
                         Condition::OneOf(values.clone())
                     }
                 };
-                (field.clone(), condition)
+                (field.as_str().to_owned(), condition)
             })
             .collect()
     };
@@ -352,25 +324,11 @@ fn lower_recurring(
         sink.at(&item.file, code::CRON, &format!("{}.cron", item.path), format!("`{}` is not a cron expression: {e}", r.cron))
             .help = Some("six fields, Asia/Shanghai: `sec min hour day-of-month month day-of-week`, e.g. `0 0 0 1 1 *`".into());
     }
-    let scope = match r.scope.as_str() {
-        "departments" => RecurringScope::Departments,
-        "authority" => RecurringScope::Authority,
-        other => {
-            sink.at(
-                &item.file,
-                code::INVALID_VALUE,
-                &format!("{}.scope", item.path),
-                format!("`{other}` is not a scope"),
-            )
-            .help = Some("use `departments` or `authority`".into());
-            RecurringScope::Departments
-        }
-    };
     Recurring {
         id: r.id.clone(),
         procedure: ProcedureId::new(&r.procedure),
         cron: r.cron.clone(),
-        scope,
+        scope: r.scope.into(),
         basis: sink.item_basis(
             item,
             &format!("recurring obligation `{}`", r.id),

@@ -184,15 +184,6 @@ fn lower_deadline(
         sink,
     );
     let span = lower_span(f, &format!("{path}.within"), &d.within, sink);
-    let from = match d.from.as_deref() {
-        None | Some("received") => Anchor::Received,
-        Some("entered") => Anchor::Entered,
-        Some(other) => {
-            sink.at(f, code::INVALID_VALUE, &format!("{path}.from"), format!("`{other}` is not a starting point"))
-                .help = Some("use `received` (the receipt date) or `entered` (the day the case entered this state)".into());
-            Anchor::Received
-        }
-    };
     if let Some(n) = d.warn_before_working_days {
         if n == 0 || n > MAX_WARNING_WORKING_DAYS {
             sink.at(
@@ -254,7 +245,7 @@ fn lower_deadline(
         id: DeadlineId::new(&d.id),
         responsible: RoleId::new(&d.responsible),
         span: span?,
-        from,
+        from: d.from.map_or(Anchor::Received, Anchor::from),
         warn_before_working_days: d.warn_before_working_days,
         extension,
         on_lapse: Lapse {

@@ -143,7 +143,7 @@ fn packs_held_in_memory_load_and_an_edit_in_memory_reloads() {
     assert_ne!(edited, text);
     files.write(&procedure, edited).unwrap();
     let report = registry.reload(now);
-    assert_eq!(report.swapped, [wanzhou.clone()]);
+    assert_eq!(report.swapped, [CityId::from("wanzhou")]);
     assert_ne!(registry.current(&wanzhou).unwrap().pack.version, before);
     assert_eq!(fs::read_to_string(&procedure).unwrap(), text);
 }
