@@ -5,9 +5,9 @@
 use chrono::{DateTime, TimeZone, Utc};
 use govflow_case::OpenCase;
 use govflow_model::{Actor, CityId, ProcedureId};
-use govflow_reload::{watch, Watcher};
 use govflow_runtime::{CityPack, Registry, Runtime, SimulatedClock, Sources, Submission};
 use govflow_store::SledStore;
+use govflow_watch::{watch, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
