@@ -32,7 +32,7 @@ fn a_broken_pack_reports_every_problem_located_in_one_run() {
 fn a_quote_that_is_not_in_the_text_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("wanzhou");
-    copy_dir(
+    govflow_testkit::copy_tree(
         &crate::support::path("tests/fixtures/broken/wanzhou"),
         &pack,
     );
@@ -55,17 +55,4 @@ fn a_quote_that_is_not_in_the_text_is_an_error() {
         "{}",
         stderr(&out)
     );
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

@@ -12,10 +12,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// How long the watcher waits for a burst of file events to settle before reloading.
-const RELOAD_DEBOUNCE: Duration = Duration::from_millis(300);
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -90,7 +86,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Arc::new(WallClockIds::default()),
     )?;
     let scheduler = runtime.start_scheduler();
-    let watcher = govflow_reload::watch(runtime.clone(), RELOAD_DEBOUNCE)?;
+    let watcher = govflow_watch::watch(runtime.clone(), govflow_watch::DEFAULT_DEBOUNCE)?;
     let app = router(AppState::new(runtime.clone(), tokens));
     let served = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

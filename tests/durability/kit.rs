@@ -2,10 +2,11 @@
 //! a client for load threads that survives the server being killed under it.
 
 use crate::support::server::{token, Server, Who};
+pub use govflow_testkit::wait_for;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// 区教委, the provider of the catalog updates (cities/wanzhou/scenarios/
 /// catalog_update_lapse_ladder.yaml).
@@ -87,21 +88,6 @@ pub fn count_by_case(events: &[Value], kind: &str) -> BTreeMap<String, usize> {
             .or_default() += 1;
     }
     counts
-}
-
-/// Polls `probe` until it returns `Some`, or panics after `limit` saying `what`.
-pub fn wait_for<T>(limit: Duration, what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    let started = Instant::now();
-    loop {
-        if let Some(found) = probe() {
-            return found;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "gave up after {limit:?} waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 pub fn id(case: &Value) -> String {

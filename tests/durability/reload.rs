@@ -3,6 +3,7 @@
 
 use super::kit::{catalog_update, wait_for, EDU};
 use crate::support::server::{Options, Server, Who};
+use govflow_testkit::{append, copy_sources, copy_tree};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -19,19 +20,6 @@ const NATURE: Who = Who {
 const START: &str = "2021-06-01T10:00:00+08:00";
 /// The watcher's debounce is 300 ms; a reload takes a moment more.
 const WATCH_LIMIT: Duration = Duration::from_secs(10);
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// The `GET /v1/packs` entry of `city`.
 fn pack(server: &Server, city: &str) -> Value {
@@ -70,10 +58,7 @@ struct Copy {
 
 fn start() -> Copy {
     let tmp = tempfile::tempdir().unwrap();
-    let cities = tmp.path().join("cities");
-    let policies = tmp.path().join("policies");
-    copy_dir(&crate::support::path("cities"), &cities);
-    copy_dir(&crate::support::path("policies"), &policies);
+    let (cities, policies) = copy_sources(tmp.path());
     let server = Server::start(&Options {
         data: tmp.path().join("data"),
         cities: cities.clone(),
@@ -267,13 +252,6 @@ fn reload_on_demand_and_a_deleted_pack_keeps_serving() {
     );
 }
 
-/// Appends `line` to `file`.
-fn append(file: &Path, line: &str) {
-    let mut text = std::fs::read_to_string(file).unwrap();
-    text.push_str(line);
-    std::fs::write(file, text).unwrap();
-}
-
 /// Pins the ways editors and admins replace files: a save by writing a scratch file and
 /// renaming it over pack.yaml serves a new version; removing the whole cities/neijiang
 /// directory reports 内江 as failed (its last pack still served), copying it back clears
@@ -297,7 +275,7 @@ fn the_watcher_follows_rename_saves_and_a_replaced_city_directory() {
     let n0 = version(server, "neijiang");
     let dir = cities.join("neijiang");
     let saved = cities.parent().unwrap().join("neijiang-saved");
-    copy_dir(&dir, &saved);
+    copy_tree(&dir, &saved);
     std::fs::remove_dir_all(&dir).unwrap();
     let failure = wait_for(WATCH_LIMIT, "neijiang's files to be missed", || {
         Some(pack(server, "neijiang")["last_error"].clone()).filter(|e| !e.is_null())
@@ -314,7 +292,7 @@ fn the_watcher_follows_rename_saves_and_a_replaced_city_directory() {
         "its last pack still serves"
     );
 
-    copy_dir(&saved, &dir);
+    copy_tree(&saved, &dir);
     wait_for(WATCH_LIMIT, "neijiang back", || {
         pack(server, "neijiang")["last_error"]
             .is_null()

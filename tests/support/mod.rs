@@ -1,22 +1,19 @@
 pub mod server;
 
+use govflow_testkit::repo_root;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// The repository root.
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// `relative` to the repository root.
 pub fn path(relative: &str) -> PathBuf {
-    root().join(relative)
+    repo_root().join(relative)
 }
 
 /// Runs the real `govflow` binary from the repository root.
 pub fn govflow(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_govflow"))
         .args(args)
-        .current_dir(root())
+        .current_dir(repo_root())
         .output()
         .expect("the govflow binary runs")
 }

@@ -10,7 +10,7 @@ pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 pub fn calendars_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/calendars")
+    govflow_testkit::repo_root().join("policies/calendars")
 }
 
 /// Every `<year>.yaml` in `policies/calendars/`, with its file name.
@@ -67,4 +67,27 @@ pub fn fixture() -> &'static [(NaiveDate, bool)] {
             })
             .collect()
     })
+}
+
+/// The first day on or after `from` that `accept` accepts, walking one day at a time.
+pub fn first_on_or_after(from: NaiveDate, accept: impl Fn(NaiveDate) -> bool) -> NaiveDate {
+    let mut day = from;
+    while !accept(day) {
+        day = day.succ_opt().expect("in range");
+    }
+    day
+}
+
+/// 自收到之日起N个工作日内 counted by walking one day at a time: a receipt on a rest day
+/// counts as the next working day, and the deadline is the Nth working day after it.
+pub fn walk_working_days(
+    from: NaiveDate,
+    n: u32,
+    is_workday: impl Fn(NaiveDate) -> bool,
+) -> NaiveDate {
+    let mut day = first_on_or_after(from, &is_workday);
+    for _ in 0..n {
+        day = first_on_or_after(day.succ_opt().expect("in range"), &is_workday);
+    }
+    day
 }

@@ -8,15 +8,13 @@ use govflow_model::{Actor, Case, CaseDeadline, CaseId, DeadlineId, Event, EventK
 use govflow_runtime::{Registry, Runtime, SimulatedClock, Sources, Submission, WallClockIds};
 use govflow_store::{CaseQuery, SledStore};
 use serde_json::{Map, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use tempfile::TempDir;
 
 /// The repository root.
-pub fn repo() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+pub use govflow_testkit::repo_root as repo;
 
 /// `cities/` and `policies/` under `root`.
 pub fn sources_in(root: &Path) -> Sources {
@@ -221,24 +219,9 @@ pub fn count(events: &[Event], of: &str) -> usize {
     events.iter().filter(|e| kind(e) == of).count()
 }
 
-/// Copies `from` into `to` recursively.
-pub fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A copy of the repository's `cities/` and `policies/` under `root`, side by side as in
-/// the repository (packs cite `../../policies/regulations/…`), for tests that edit them.
+/// A copy of the repository's `cities/` and `policies/` under `root`, for tests that edit
+/// them ([`govflow_testkit::copy_sources`]).
 pub fn copy_sources(root: &Path) -> Sources {
-    copy_tree(&repo().join("cities"), &root.join("cities"));
-    copy_tree(&repo().join("policies"), &root.join("policies"));
+    govflow_testkit::copy_sources(root);
     sources_in(root)
 }

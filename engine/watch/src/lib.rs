@@ -1,20 +1,21 @@
-//! Hot reload: watches the packs (`cities/`) and the shared policies (`policies/`) and
-//! reloads the runtime when their files change.
+//! Decides *when* to reload: watches the packs (`cities/`) and the shared policies
+//! (`policies/`) and calls [`Runtime::reload`] once their files have changed.
 //!
-//! [`Runtime::reload`] does the real work: it re-reads and hashes every pack and the
+//! The reload itself is [`Runtime::reload`]: it re-reads and hashes every pack and the
 //! calendar, swaps each city whose files changed and validated, keeps the last good pack
 //! (and reports why) for a city whose edit is broken, and recounts provisional deadlines
-//! when a new calendar is served. This crate only decides *when* to call it: after a quiet
-//! period of `debounce` following at least one change, so an editor's save (a rename, a
-//! truncate and write, or a delete and create, touching several files) costs one reload.
+//! when a new calendar is served. This crate only calls it after a quiet period of
+//! `debounce` following at least one change ([`DEFAULT_DEBOUNCE`] in the service), so an
+//! editor's save (a rename, a truncate and write, or a delete and create, touching several
+//! files) costs one reload.
 //!
 //! Both directories are watched recursively, so a city directory that is removed and
 //! copied back in is picked up. The two root directories themselves must stay in place:
 //! once `cities/` or `policies/` is replaced, its watch is lost.
 //!
 //! ```no_run
-//! # fn run(runtime: govflow_runtime::Runtime) -> Result<(), govflow_reload::Error> {
-//! let watcher = govflow_reload::watch(runtime, govflow_reload::DEFAULT_DEBOUNCE)?;
+//! # fn run(runtime: govflow_runtime::Runtime) -> Result<(), govflow_watch::Error> {
+//! let watcher = govflow_watch::watch(runtime, govflow_watch::DEFAULT_DEBOUNCE)?;
 //! // … serve …
 //! watcher.stop();
 //! # Ok(())
@@ -31,7 +32,8 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// The quiet period the service uses unless told otherwise.
+/// The quiet period `govflow serve` waits for a burst of file events to settle before
+/// reloading.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(300);
 
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +46,7 @@ pub enum Error {
         #[source]
         source: notify::Error,
     },
-    #[error("cannot start the reload thread")]
+    #[error("cannot start the watcher's thread")]
     Spawn(#[source] std::io::Error),
 }
 
@@ -84,7 +86,7 @@ pub fn watch(runtime: Runtime, debounce: Duration) -> Result<Watcher, Error> {
             })?;
     }
     let thread = std::thread::Builder::new()
-        .name("govflow-reload".into())
+        .name("govflow-watch".into())
         .spawn(move || debounce_loop(&runtime, &messages, debounce))
         .map_err(Error::Spawn)?;
     tracing::info!(
@@ -101,7 +103,7 @@ pub fn watch(runtime: Runtime, debounce: Duration) -> Result<Watcher, Error> {
 }
 
 impl Watcher {
-    /// Stops watching; returns once the reload thread has ended.
+    /// Stops watching; returns once the watcher's thread has ended.
     pub fn stop(self) {
         drop(self);
     }
@@ -114,7 +116,7 @@ impl Drop for Watcher {
         let _ = self.inbox.send(Message::Stop);
         if let Some(thread) = self.thread.take() {
             if thread.join().is_err() {
-                tracing::error!("the reload thread panicked");
+                tracing::error!("the watcher's thread panicked");
             }
         }
     }

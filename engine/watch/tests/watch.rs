@@ -5,21 +5,21 @@
 use chrono::{DateTime, TimeZone, Utc};
 use govflow_case::OpenCase;
 use govflow_model::{Actor, CityId, ProcedureId};
-use govflow_reload::{watch, Watcher};
 use govflow_runtime::{
     CityPack, Registry, Runtime, SimulatedClock, Sources, Submission, WallClockIds,
 };
 use govflow_store::SledStore;
-use std::path::{Path, PathBuf};
+use govflow_testkit::{append, copy_sources, copy_tree, wait_for};
+use govflow_watch::{watch, Watcher};
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tempfile::TempDir;
 
 const DEBOUNCE: Duration = Duration::from_millis(100);
 /// How long a test waits for an outcome before failing; never how fast it must be.
 const PATIENCE: Duration = Duration::from_secs(10);
-const POLL: Duration = Duration::from_millis(50);
 
 struct World {
     dir: TempDir,
@@ -32,14 +32,12 @@ impl World {
     /// `../../policies/regulations/…`), served and watched.
     fn new() -> World {
         let dir = tempfile::tempdir().unwrap();
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let (cities, policies) = copy_sources(dir.path());
         let sources = Sources {
             files: Arc::new(govflow_loader::Disk),
-            cities: dir.path().join("cities"),
-            policies: dir.path().join("policies"),
+            cities,
+            policies,
         };
-        copy_dir(&repo.join("cities"), &sources.cities);
-        copy_dir(&repo.join("policies"), &sources.policies);
         let registry = Registry::load(sources, start()).unwrap();
         let store = Arc::new(SledStore::open(dir.path().join("data")).unwrap());
         let clock = Arc::new(SimulatedClock::new(start()));
@@ -98,38 +96,9 @@ fn wanzhou() -> CityId {
     "wanzhou".into()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Polls `check` until it returns a value; panics naming `what` after [`PATIENCE`].
-fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(value) = check() {
-            return value;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "gave up waiting after {PATIENCE:?}: {what}"
-        );
-        std::thread::sleep(POLL);
-    }
-}
-
-fn append(path: &Path, text: &str) {
-    let mut content = std::fs::read_to_string(path).unwrap();
-    content.push_str(text);
-    std::fs::write(path, content).unwrap();
+fn eventually<T>(what: &str, check: impl FnMut() -> Option<T>) -> T {
+    wait_for(PATIENCE, what, check)
 }
 
 #[test]
@@ -283,11 +252,11 @@ fn replacing_a_city_directory_reloads() {
     let before = world.version();
     let city = world.path("cities/wanzhou");
     let saved = world.path("saved-wanzhou");
-    copy_dir(&city, &saved);
+    copy_tree(&city, &saved);
     append(&saved.join("pack.yaml"), "# replaced\n");
 
     std::fs::remove_dir_all(&city).unwrap();
-    copy_dir(&saved, &city);
+    copy_tree(&saved, &city);
 
     world.new_version_after(&before);
 }
