@@ -14,8 +14,8 @@ mod time;
 
 pub use article::ArticleRef;
 pub use case::{
-    Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Opener,
-    TimerKind,
+    Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Jurisdiction,
+    Opener, TimerKind,
 };
 pub use classification::{
     ClassificationRule, ClassificationScheme, Condition, DataResource, Violation, Vocabulary,

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use govflow_case::OpenCase;
-use govflow_model::{CaseId, CityId, ProcedureId, StateId};
+use govflow_model::{CaseId, CityId, Jurisdiction, ProcedureId, StateId};
 use govflow_runtime::{CaseQuery, Submission};
 
 /// The longest idempotency key accepted.
@@ -35,10 +35,11 @@ pub async fn submit(
     headers: HeaderMap,
     Body(body): Body<SubmitCase>,
 ) -> Result<Response, Problem> {
-    caller.require_city(&body.city)?;
+    let city = CityId::from(body.city.as_str());
+    caller.require_city(&city)?;
     let key = idempotency_key(&headers)?;
     let submission = Submission {
-        city: CityId::from(body.city.as_str()),
+        city,
         case: OpenCase {
             procedure: ProcedureId::from(body.procedure.as_str()),
             received_at: body.received_at,
@@ -100,7 +101,7 @@ pub async fn act(
     let case = blocking(move || {
         let id = CaseId::new(id);
         let current = runtime.case(&id)?;
-        caller.require_city(current.city.as_str())?;
+        caller.require_city(&current.city)?;
         Ok(runtime.act(&caller.0, &id, &action, &data)?)
     })
     .await?;
@@ -118,7 +119,7 @@ pub async fn get(
 ) -> Result<Json<CaseView>, Problem> {
     let runtime = state.runtime.clone();
     let case = blocking(move || Ok(runtime.case(&CaseId::new(id))?)).await?;
-    caller.require_city(case.city.as_str())?;
+    caller.require_city(&case.city)?;
     Ok(Json(CaseView::from(&case)))
 }
 
@@ -132,13 +133,14 @@ pub async fn list(
     caller: Caller,
     Params(filter): Params<CaseFilter>,
 ) -> Result<Json<CaseList>, Problem> {
-    let city = match (&filter.city, caller.0.city.as_str()) {
+    let city = match (&filter.city, &caller.0.jurisdiction) {
         (Some(city), _) => {
-            caller.require_city(city)?;
-            Some(city.clone())
+            let city = CityId::from(city.as_str());
+            caller.require_city(&city)?;
+            Some(city)
         }
-        (None, "*") => None,
-        (None, own) => Some(own.to_owned()),
+        (None, Jurisdiction::All) => None,
+        (None, Jurisdiction::City(own)) => Some(own.clone()),
     };
     let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
@@ -148,7 +150,7 @@ pub async fn list(
         ));
     }
     let query = CaseQuery {
-        city: city.map(|c| CityId::from(c.as_str())),
+        city,
         procedure: filter.procedure.map(|p| ProcedureId::from(p.as_str())),
         state: filter.state.map(StateId::new),
         overdue: filter.overdue,

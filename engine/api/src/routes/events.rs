@@ -7,6 +7,7 @@ use crate::problem::Problem;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
+use govflow_model::CityId;
 use govflow_runtime::Recorded;
 use serde_json::Value;
 
@@ -31,7 +32,8 @@ pub async fn feed(
             format!("`limit` must be 1 to {MAX_LIMIT}"),
         ));
     }
-    if let Some(city) = &filter.city {
+    let city = filter.city.as_deref().map(CityId::from);
+    if let Some(city) = &city {
         caller.require_city(city)?;
     }
     let after = filter.after.unwrap_or(0);
@@ -46,13 +48,8 @@ pub async fn feed(
     let next_after = read.last().map_or(after, |r| r.seq);
     let events = read
         .into_iter()
-        .filter(|r| caller.0.covers_city(&r.event.city))
-        .filter(|r| {
-            filter
-                .city
-                .as_ref()
-                .is_none_or(|c| r.event.city.as_str() == c)
-        })
+        .filter(|r| caller.0.jurisdiction.covers(&r.event.city))
+        .filter(|r| city.as_ref().is_none_or(|c| &r.event.city == c))
         .map(feed_event)
         .collect();
     Ok(Json(EventPage { events, next_after }))
@@ -102,6 +99,6 @@ pub async fn history(
         Ok((case, events))
     })
     .await?;
-    caller.require_city(case.city.as_str())?;
+    caller.require_city(&case.city)?;
     Ok(Json(events.into_iter().map(feed_event).collect()))
 }

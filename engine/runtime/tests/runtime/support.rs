@@ -97,7 +97,7 @@ impl Service {
 pub fn actor(id: &str, department: &str, roles: &[&str]) -> Actor {
     Actor {
         id: id.to_owned(),
-        city: "wanzhou".to_owned(),
+        jurisdiction: "wanzhou".into(),
         department: department.to_owned(),
         roles: roles.iter().map(|r| (*r).into()).collect(),
     }
