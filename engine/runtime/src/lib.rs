@@ -17,6 +17,7 @@ mod ids;
 mod metrics;
 mod obligations;
 mod packs;
+mod reads;
 mod registry;
 mod scheduler;
 
@@ -29,7 +30,8 @@ pub use registry::{
 };
 pub use scheduler::{Advanced, SchedulerHandle};
 
-pub use govflow_store::{CaseQuery, Cases, Departments, Events, Packs, Page, Recorded, Store};
+use govflow_store::Store;
+pub use govflow_store::{CaseQuery, Page, Recorded};
 use ids::Ids;
 use scheduler::Wake;
 use std::sync::atomic::AtomicBool;
@@ -76,7 +78,7 @@ impl Runtime {
         runtime
     }
 
-    pub fn store(&self) -> &dyn Store {
+    pub(crate) fn store(&self) -> &dyn Store {
         self.inner.store.as_ref()
     }
 

@@ -95,13 +95,7 @@ pub async fn departments(
 ) -> Result<Json<DepartmentList>, Problem> {
     caller.require_admin()?;
     let runtime = state.runtime.clone();
-    let names = blocking(move || {
-        runtime
-            .store()
-            .departments(&CityId::from(city.as_str()))
-            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))
-    })
-    .await?;
+    let names = blocking(move || Ok(runtime.departments(&CityId::from(city.as_str()))?)).await?;
     Ok(Json(DepartmentList {
         departments: names.into_iter().collect(),
     }))

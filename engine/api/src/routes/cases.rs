@@ -159,13 +159,7 @@ pub async fn list(
         limit,
     };
     let runtime = state.runtime.clone();
-    let page = blocking(move || {
-        runtime
-            .store()
-            .cases(&query)
-            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))
-    })
-    .await?;
+    let page = blocking(move || Ok(runtime.cases(&query)?)).await?;
     Ok(Json(CaseList {
         cases: page.cases.iter().map(CaseView::from).collect(),
         next: page.next.map(|n| n.to_string()),

@@ -38,13 +38,7 @@ pub async fn feed(
     }
     let after = filter.after.unwrap_or(0);
     let runtime = state.runtime.clone();
-    let read = blocking(move || {
-        runtime
-            .store()
-            .events_after(after, limit)
-            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))
-    })
-    .await?;
+    let read = blocking(move || Ok(runtime.feed(after, limit)?)).await?;
     let next_after = read.last().map_or(after, |r| r.seq);
     let events = read
         .into_iter()
@@ -89,16 +83,11 @@ pub async fn history(
     PathParams(id): PathParams<String>,
 ) -> Result<Json<Vec<FeedEvent>>, Problem> {
     let runtime = state.runtime.clone();
-    let (case, events) = blocking(move || {
+    let events = blocking(move || {
         let id = govflow_model::CaseId::new(id);
-        let case = runtime.case(&id)?;
-        let events = runtime
-            .store()
-            .history(&id)
-            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))?;
-        Ok((case, events))
+        caller.require_city(&runtime.case(&id)?.city)?;
+        Ok(runtime.history(&id)?)
     })
     .await?;
-    caller.require_city(&case.city)?;
     Ok(Json(events.into_iter().map(feed_event).collect()))
 }

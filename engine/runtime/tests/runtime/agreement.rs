@@ -106,7 +106,7 @@ fn agree(start: &str, steps: &[Step<'_>]) {
         .unwrap();
     let mut both = Both {
         world: World::new(&pack, &calendar, at(start)),
-        runtime: service.runtime.clone(),
+        runtime: Runtime::clone(&service.runtime),
         cases: Vec::new(),
     };
     for (n, step) in steps.iter().enumerate() {
