@@ -3,7 +3,7 @@
 //! actor's [`Jurisdiction`].
 
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use govflow_model::{Actor, CityId, Jurisdiction, RoleId};

@@ -1,6 +1,7 @@
 //! Extractors whose rejections are problem+json naming what was wrong.
 
 use crate::problem::Problem;
+use crate::state::BODY_LIMIT;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -31,7 +32,7 @@ fn json_problem(rejection: JsonRejection) -> Problem {
             "body_too_large",
             format!(
                 "the request body is larger than the limit of {} bytes",
-                crate::BODY_LIMIT
+                BODY_LIMIT
             ),
         ),
         other => ("invalid_body", other.body_text()),
@@ -125,7 +126,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalBody<T> {
                         "body_too_large",
                         format!(
                             "the request body is larger than the limit of {} bytes",
-                            crate::BODY_LIMIT
+                            BODY_LIMIT
                         ),
                     )
                 } else {

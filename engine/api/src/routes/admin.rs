@@ -4,7 +4,7 @@ use crate::auth::Caller;
 use crate::dto::{ClockView, DepartmentList, SetClock};
 use crate::extract::{blocking, Body, PathParams};
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use govflow_model::CityId;

@@ -4,7 +4,7 @@ use crate::auth::Caller;
 use crate::dto::{CaseFilter, CaseList, CaseView, SubmitCase, TakeAction};
 use crate::extract::{blocking, Body, OptionalBody, Params, PathParams};
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -4,7 +4,7 @@ use crate::auth::Caller;
 use crate::dto::{EventFilter, EventPage, FeedEvent};
 use crate::extract::{blocking, Params, PathParams};
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use govflow_model::CityId;

@@ -4,7 +4,7 @@ use crate::auth::Caller;
 use crate::dto::{ClassificationCheck, ClassificationResult, ViolationView};
 use crate::extract::{Body, PathParams};
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
