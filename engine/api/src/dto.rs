@@ -1,6 +1,7 @@
 //! The v1 wire types. They are the integration contract of BRIEF.md, kept apart from the
 //! model so the model can change without breaking integrating systems.
 
+use crate::extract::Limit;
 use chrono::{DateTime, NaiveDate, Utc};
 use govflow_model::{Case, CaseDeadline};
 use serde::{Deserialize, Serialize};
@@ -146,7 +147,10 @@ pub struct CaseFilter {
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
     /// 1..=1000, default 100.
-    pub limit: Option<usize>,
+    #[serde(default)]
+    #[schema(value_type = Option<usize>, minimum = 1, maximum = 1000)]
+    #[param(value_type = Option<usize>, minimum = 1, maximum = 1000)]
+    pub limit: Limit,
 }
 
 /// One entry of the event feed: the event's own fields plus its place in the feed.
@@ -180,7 +184,9 @@ pub struct EventFilter {
     /// Return events with a sequence number greater than this; 0 for the beginning.
     pub after: Option<u64>,
     /// 1..=1000, default 100.
-    pub limit: Option<usize>,
+    #[serde(default)]
+    #[param(value_type = Option<usize>, minimum = 1, maximum = 1000)]
+    pub limit: Limit,
     /// Only this city's events.
     pub city: Option<String>,
 }

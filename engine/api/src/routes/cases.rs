@@ -15,8 +15,6 @@ use govflow_runtime::{CaseQuery, Submission};
 
 /// The longest idempotency key accepted.
 const MAX_KEY_LEN: usize = 200;
-const DEFAULT_LIMIT: usize = 100;
-const MAX_LIMIT: usize = 1000;
 
 /// Open a case. With `Idempotency-Key`, a retry of the same request returns the case the
 /// first one created (200 instead of 201).
@@ -142,13 +140,6 @@ pub async fn list(
         (None, Jurisdiction::All) => None,
         (None, Jurisdiction::City(own)) => Some(own.clone()),
     };
-    let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(Problem::bad_request(
-            "invalid_query",
-            format!("`limit` must be 1 to {MAX_LIMIT}"),
-        ));
-    }
     let query = CaseQuery {
         city,
         procedure: filter.procedure.map(|p| ProcedureId::from(p.as_str())),
@@ -156,7 +147,7 @@ pub async fn list(
         overdue: filter.overdue,
         parent: filter.parent.map(CaseId::new),
         after: filter.after.map(CaseId::new),
-        limit,
+        limit: filter.limit.get(),
     };
     let runtime = state.runtime.clone();
     let page = blocking(move || Ok(runtime.cases(&query)?)).await?;

@@ -11,9 +11,6 @@ use govflow_model::CityId;
 use govflow_runtime::Recorded;
 use serde_json::Value;
 
-const DEFAULT_LIMIT: usize = 100;
-const MAX_LIMIT: usize = 1000;
-
 /// Events after the cursor, in order. A caller bound to one city sees only its city's
 /// events; `next_after` still moves past the others, so the cursor never goes back.
 #[utoipa::path(get, path = "/v1/events", tag = "events",
@@ -25,18 +22,12 @@ pub async fn feed(
     caller: Caller,
     Params(filter): Params<EventFilter>,
 ) -> Result<Json<EventPage>, Problem> {
-    let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(Problem::bad_request(
-            "invalid_query",
-            format!("`limit` must be 1 to {MAX_LIMIT}"),
-        ));
-    }
     let city = filter.city.as_deref().map(CityId::from);
     if let Some(city) = &city {
         caller.require_city(city)?;
     }
     let after = filter.after.unwrap_or(0);
+    let limit = filter.limit.get();
     let runtime = state.runtime.clone();
     let read = blocking(move || Ok(runtime.feed(after, limit)?)).await?;
     let next_after = read.last().map_or(after, |r| r.seq);
