@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::dto::{ClockView, DepartmentList, SetClock};
 use crate::extract::{blocking, Body, PathParams};
-use crate::problem::Problem;
+use crate::problem::{CityIn, Problem};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -62,7 +62,8 @@ pub async fn reload(
 #[utoipa::path(put, path = "/v1/admin/departments/{city}", tag = "admin",
     params(("city" = String, Path)),
     request_body = DepartmentList,
-    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, description = "No pack is served for the city", body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn set_departments(
     State(state): State<AppState>,
@@ -80,13 +81,19 @@ pub async fn set_departments(
     let runtime = state.runtime.clone();
     let city = CityId::from(city.as_str());
     let names = body.departments.iter().cloned().collect();
-    blocking(move || Ok(runtime.set_departments(&city, names)?)).await?;
+    blocking(move || {
+        runtime
+            .set_departments(&city, names)
+            .map_err(|e| Problem::naming_city(e, CityIn::Path))
+    })
+    .await?;
     Ok(Json(body))
 }
 
 #[utoipa::path(get, path = "/v1/admin/departments/{city}", tag = "admin",
     params(("city" = String, Path)),
-    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, description = "No pack is served for the city", body = Problem)),
     security(("bearer" = [])))]
 pub async fn departments(
     State(state): State<AppState>,
@@ -95,7 +102,12 @@ pub async fn departments(
 ) -> Result<Json<DepartmentList>, Problem> {
     caller.require_admin()?;
     let runtime = state.runtime.clone();
-    let names = blocking(move || Ok(runtime.departments(&CityId::from(city.as_str()))?)).await?;
+    let names = blocking(move || {
+        runtime
+            .departments(&CityId::from(city.as_str()))
+            .map_err(|e| Problem::naming_city(e, CityIn::Path))
+    })
+    .await?;
     Ok(Json(DepartmentList {
         departments: names.into_iter().collect(),
     }))

@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::dto::{ClassificationCheck, ClassificationResult, ViolationView};
 use crate::extract::{Body, PathParams};
-use crate::problem::Problem;
+use crate::problem::{CityIn, Problem};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -118,22 +118,12 @@ pub async fn get(
     PathParams(city): PathParams<String>,
 ) -> Result<Json<PackDetail>, Problem> {
     let city = CityId::from(city.as_str());
-    let cities = state.runtime.registry().cities();
-    let entry = cities.get(&city).ok_or_else(|| {
-        Problem::not_found(
-            "unknown_city",
-            format!(
-                "no pack for city `{city}`; known cities: {}",
-                cities
-                    .keys()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
-    })?;
+    let entry = state
+        .runtime
+        .city_pack(&city)
+        .map_err(|e| Problem::naming_city(e, CityIn::Path))?;
     Ok(Json(PackDetail {
-        summary: summary(&city, entry),
+        summary: summary(&city, &entry),
         pack: entry.pack.as_ref().map(|p| (*p.pack).clone()),
     }))
 }
@@ -149,16 +139,9 @@ pub async fn classify(
     Body(body): Body<ClassificationCheck>,
 ) -> Result<Json<ClassificationResult>, Problem> {
     let city = CityId::from(body.city.as_str());
-    let pack = state.runtime.registry().current(&city).ok_or_else(|| {
-        Problem::unprocessable(
-            "unknown_city",
-            format!("no pack is loaded for city `{city}`"),
-        )
-    })?;
-    let violations: Vec<ViolationView> = pack
-        .pack
-        .classification
-        .check(&body.resource)
+    let violations: Vec<ViolationView> = state
+        .runtime
+        .classify(&city, &body.resource)?
         .into_iter()
         .map(|v| ViolationView {
             rule: v.rule,
