@@ -168,15 +168,16 @@ impl Caller {
         }
     }
 
-    /// The actor may see and act in `city`.
+    /// The actor may see and act in `city`: the core's rule ([`Jurisdiction::covers`]) and
+    /// its code, `out_of_scope`, for what the API checks before the core is asked.
     pub fn require_city(&self, city: &CityId) -> Result<(), Problem> {
         if self.0.jurisdiction.covers(city) {
             Ok(())
         } else {
             Err(Problem::forbidden(
-                "out_of_city",
+                "out_of_scope",
                 format!(
-                    "`{}` acts for `{}` and may not act in `{city}`",
+                    "`{}` acts for `{}`, not for `{city}`",
                     self.0.id, self.0.jurisdiction
                 ),
             ))

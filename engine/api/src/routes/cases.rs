@@ -98,8 +98,10 @@ pub async fn act(
     let runtime = state.runtime.clone();
     let case = blocking(move || {
         let id = CaseId::new(id);
-        let current = runtime.case(&id)?;
-        caller.require_city(&current.city)?;
+        // The core checks the actor's city only after the procedure, the state and the
+        // action, so without this an actor of another city would learn the case's state
+        // from a 409 or 422 instead of being refused with a 403.
+        caller.require_city(&runtime.case(&id)?.city)?;
         Ok(runtime.act(&caller.0, &id, &action, &data)?)
     })
     .await?;
