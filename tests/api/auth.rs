@@ -1,5 +1,6 @@
 //! Bearer tokens: who may call at all (401), act on a case (403 naming the article),
-//! see a city (403 `out_of_city`), and administer (403 `admin_only`).
+//! see a city (403 `out_of_scope`, the core's code for the same rule), and administer (403
+//! `admin_only`).
 
 use super::{id, problem, problem_naming, start, who, Api};
 use reqwest::Method;
@@ -82,7 +83,8 @@ fn acting_outside_ones_department_or_role_is_403_naming_the_article() {
 }
 
 /// An actor bound to one city may not submit in, read, act on, list or follow another:
-/// each is 403 `out_of_city`.
+/// each is 403 `out_of_scope`, even for an action the case does not offer (which its own
+/// city's actors are told is 422 `unknown_action`).
 #[test]
 fn an_actor_of_another_city_is_403_everywhere_in_it() {
     let (api, liaocheng, _) = two_cities();
@@ -91,7 +93,7 @@ fn an_actor_of_another_city_is_403_everywhere_in_it() {
         "/v1/cases",
         json!({"city": "liaocheng", "procedure": "objection"}),
     );
-    problem_naming(&submit, 403, "out_of_city", "`liaocheng`");
+    problem_naming(&submit, 403, "out_of_scope", "`liaocheng`");
     let paths = [
         format!("/v1/cases/{liaocheng}"),
         format!("/v1/cases/{liaocheng}/events"),
@@ -102,7 +104,7 @@ fn an_actor_of_another_city_is_403_everywhere_in_it() {
         problem_naming(
             &api.get("wz_citizen", path),
             403,
-            "out_of_city",
+            "out_of_scope",
             "`liaocheng`",
         );
     }
@@ -112,7 +114,14 @@ fn an_actor_of_another_city_is_403_everywhere_in_it() {
         "reply",
         json!({"decision": "approve"}),
     );
-    problem(&act, 403, "out_of_city");
+    problem(&act, 403, "out_of_scope");
+    let unknown = api.act("wz_citizen", &liaocheng, "fly", json!({}));
+    problem_naming(&unknown, 403, "out_of_scope", "`liaocheng`");
+    problem(
+        &api.act("police", &liaocheng, "fly", json!({})),
+        422,
+        "unknown_action",
+    );
     assert_eq!(api.cases("admin", "").len(), 2);
     assert_eq!(api.case(&liaocheng)["revision"], 1);
 }

@@ -149,6 +149,46 @@ fn the_classification_check_names_the_broken_rules_and_their_articles() {
     problem_naming(&unknown, 422, "unknown_city", "`atlantis`");
 }
 
+/// An unknown city has one answer wherever a request names it: code `unknown_city` and the
+/// same detail listing the cities served; 404 when the city is the resource of the path,
+/// 422 when it is a field of the body.
+#[test]
+fn an_unknown_city_is_one_answer_404_in_the_path_and_422_in_the_body() {
+    let api = start("2023-09-28T09:00:00+08:00", &[]);
+    let put = api
+        .request(reqwest::Method::PUT, "/v1/admin/departments/atlantis")
+        .bearer_auth(crate::support::server::token("admin"))
+        .json(&json!({"departments": ["市公安局"]}));
+    let replies = [
+        (api.get("admin", "/v1/packs/atlantis"), 404),
+        (api.get("admin", "/v1/admin/departments/atlantis"), 404),
+        (api.send(put), 404),
+        (
+            api.post(
+                "admin",
+                "/v1/cases",
+                json!({"city": "atlantis", "procedure": "objection"}),
+            ),
+            422,
+        ),
+        (
+            api.post(
+                "admin",
+                "/v1/classifications/check",
+                json!({"city": "atlantis", "resource": {}}),
+            ),
+            422,
+        ),
+    ];
+    let details: Vec<String> = replies
+        .iter()
+        .map(|(reply, status)| problem(reply, *status, "unknown_city"))
+        .collect();
+    assert!(details[0].contains("`atlantis`"), "{}", details[0]);
+    assert!(details[0].contains("liaocheng, macun"), "{}", details[0]);
+    assert!(details.iter().all(|d| d == &details[0]), "{details:#?}");
+}
+
 /// `/v1/openapi.json` is OpenAPI 3.x and describes every route; `/healthz` reports the
 /// simulated clock and six cities; neither needs a token.
 #[test]

@@ -1,11 +1,12 @@
 //! Bearer tokens from the `--auth` file (BRIEF.md):
-//! `tokens: [{token, actor, city ("*" for all), department, roles: [...]}]`.
+//! `tokens: [{token, actor, city ("*" for all), department, roles: [...]}]`; `city` is the
+//! actor's [`Jurisdiction`].
 
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use govflow_model::{Actor, RoleId};
+use govflow_model::{Actor, CityId, Jurisdiction, RoleId};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -21,7 +22,7 @@ struct TokensDoc {
 struct TokenDoc {
     token: String,
     actor: String,
-    city: String,
+    city: Jurisdiction,
     #[serde(default)]
     department: String,
     roles: Vec<String>,
@@ -79,9 +80,15 @@ impl Tokens {
                     )));
                 }
             }
+            if t.city == Jurisdiction::City(CityId::from("")) {
+                return Err(invalid(format!(
+                    "{at}: `city` is empty; write a city id, or `{}` for every city",
+                    Jurisdiction::ALL
+                )));
+            }
             let actor = Actor {
                 id: t.actor,
-                city: t.city,
+                jurisdiction: t.city,
                 department: t.department,
                 roles: t.roles.iter().map(|r| RoleId::from(r.as_str())).collect(),
             };
@@ -102,7 +109,7 @@ impl Tokens {
             .collect();
         let actor = Actor {
             id: "admin".into(),
-            city: "*".into(),
+            jurisdiction: Jurisdiction::All,
             department: String::new(),
             roles: vec![RoleId::from("admin")],
         };
@@ -161,16 +168,17 @@ impl Caller {
         }
     }
 
-    /// The actor may see and act in `city`.
-    pub fn require_city(&self, city: &str) -> Result<(), Problem> {
-        if self.0.city == "*" || self.0.city == city {
+    /// The actor may see and act in `city`: the core's rule ([`Jurisdiction::covers`]) and
+    /// its code, `out_of_scope`, for what the API checks before the core is asked.
+    pub fn require_city(&self, city: &CityId) -> Result<(), Problem> {
+        if self.0.jurisdiction.covers(city) {
             Ok(())
         } else {
             Err(Problem::forbidden(
-                "out_of_city",
+                "out_of_scope",
                 format!(
-                    "`{}` acts for `{}` and may not act in `{city}`",
-                    self.0.id, self.0.city
+                    "`{}` acts for `{}`, not for `{city}`",
+                    self.0.id, self.0.jurisdiction
                 ),
             ))
         }
@@ -194,7 +202,10 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tokens.yaml");
         let tokens = Tokens::load(&path).unwrap();
         let police = tokens.actor("demo-police-token-00001").unwrap();
+        assert_eq!(police.jurisdiction, Jurisdiction::City("wanzhou".into()));
         assert_eq!(police.department, "区公安局");
+        let admin = tokens.actor("demo-admin-token-000001").unwrap();
+        assert_eq!(admin.jurisdiction, Jurisdiction::All);
         assert_eq!(police.roles, vec![RoleId::from("provider")]);
     }
 
@@ -215,5 +226,7 @@ mod tests {
             "tokens: [{token: abcdefghijklmnopq, actor: c, city: x, roles: [admin], rolez: []}]",
         );
         assert!(key.unwrap_err().to_string().contains("rolez"));
+        let city = load("tokens: [{token: abcdefghijklmnopq, actor: d, city: '', roles: [admin]}]");
+        assert!(city.unwrap_err().to_string().contains("`city` is empty"));
     }
 }

@@ -1,8 +1,11 @@
 //! The v1 wire types. They are the integration contract of BRIEF.md, kept apart from the
 //! model so the model can change without breaking integrating systems.
 
+use crate::extract::Limit;
 use chrono::{DateTime, NaiveDate, Utc};
-use govflow_model::{Case, CaseDeadline};
+use govflow_loader::{Diagnostic, Severity};
+use govflow_model::{Case, CaseDeadline, CityId, DataResource, Violation};
+use govflow_runtime::{CalendarState, CityPack, LoadFailure};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -146,7 +149,10 @@ pub struct CaseFilter {
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
     /// 1..=1000, default 100.
-    pub limit: Option<usize>,
+    #[serde(default)]
+    #[schema(value_type = Option<usize>, minimum = 1, maximum = 1000)]
+    #[param(value_type = Option<usize>, minimum = 1, maximum = 1000)]
+    pub limit: Limit,
 }
 
 /// One entry of the event feed: the event's own fields plus its place in the feed.
@@ -180,9 +186,145 @@ pub struct EventFilter {
     /// Return events with a sequence number greater than this; 0 for the beginning.
     pub after: Option<u64>,
     /// 1..=1000, default 100.
-    pub limit: Option<usize>,
+    #[serde(default)]
+    #[param(value_type = Option<usize>, minimum = 1, maximum = 1000)]
+    pub limit: Limit,
     /// Only this city's events.
     pub city: Option<String>,
+}
+
+/// `GET /v1/packs` and `GET /v1/packs/{city}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PackList {
+    pub packs: Vec<PackSummary>,
+    pub calendar: CalendarSummary,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PackSummary {
+    pub city: String,
+    /// Whether a pack is being served for the city (false if none ever loaded).
+    pub serving: bool,
+    pub name: Option<String>,
+    /// `<city>@<hash>`: what new cases are pinned to.
+    pub version: Option<String>,
+    pub regulation: Option<RegulationSummary>,
+    pub procedures: Vec<String>,
+    pub loaded_at: Option<DateTime<Utc>>,
+    pub warnings: usize,
+    /// Why the latest load of this city failed; the last good pack is still served.
+    pub last_error: Option<LoadFailureView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegulationSummary {
+    pub title: String,
+    pub document: String,
+    /// `in_force`, `draft` or `expired`.
+    pub status: String,
+    pub effective_from: NaiveDate,
+    pub effective_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarSummary {
+    /// The years the official holiday schedule covers; later deadlines are provisional.
+    pub years: Vec<i32>,
+    pub loaded_at: DateTime<Utc>,
+    pub last_error: Option<LoadFailureView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PackDetail {
+    #[serde(flatten)]
+    pub summary: PackSummary,
+    /// The validated pack: roles, procedures, deadlines with their articles.
+    #[schema(value_type = Object)]
+    pub pack: Option<govflow_model::Pack>,
+}
+
+impl PackSummary {
+    pub fn of(city: &CityId, entry: &CityPack) -> PackSummary {
+        let pack = entry.pack.as_ref().map(|p| &p.pack);
+        PackSummary {
+            city: city.to_string(),
+            serving: pack.is_some(),
+            name: pack.map(|p| p.name.clone()),
+            version: pack.map(|p| p.version.clone()),
+            regulation: pack.map(|p| RegulationSummary {
+                title: p.regulation.title.clone(),
+                document: p.regulation.document.clone(),
+                status: p.regulation.status.as_str().to_owned(),
+                effective_from: p.regulation.effective_from,
+                effective_until: p.regulation.effective_until,
+            }),
+            procedures: pack
+                .map(|p| p.procedures.keys().map(ToString::to_string).collect())
+                .unwrap_or_default(),
+            loaded_at: entry.loaded_at,
+            warnings: entry.warnings.len(),
+            last_error: entry.last_error.as_ref().map(LoadFailureView::from),
+        }
+    }
+}
+
+impl CalendarSummary {
+    pub fn of(state: &CalendarState) -> CalendarSummary {
+        CalendarSummary {
+            years: state.calendar.years().collect(),
+            loaded_at: state.loaded_at,
+            last_error: state.last_error.as_ref().map(LoadFailureView::from),
+        }
+    }
+}
+
+/// A failed load: when, and every diagnostic it produced.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoadFailureView {
+    pub at: DateTime<Utc>,
+    pub diagnostics: Vec<DiagnosticView>,
+}
+
+/// One pack diagnostic, located in its file (`docs/errors/` has a page per code).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiagnosticView {
+    /// `GF0001`…
+    pub code: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    pub file: String,
+    /// 1-based; 0 when the problem is with the file as a whole.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl From<&LoadFailure> for LoadFailureView {
+    fn from(f: &LoadFailure) -> LoadFailureView {
+        LoadFailureView {
+            at: f.at,
+            diagnostics: f.diagnostics.iter().map(DiagnosticView::from).collect(),
+        }
+    }
+}
+
+impl From<&Diagnostic> for DiagnosticView {
+    fn from(d: &Diagnostic) -> DiagnosticView {
+        DiagnosticView {
+            code: d.code.to_owned(),
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            }
+            .to_owned(),
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
 }
 
 /// `POST /v1/classifications/check`.
@@ -190,8 +332,38 @@ pub struct EventFilter {
 #[serde(deny_unknown_fields)]
 pub struct ClassificationCheck {
     pub city: String,
-    #[schema(value_type = Object)]
-    pub resource: govflow_model::DataResource,
+    pub resource: DataResourceView,
+}
+
+/// How a data resource is classified (数据资源目录); each key is optional.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataResourceView {
+    #[serde(default)]
+    pub sharing: Option<String>,
+    #[serde(default)]
+    pub opening: Option<String>,
+    #[serde(default)]
+    pub base_database: Option<String>,
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    #[serde(default)]
+    pub filing: Option<String>,
+    #[serde(default, rename = "use")]
+    pub intended_use: Option<String>,
+}
+
+impl From<DataResourceView> for DataResource {
+    fn from(r: DataResourceView) -> DataResource {
+        DataResource {
+            sharing: r.sharing,
+            opening: r.opening,
+            base_database: r.base_database,
+            legal_basis: r.legal_basis,
+            filing: r.filing,
+            intended_use: r.intended_use,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -209,6 +381,18 @@ pub struct ViolationView {
     pub fields: Vec<String>,
     pub article: String,
     pub quote: String,
+}
+
+impl From<Violation> for ViolationView {
+    fn from(v: Violation) -> ViolationView {
+        ViolationView {
+            rule: v.rule,
+            description: v.description,
+            fields: v.fields,
+            article: v.article,
+            quote: v.quote,
+        }
+    }
 }
 
 /// `POST /v1/admin/clock`.
@@ -231,4 +415,43 @@ pub struct ClockView {
 #[serde(deny_unknown_fields)]
 pub struct DepartmentList {
     pub departments: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The views serve a failed load exactly as the runtime's and the loader's own
+    /// serialisation did before the API had views of its own.
+    #[test]
+    fn a_load_failure_is_served_as_the_loader_writes_it() {
+        let mut warning = Diagnostic::error("GF0002", "pack.yaml", "unknown key `dedline`");
+        warning.severity = Severity::Warning;
+        warning.line = 3;
+        warning.column = 5;
+        warning.help = Some("did you mean `deadline`?".into());
+        let failure = LoadFailure {
+            at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            diagnostics: vec![
+                Diagnostic::error("GF0011", "procedures/x.yaml", "cannot read"),
+                warning,
+            ],
+        };
+        assert_eq!(
+            serde_json::to_value(LoadFailureView::from(&failure)).unwrap(),
+            serde_json::to_value(&failure).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_data_resource_is_read_as_the_model_reads_it() {
+        let json =
+            serde_json::json!({"sharing": "conditional", "use": "research", "filing": "filed"});
+        let view: DataResourceView = serde_json::from_value(json.clone()).unwrap();
+        let model: DataResource = serde_json::from_value(json).unwrap();
+        assert_eq!(DataResource::from(view), model);
+        let unknown = serde_json::json!({"sharng": "conditional"});
+        let error = serde_json::from_value::<DataResourceView>(unknown).unwrap_err();
+        assert!(error.to_string().contains("sharng"), "{error}");
+    }
 }

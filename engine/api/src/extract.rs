@@ -1,11 +1,13 @@
 //! Extractors whose rejections are problem+json naming what was wrong.
 
 use crate::problem::Problem;
+use crate::state::BODY_LIMIT;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 /// A JSON request body.
 pub struct Body<T>(pub T);
@@ -31,7 +33,7 @@ fn json_problem(rejection: JsonRejection) -> Problem {
             "body_too_large",
             format!(
                 "the request body is larger than the limit of {} bytes",
-                crate::BODY_LIMIT
+                BODY_LIMIT
             ),
         ),
         other => ("invalid_body", other.body_text()),
@@ -71,6 +73,41 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
 
 fn query_problem(rejection: QueryRejection) -> Problem {
     Problem::bad_request("invalid_query", rejection.body_text())
+}
+
+/// How many items one page of a listing holds: `limit=` in the query, 1 to [`Limit::MAX`],
+/// [`Limit::DEFAULT`] when absent. Every listing takes it, so the rule is written once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Limit(usize);
+
+impl Limit {
+    pub const DEFAULT: usize = 100;
+    pub const MAX: usize = 1000;
+
+    pub fn get(self) -> usize {
+        self.0
+    }
+}
+
+impl Default for Limit {
+    fn default() -> Limit {
+        Limit(Limit::DEFAULT)
+    }
+}
+
+impl TryFrom<String> for Limit {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Limit, String> {
+        match text.parse() {
+            Ok(n) if (1..=Limit::MAX).contains(&n) => Ok(Limit(n)),
+            _ => Err(format!(
+                "`limit` must be a whole number from 1 to {}, not `{text}`",
+                Limit::MAX
+            )),
+        }
+    }
 }
 
 /// Path parameters: a segment that does not decode (e.g. `%FF`, not UTF-8) is a 400
@@ -125,7 +162,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalBody<T> {
                         "body_too_large",
                         format!(
                             "the request body is larger than the limit of {} bytes",
-                            crate::BODY_LIMIT
+                            BODY_LIMIT
                         ),
                     )
                 } else {
@@ -160,6 +197,36 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalBody<T> {
                 };
                 Err(Problem::new(status, code, detail))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dto::EventFilter;
+
+    /// The page size of `GET /v1/events?{query}`, read as the `Params` extractor reads it.
+    fn limit(query: &str) -> Result<usize, Problem> {
+        let uri: axum::http::Uri = format!("/v1/events?{query}").parse().unwrap();
+        axum::extract::Query::<EventFilter>::try_from_uri(&uri)
+            .map(|q| q.0.limit.get())
+            .map_err(query_problem)
+    }
+
+    #[test]
+    fn a_limit_is_1_to_1000_and_100_when_absent() {
+        assert_eq!(limit("after=3").unwrap(), 100);
+        assert_eq!(limit("limit=1").unwrap(), 1);
+        assert_eq!(limit("limit=1000").unwrap(), 1000);
+        for bad in ["0", "1001", "-1", "ten", ""] {
+            let problem = limit(&format!("limit={bad}")).unwrap_err();
+            assert_eq!(
+                (problem.status, problem.code.as_str()),
+                (400, "invalid_query")
+            );
+            let expected = format!("`limit` must be a whole number from 1 to 1000, not `{bad}`");
+            assert!(problem.detail.contains(&expected), "{}", problem.detail);
         }
     }
 }

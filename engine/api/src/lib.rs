@@ -7,72 +7,22 @@
 mod auth;
 mod dto;
 mod extract;
+mod openapi;
 mod problem;
 mod responses;
 mod routes;
+mod state;
 
 pub use auth::{Error as AuthError, Tokens};
 pub use problem::Problem;
+pub use state::{AppState, BODY_LIMIT};
 
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use govflow_runtime::Runtime;
-use responses::Responses;
 use routes::{admin, cases, events, ops, packs};
-use std::sync::Arc;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
-
-/// The largest request body accepted (64 KiB): a case's data is small.
-pub const BODY_LIMIT: usize = 64 * 1024;
-/// The longest a request may run; moving the simulated clock across years is the slowest.
-pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
-
-#[derive(Clone)]
-pub struct AppState {
-    pub runtime: Runtime,
-    pub tokens: Arc<Tokens>,
-    responses: Arc<Responses>,
-}
-
-impl AppState {
-    pub fn new(runtime: Runtime, tokens: Tokens) -> AppState {
-        AppState {
-            runtime,
-            tokens: Arc::new(tokens),
-            responses: Arc::default(),
-        }
-    }
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "govflow", description = "Executes Chinese municipal regulations on government data resources. Errors are application/problem+json (RFC 9457)."),
-    paths(
-        cases::submit, cases::act, cases::get, cases::list, events::history, events::feed,
-        packs::list, packs::get, packs::classify,
-        admin::set_clock, admin::clock, admin::reload, admin::set_departments, admin::departments,
-        ops::healthz, ops::metrics, ops::openapi,
-    ),
-    modifiers(&BearerAuth),
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
 
 pub fn router(state: AppState) -> Router {
     let responses = state.responses.clone();

@@ -5,6 +5,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use govflow_case::Refusal;
+use govflow_model::CityId;
 use govflow_runtime::Error;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -52,6 +53,36 @@ impl Problem {
         Problem::new(StatusCode::NOT_FOUND, code, detail)
     }
 
+    /// The one answer for a city the service serves no pack for: code `unknown_city`, and a
+    /// detail naming the city and listing the cities `served`. The status follows where the
+    /// request names the city:
+    /// - 404 when it is the resource the path names (`GET /v1/packs/{city}`,
+    ///   `/v1/admin/departments/{city}`): there is no such resource;
+    /// - 422 when it is a field of the body (`POST /v1/cases`,
+    ///   `POST /v1/classifications/check`): the body is well-formed and names a city that
+    ///   does not exist.
+    pub fn unknown_city(city: &CityId, served: &str, named_in: CityIn) -> Problem {
+        let status = match named_in {
+            CityIn::Path => StatusCode::NOT_FOUND,
+            CityIn::Body => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        let served = if served.is_empty() { "none" } else { served };
+        Problem::new(
+            status,
+            "unknown_city",
+            format!("no pack is served for city `{city}`; the cities served are: {served}"),
+        )
+    }
+
+    /// The runtime's error for a request that names its city `named_in`; the plain
+    /// [`From`] conversion is for a city named in the body.
+    pub fn naming_city(e: Error, named_in: CityIn) -> Problem {
+        match e {
+            Error::UnknownCity { city, served } => Problem::unknown_city(&city, &served, named_in),
+            e => Problem::from(e),
+        }
+    }
+
     /// Something failed inside the service: logged in full, answered without details.
     pub fn internal(what: &dyn std::fmt::Display) -> Problem {
         tracing::error!(error = %what, "request failed inside the service");
@@ -61,6 +92,13 @@ impl Problem {
             "the service could not complete the request; it has been logged, retry later",
         )
     }
+}
+
+/// Where a request names its city; see [`Problem::unknown_city`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CityIn {
+    Path,
+    Body,
 }
 
 impl IntoResponse for Problem {
@@ -84,7 +122,9 @@ impl IntoResponse for Problem {
 impl From<Error> for Problem {
     fn from(e: Error) -> Problem {
         match &e {
-            Error::UnknownCity { .. } => Problem::unprocessable("unknown_city", e.to_string()),
+            Error::UnknownCity { city, served } => {
+                Problem::unknown_city(city, served, CityIn::Body)
+            }
             Error::Refused(r) => refusal(r),
             Error::CaseNotFound(_) => Problem::not_found("case_not_found", e.to_string()),
             Error::IdempotencyMismatch { .. } => {

@@ -1,6 +1,7 @@
 //! The request time limit, and responses by status code for `/metrics`.
 
 use crate::problem::Problem;
+use crate::state::REQUEST_TIMEOUT;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
@@ -16,14 +17,14 @@ pub struct Responses {
 
 /// Runs the request with a time limit and counts its response by status.
 pub async fn count(responses: Arc<Responses>, req: Request, next: Next) -> Response {
-    let response = match tokio::time::timeout(crate::REQUEST_TIMEOUT, next.run(req)).await {
+    let response = match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
         Ok(response) => response,
         Err(_) => Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "timeout",
             format!(
                 "the request took longer than {} s; what it committed before then stands, retry with the same Idempotency-Key to be safe",
-                crate::REQUEST_TIMEOUT.as_secs()
+                REQUEST_TIMEOUT.as_secs()
             ),
         )
         .into_response(),

@@ -13,11 +13,11 @@ pub(crate) fn require_role(
     basis: &ArticleRef,
     actor: &Actor,
 ) -> Result<RoleId, Refusal> {
-    if !actor.covers_city(&case.city) {
+    if !actor.jurisdiction.covers(&case.city) {
         return Err(Refusal::OutOfScope {
             reason: format!(
                 "the actor acts for `{}`, not for `{}`",
-                actor.city, case.city
+                actor.jurisdiction, case.city
             ),
             article: basis.article.clone(),
         });
@@ -92,11 +92,11 @@ pub(crate) fn require_role_to_open(
     procedure: &Procedure,
     actor: &Actor,
 ) -> Result<(), Refusal> {
-    if !actor.covers_city(&pack.city) {
+    if !actor.jurisdiction.covers(&pack.city) {
         return Err(Refusal::OutOfScope {
             reason: format!(
                 "the actor acts for `{}`, not for `{}`",
-                actor.city, pack.city
+                actor.jurisdiction, pack.city
             ),
             article: procedure.basis.article.clone(),
         });

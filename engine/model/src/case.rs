@@ -4,37 +4,87 @@ use crate::{ActionId, CaseId, CityId, DeadlineId, ProcedureId, RegulationStatus,
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::fmt;
 
 /// Who is acting: the identity a token maps to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub id: String,
-    /// A city id, or `*` for every city.
-    pub city: String,
+    /// The cities the actor may act in.
+    pub jurisdiction: Jurisdiction,
     /// The department the actor belongs to (`区公安局`); empty for citizens.
     pub department: String,
     pub roles: Vec<RoleId>,
 }
 
 impl Actor {
-    /// The id the system acts under (timers, recurring obligations, penalty cases).
+    /// The id of [`Actor::system`], recorded as the actor of what timers, recurring
+    /// obligations and penalty cases do.
     pub const SYSTEM_ID: &'static str = "govflow";
 
     pub fn has_role(&self, role: &RoleId) -> bool {
         self.roles.contains(role)
     }
 
-    pub fn covers_city(&self, city: &CityId) -> bool {
-        self.city == "*" || self.city == city.as_str()
-    }
-
     /// The system itself: timers and recurring obligations act as this actor.
     pub fn system() -> Actor {
         Actor {
             id: Actor::SYSTEM_ID.into(),
-            city: "*".into(),
+            jurisdiction: Jurisdiction::All,
             department: String::new(),
             roles: vec![RoleId::from("admin")],
+        }
+    }
+}
+
+/// The cities an actor may act in. Written (and serialized) as `*` for every city, or as
+/// the city's id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Jurisdiction {
+    All,
+    City(CityId),
+}
+
+impl Jurisdiction {
+    /// How [`Jurisdiction::All`] is written.
+    pub const ALL: &'static str = "*";
+
+    pub fn covers(&self, city: &CityId) -> bool {
+        match self {
+            Jurisdiction::All => true,
+            Jurisdiction::City(own) => own == city,
+        }
+    }
+}
+
+impl From<&str> for Jurisdiction {
+    fn from(s: &str) -> Jurisdiction {
+        if s == Jurisdiction::ALL {
+            Jurisdiction::All
+        } else {
+            Jurisdiction::City(CityId::from(s))
+        }
+    }
+}
+
+impl From<String> for Jurisdiction {
+    fn from(s: String) -> Jurisdiction {
+        Jurisdiction::from(s.as_str())
+    }
+}
+
+impl From<Jurisdiction> for String {
+    fn from(j: Jurisdiction) -> String {
+        j.to_string()
+    }
+}
+
+impl fmt::Display for Jurisdiction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Jurisdiction::All => f.write_str(Jurisdiction::ALL),
+            Jurisdiction::City(city) => write!(f, "{city}"),
         }
     }
 }
@@ -232,4 +282,36 @@ pub enum EventKind {
         deadline: DeadlineId,
         due_date: NaiveDate,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jurisdiction_is_written_as_star_or_the_city() {
+        let wanzhou = CityId::from("wanzhou");
+        for (text, jurisdiction) in [
+            ("*", Jurisdiction::All),
+            ("wanzhou", Jurisdiction::City(wanzhou.clone())),
+        ] {
+            assert_eq!(Jurisdiction::from(text), jurisdiction);
+            assert_eq!(jurisdiction.to_string(), text);
+            let json = serde_json::to_value(&jurisdiction).unwrap();
+            assert_eq!(json, serde_json::json!(text));
+            assert_eq!(
+                serde_json::from_value::<Jurisdiction>(json).unwrap(),
+                jurisdiction
+            );
+        }
+    }
+
+    #[test]
+    fn a_city_jurisdiction_covers_only_its_city() {
+        let wanzhou = CityId::from("wanzhou");
+        let liaocheng = CityId::from("liaocheng");
+        assert!(Jurisdiction::All.covers(&liaocheng));
+        assert!(Jurisdiction::City(wanzhou.clone()).covers(&wanzhou));
+        assert!(!Jurisdiction::City(wanzhou).covers(&liaocheng));
+    }
 }

@@ -15,7 +15,8 @@ mod timer;
 
 pub use article::ArticleRef;
 pub use case::{
-    Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Opener,
+    Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Jurisdiction,
+    Opener,
 };
 pub use classification::{
     ClassificationRule, ClassificationScheme, Condition, DataResource, Violation, Vocabulary,

@@ -25,6 +25,7 @@ mod error;
 mod ids;
 mod metrics;
 mod obligations;
+mod reads;
 mod registry;
 mod reload;
 mod scheduler;
@@ -42,7 +43,8 @@ pub use registry::{
 pub use scheduler::{Advanced, SchedulerHandle};
 pub use versions::MissingVersion;
 
-pub use govflow_store::{CaseQuery, Cases, Departments, Events, Packs, Page, Recorded, Store};
+use govflow_store::Store;
+pub use govflow_store::{CaseQuery, Page, Recorded};
 use scheduler::Wake;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -95,7 +97,7 @@ impl Runtime {
         Ok(runtime)
     }
 
-    pub fn store(&self) -> &dyn Store {
+    pub(crate) fn store(&self) -> &dyn Store {
         self.inner.store.as_ref()
     }
 

@@ -193,7 +193,7 @@ impl<'a> Runner<'a> {
         })?;
         Ok(Actor {
             id: name.to_owned(),
-            city: "*".into(),
+            jurisdiction: govflow_model::Jurisdiction::All,
             department: a.department.clone(),
             roles: a.roles.iter().map(RoleId::new).collect(),
         })

@@ -40,7 +40,7 @@ fn guards(c: &mut Criterion) {
     let case = case();
     let actor = Actor {
         id: "police".into(),
-        city: "wanzhou".into(),
+        jurisdiction: "wanzhou".into(),
         department: "区公安局".into(),
         roles: vec![RoleId::from("provider")],
     };

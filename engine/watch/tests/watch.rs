@@ -281,7 +281,7 @@ fn an_open_case_stays_pinned_to_its_version() {
     let before = world.version();
     let citizen = Actor {
         id: "citizen".into(),
-        city: "wanzhou".into(),
+        jurisdiction: "wanzhou".into(),
         department: String::new(),
         roles: vec!["applicant".into()],
     };

@@ -3,8 +3,8 @@
 use crate::auth::Caller;
 use crate::dto::{ClockView, DepartmentList, SetClock};
 use crate::extract::{blocking, Body, PathParams};
-use crate::problem::Problem;
-use crate::AppState;
+use crate::problem::{CityIn, Problem};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use govflow_model::CityId;
@@ -62,7 +62,8 @@ pub async fn reload(
 #[utoipa::path(put, path = "/v1/admin/departments/{city}", tag = "admin",
     params(("city" = String, Path)),
     request_body = DepartmentList,
-    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, description = "No pack is served for the city", body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn set_departments(
     State(state): State<AppState>,
@@ -80,13 +81,19 @@ pub async fn set_departments(
     let runtime = state.runtime.clone();
     let city = CityId::from(city.as_str());
     let names = body.departments.iter().cloned().collect();
-    blocking(move || Ok(runtime.set_departments(&city, names)?)).await?;
+    blocking(move || {
+        runtime
+            .set_departments(&city, names)
+            .map_err(|e| Problem::naming_city(e, CityIn::Path))
+    })
+    .await?;
     Ok(Json(body))
 }
 
 #[utoipa::path(get, path = "/v1/admin/departments/{city}", tag = "admin",
     params(("city" = String, Path)),
-    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, description = "No pack is served for the city", body = Problem)),
     security(("bearer" = [])))]
 pub async fn departments(
     State(state): State<AppState>,
@@ -97,9 +104,8 @@ pub async fn departments(
     let runtime = state.runtime.clone();
     let names = blocking(move || {
         runtime
-            .store()
             .departments(&CityId::from(city.as_str()))
-            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))
+            .map_err(|e| Problem::naming_city(e, CityIn::Path))
     })
     .await?;
     Ok(Json(DepartmentList {

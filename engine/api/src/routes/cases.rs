@@ -4,19 +4,17 @@ use crate::auth::Caller;
 use crate::dto::{CaseFilter, CaseList, CaseView, SubmitCase, TakeAction};
 use crate::extract::{blocking, Body, OptionalBody, Params, PathParams};
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use govflow_case::OpenCase;
-use govflow_model::{CaseId, CityId, ProcedureId, StateId};
+use govflow_model::{CaseId, CityId, Jurisdiction, ProcedureId, StateId};
 use govflow_runtime::{CaseQuery, Submission};
 
 /// The longest idempotency key accepted.
 const MAX_KEY_LEN: usize = 200;
-const DEFAULT_LIMIT: usize = 100;
-const MAX_LIMIT: usize = 1000;
 
 /// Open a case. With `Idempotency-Key`, a retry of the same request returns the case the
 /// first one created (200 instead of 201).
@@ -35,10 +33,11 @@ pub async fn submit(
     headers: HeaderMap,
     Body(body): Body<SubmitCase>,
 ) -> Result<Response, Problem> {
-    caller.require_city(&body.city)?;
+    let city = CityId::from(body.city.as_str());
+    caller.require_city(&city)?;
     let key = idempotency_key(&headers)?;
     let submission = Submission {
-        city: CityId::from(body.city.as_str()),
+        city,
         case: OpenCase {
             procedure: ProcedureId::from(body.procedure.as_str()),
             received_at: body.received_at,
@@ -99,8 +98,10 @@ pub async fn act(
     let runtime = state.runtime.clone();
     let case = blocking(move || {
         let id = CaseId::new(id);
-        let current = runtime.case(&id)?;
-        caller.require_city(current.city.as_str())?;
+        // The core checks the actor's city only after the procedure, the state and the
+        // action, so without this an actor of another city would learn the case's state
+        // from a 409 or 422 instead of being refused with a 403.
+        caller.require_city(&runtime.case(&id)?.city)?;
         Ok(runtime.act(&caller.0, &id, &action, &data)?)
     })
     .await?;
@@ -118,7 +119,7 @@ pub async fn get(
 ) -> Result<Json<CaseView>, Problem> {
     let runtime = state.runtime.clone();
     let case = blocking(move || Ok(runtime.case(&CaseId::new(id))?)).await?;
-    caller.require_city(case.city.as_str())?;
+    caller.require_city(&case.city)?;
     Ok(Json(CaseView::from(&case)))
 }
 
@@ -132,38 +133,26 @@ pub async fn list(
     caller: Caller,
     Params(filter): Params<CaseFilter>,
 ) -> Result<Json<CaseList>, Problem> {
-    let city = match (&filter.city, caller.0.city.as_str()) {
+    let city = match (&filter.city, &caller.0.jurisdiction) {
         (Some(city), _) => {
-            caller.require_city(city)?;
-            Some(city.clone())
+            let city = CityId::from(city.as_str());
+            caller.require_city(&city)?;
+            Some(city)
         }
-        (None, "*") => None,
-        (None, own) => Some(own.to_owned()),
+        (None, Jurisdiction::All) => None,
+        (None, Jurisdiction::City(own)) => Some(own.clone()),
     };
-    let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(Problem::bad_request(
-            "invalid_query",
-            format!("`limit` must be 1 to {MAX_LIMIT}"),
-        ));
-    }
     let query = CaseQuery {
-        city: city.map(|c| CityId::from(c.as_str())),
+        city,
         procedure: filter.procedure.map(|p| ProcedureId::from(p.as_str())),
         state: filter.state.map(StateId::new),
         overdue: filter.overdue,
         parent: filter.parent.map(CaseId::new),
         after: filter.after.map(CaseId::new),
-        limit,
+        limit: filter.limit.get(),
     };
     let runtime = state.runtime.clone();
-    let page = blocking(move || {
-        runtime
-            .store()
-            .cases(&query)
-            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))
-    })
-    .await?;
+    let page = blocking(move || Ok(runtime.cases(&query)?)).await?;
     Ok(Json(CaseList {
         cases: page.cases.iter().map(CaseView::from).collect(),
         next: page.next.map(|n| n.to_string()),

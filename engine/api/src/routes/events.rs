@@ -4,14 +4,12 @@ use crate::auth::Caller;
 use crate::dto::{EventFilter, EventPage, FeedEvent};
 use crate::extract::{blocking, Params, PathParams};
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
+use govflow_model::CityId;
 use govflow_runtime::Recorded;
 use serde_json::Value;
-
-const DEFAULT_LIMIT: usize = 100;
-const MAX_LIMIT: usize = 1000;
 
 /// Events after the cursor, in order. A caller bound to one city sees only its city's
 /// events; `next_after` still moves past the others, so the cursor never goes back.
@@ -24,35 +22,19 @@ pub async fn feed(
     caller: Caller,
     Params(filter): Params<EventFilter>,
 ) -> Result<Json<EventPage>, Problem> {
-    let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(Problem::bad_request(
-            "invalid_query",
-            format!("`limit` must be 1 to {MAX_LIMIT}"),
-        ));
-    }
-    if let Some(city) = &filter.city {
+    let city = filter.city.as_deref().map(CityId::from);
+    if let Some(city) = &city {
         caller.require_city(city)?;
     }
     let after = filter.after.unwrap_or(0);
+    let limit = filter.limit.get();
     let runtime = state.runtime.clone();
-    let read = blocking(move || {
-        runtime
-            .store()
-            .events_after(after, limit)
-            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))
-    })
-    .await?;
+    let read = blocking(move || Ok(runtime.feed(after, limit)?)).await?;
     let next_after = read.last().map_or(after, |r| r.seq);
     let events = read
         .into_iter()
-        .filter(|r| caller.0.covers_city(&r.event.city))
-        .filter(|r| {
-            filter
-                .city
-                .as_ref()
-                .is_none_or(|c| r.event.city.as_str() == c)
-        })
+        .filter(|r| caller.0.jurisdiction.covers(&r.event.city))
+        .filter(|r| city.as_ref().is_none_or(|c| &r.event.city == c))
         .map(feed_event)
         .collect();
     Ok(Json(EventPage { events, next_after }))
@@ -92,16 +74,11 @@ pub async fn history(
     PathParams(id): PathParams<String>,
 ) -> Result<Json<Vec<FeedEvent>>, Problem> {
     let runtime = state.runtime.clone();
-    let (case, events) = blocking(move || {
+    let events = blocking(move || {
         let id = govflow_model::CaseId::new(id);
-        let case = runtime.case(&id)?;
-        let events = runtime
-            .store()
-            .history(&id)
-            .map_err(|e| Problem::from(govflow_runtime::Error::from(e)))?;
-        Ok((case, events))
+        caller.require_city(&runtime.case(&id)?.city)?;
+        Ok(runtime.history(&id)?)
     })
     .await?;
-    caller.require_city(case.city.as_str())?;
     Ok(Json(events.into_iter().map(feed_event).collect()))
 }

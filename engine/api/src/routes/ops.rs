@@ -1,6 +1,7 @@
 //! Health, metrics and the API description; none needs a token.
 
-use crate::AppState;
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -46,5 +47,5 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "ops", responses((status = 200, description = "This API's OpenAPI 3.1 description")))]
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(crate::ApiDoc::openapi())
+    Json(ApiDoc::openapi())
 }

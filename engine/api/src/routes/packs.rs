@@ -1,91 +1,16 @@
 //! The packs being served, and the classification check against one city's rules.
 
 use crate::auth::Caller;
-use crate::dto::{ClassificationCheck, ClassificationResult, ViolationView};
+use crate::dto::{
+    CalendarSummary, ClassificationCheck, ClassificationResult, PackDetail, PackList, PackSummary,
+    ViolationView,
+};
 use crate::extract::{Body, PathParams};
-use crate::problem::Problem;
-use crate::AppState;
+use crate::problem::{CityIn, Problem};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, NaiveDate, Utc};
 use govflow_model::CityId;
-use govflow_runtime::{CityPack, LoadFailure};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PackList {
-    pub packs: Vec<PackSummary>,
-    pub calendar: CalendarSummary,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PackSummary {
-    pub city: String,
-    /// Whether a pack is being served for the city (false if none ever loaded).
-    pub serving: bool,
-    pub name: Option<String>,
-    /// `<city>@<hash>`: what new cases are pinned to.
-    pub version: Option<String>,
-    pub regulation: Option<RegulationSummary>,
-    pub procedures: Vec<String>,
-    pub loaded_at: Option<DateTime<Utc>>,
-    pub warnings: usize,
-    /// Why the latest load of this city failed; the last good pack is still served.
-    #[schema(value_type = Option<Object>)]
-    pub last_error: Option<LoadFailure>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RegulationSummary {
-    pub title: String,
-    pub document: String,
-    /// `in_force`, `draft` or `expired`.
-    pub status: String,
-    pub effective_from: NaiveDate,
-    pub effective_until: Option<NaiveDate>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CalendarSummary {
-    /// The years the official holiday schedule covers; later deadlines are provisional.
-    pub years: Vec<i32>,
-    pub loaded_at: DateTime<Utc>,
-    #[schema(value_type = Option<Object>)]
-    pub last_error: Option<LoadFailure>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PackDetail {
-    #[serde(flatten)]
-    pub summary: PackSummary,
-    /// The validated pack: roles, procedures, deadlines with their articles.
-    #[schema(value_type = Object)]
-    pub pack: Option<govflow_model::Pack>,
-}
-
-fn summary(city: &CityId, entry: &CityPack) -> PackSummary {
-    let pack = entry.pack.as_ref().map(|p| &p.pack);
-    PackSummary {
-        city: city.to_string(),
-        serving: pack.is_some(),
-        name: pack.map(|p| p.name.clone()),
-        version: pack.map(|p| p.version.clone()),
-        regulation: pack.map(|p| RegulationSummary {
-            title: p.regulation.title.clone(),
-            document: p.regulation.document.clone(),
-            status: p.regulation.status.as_str().to_owned(),
-            effective_from: p.regulation.effective_from,
-            effective_until: p.regulation.effective_until,
-        }),
-        procedures: pack
-            .map(|p| p.procedures.keys().map(ToString::to_string).collect())
-            .unwrap_or_default(),
-        loaded_at: entry.loaded_at,
-        warnings: entry.warnings.len(),
-        last_error: entry.last_error.clone(),
-    }
-}
 
 /// Every city's pack: version, regulation status, and the last reload error if any.
 #[utoipa::path(get, path = "/v1/packs", tag = "packs",
@@ -93,18 +18,13 @@ fn summary(city: &CityId, entry: &CityPack) -> PackSummary {
     security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, _caller: Caller) -> Json<PackList> {
     let registry = state.runtime.registry();
-    let calendar = registry.calendar_state();
     Json(PackList {
         packs: registry
             .cities()
             .iter()
-            .map(|(city, entry)| summary(city, entry))
+            .map(|(city, entry)| PackSummary::of(city, entry))
             .collect(),
-        calendar: CalendarSummary {
-            years: calendar.calendar.years().collect(),
-            loaded_at: calendar.loaded_at,
-            last_error: calendar.last_error.clone(),
-        },
+        calendar: CalendarSummary::of(&registry.calendar_state()),
     })
 }
 
@@ -118,22 +38,12 @@ pub async fn get(
     PathParams(city): PathParams<String>,
 ) -> Result<Json<PackDetail>, Problem> {
     let city = CityId::from(city.as_str());
-    let cities = state.runtime.registry().cities();
-    let entry = cities.get(&city).ok_or_else(|| {
-        Problem::not_found(
-            "unknown_city",
-            format!(
-                "no pack for city `{city}`; known cities: {}",
-                cities
-                    .keys()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
-    })?;
+    let entry = state
+        .runtime
+        .city_pack(&city)
+        .map_err(|e| Problem::naming_city(e, CityIn::Path))?;
     Ok(Json(PackDetail {
-        summary: summary(&city, entry),
+        summary: PackSummary::of(&city, &entry),
         pack: entry.pack.as_ref().map(|p| (*p.pack).clone()),
     }))
 }
@@ -149,24 +59,11 @@ pub async fn classify(
     Body(body): Body<ClassificationCheck>,
 ) -> Result<Json<ClassificationResult>, Problem> {
     let city = CityId::from(body.city.as_str());
-    let pack = state.runtime.registry().current(&city).ok_or_else(|| {
-        Problem::unprocessable(
-            "unknown_city",
-            format!("no pack is loaded for city `{city}`"),
-        )
-    })?;
-    let violations: Vec<ViolationView> = pack
-        .pack
-        .classification
-        .check(&body.resource)
+    let violations: Vec<ViolationView> = state
+        .runtime
+        .classify(&city, &body.resource.into())?
         .into_iter()
-        .map(|v| ViolationView {
-            rule: v.rule,
-            description: v.description,
-            fields: v.fields,
-            article: v.article,
-            quote: v.quote,
-        })
+        .map(ViolationView::from)
         .collect();
     Ok(Json(ClassificationResult {
         city: body.city,

@@ -119,7 +119,7 @@ pub fn request(procedure: &str, provider: &str) -> OpenCase {
 pub fn actor(id: &str, department: &str, roles: &[&str]) -> Actor {
     Actor {
         id: id.to_owned(),
-        city: "*".into(),
+        jurisdiction: govflow_model::Jurisdiction::All,
         department: department.to_owned(),
         roles: roles.iter().map(|r| RoleId::new(*r)).collect(),
     }

@@ -5,7 +5,7 @@
 use super::support::*;
 use govflow_case::Refusal;
 use govflow_model::{Actor, Case, CaseId, DeadlineStatus, TimerKind};
-use govflow_runtime::{Error, Runtime};
+use govflow_runtime::Error;
 use serde_json::json;
 
 struct People {
@@ -27,7 +27,7 @@ fn people() -> People {
 /// Takes the action, expecting a refusal with `code`; checks that nothing was stored: the
 /// case's revision, the feed and the lapse timer are as they were.
 fn refused(
-    rt: &Runtime,
+    rt: &Running,
     who: &Actor,
     id: &CaseId,
     action: &str,

@@ -244,7 +244,7 @@ fn timers_racing_actions_lapse_once_at_the_final_due_date() {
         assert_eq!(lapses, [(due, lapse_instant(due))], "{id}");
         let late: Vec<_> = events
             .iter()
-            .filter(|e| e.actor != "govflow" && e.at >= lapse_instant(due))
+            .filter(|e| e.actor != Actor::SYSTEM_ID && e.at >= lapse_instant(due))
             .collect();
         assert!(
             late.is_empty(),

@@ -29,7 +29,7 @@ fn submit_two(rt: &Runtime) -> (Case, Case) {
 }
 
 /// Each lapsed exactly once, at the legal instant, and opened exactly one penalty case.
-fn assert_lapsed_once(rt: &Runtime, case: &Case, deadline_name: &str, provider: &str) {
+fn assert_lapsed_once(rt: &Running, case: &Case, deadline_name: &str, provider: &str) {
     let case = rt.case(&case.id).unwrap();
     assert!(case.overdue, "{}", case.id);
     assert_eq!(

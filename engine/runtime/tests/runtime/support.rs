@@ -3,11 +3,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use govflow_case::OpenCase;
-use govflow_model::TimerKey;
-use govflow_model::{Actor, Case, CaseDeadline, CaseId, DeadlineId, Event, EventKind, TimerKind};
+use govflow_model::{
+    Actor, Case, CaseDeadline, CaseId, DeadlineId, Event, EventKind, TimerKey, TimerKind,
+};
 use govflow_runtime::{Registry, Runtime, SimulatedClock, Sources, Submission, WallClockIds};
-use govflow_store::{CaseQuery, SledStore};
+use govflow_store::{CaseQuery, SledStore, Timers};
 use serde_json::{Map, Value};
+use std::ops::Deref;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -41,22 +43,38 @@ fn open_store(dir: &Path) -> SledStore {
         .unwrap_or_else(|e| panic!("the store in {} does not open: {e}", dir.display()))
 }
 
+/// A runtime together with the store the harness opened for it: the runtime serves no
+/// read of the timer table, which [`timer`] looks at. It derefs to the runtime.
+#[derive(Clone)]
+pub struct Running {
+    runtime: Runtime,
+    store: Arc<SledStore>,
+}
+
+impl Deref for Running {
+    type Target = Runtime;
+    fn deref(&self) -> &Runtime {
+        &self.runtime
+    }
+}
+
 /// A runtime on the store in `dir`, whose simulated clock starts at `now`.
-pub fn start(dir: &Path, sources: Sources, now: DateTime<Utc>) -> Runtime {
-    let store = open_store(dir);
+pub fn start(dir: &Path, sources: Sources, now: DateTime<Utc>) -> Running {
+    let store = Arc::new(open_store(dir));
     let registry = Registry::load(sources, now).expect("the packs and the calendar load");
-    Runtime::new(
-        Arc::new(store),
+    let runtime = Runtime::new(
+        store.clone(),
         registry,
         Arc::new(SimulatedClock::new(now)),
         Arc::new(WallClockIds::default()),
     )
-    .expect("the runtime starts")
+    .expect("the runtime starts");
+    Running { runtime, store }
 }
 
 /// A service with a store directory of its own, which outlives restarts.
 pub struct Service {
-    pub runtime: Runtime,
+    pub runtime: Running,
     sources: Sources,
     dir: TempDir,
 }
@@ -99,7 +117,7 @@ impl Service {
 pub fn actor(id: &str, department: &str, roles: &[&str]) -> Actor {
     Actor {
         id: id.to_owned(),
-        city: "wanzhou".to_owned(),
+        jurisdiction: "wanzhou".into(),
         department: department.to_owned(),
         roles: roles.iter().map(|r| (*r).into()).collect(),
     }
@@ -135,12 +153,12 @@ pub fn deadline<'c>(case: &'c Case, name: &str) -> &'c CaseDeadline {
 
 /// When the timer of `kind` of `deadline` is armed for, if it is.
 pub fn timer(
-    rt: &Runtime,
+    rt: &Running,
     case: &CaseId,
     deadline: &str,
     kind: TimerKind,
 ) -> Option<DateTime<Utc>> {
-    rt.store()
+    rt.store
         .timer(&TimerKey {
             case: case.clone(),
             deadline: DeadlineId::new(deadline),
@@ -153,7 +171,6 @@ pub fn timer(
 /// Every case matching `query` (its limit is raised to see them all).
 pub fn cases(rt: &Runtime, query: CaseQuery) -> Vec<Case> {
     let page = rt
-        .store()
         .cases(&CaseQuery {
             limit: 10_000,
             ..query
@@ -166,7 +183,6 @@ pub fn cases(rt: &Runtime, query: CaseQuery) -> Vec<Case> {
 /// The cases opened by the lapses of `parent`.
 pub fn children(rt: &Runtime, parent: &CaseId) -> Vec<Case> {
     let page = rt
-        .store()
         .cases(&CaseQuery {
             parent: Some(parent.clone()),
             limit: 10,
@@ -178,7 +194,7 @@ pub fn children(rt: &Runtime, parent: &CaseId) -> Vec<Case> {
 
 /// The whole event feed, checked to be numbered 1, 2, 3, … without gaps.
 pub fn feed(rt: &Runtime) -> Vec<Event> {
-    let recorded = rt.store().events_after(0, 100_000).expect("the feed reads");
+    let recorded = rt.feed(0, 100_000).expect("the feed reads");
     let seqs: Vec<u64> = recorded.iter().map(|r| r.seq).collect();
     let expected: Vec<u64> = (1..=recorded.len() as u64).collect();
     assert_eq!(seqs, expected, "the feed is numbered without gaps");
@@ -187,8 +203,7 @@ pub fn feed(rt: &Runtime) -> Vec<Event> {
 
 /// The history of one case, in order.
 pub fn history(rt: &Runtime, case: &CaseId) -> Vec<Event> {
-    rt.store()
-        .history(case)
+    rt.history(case)
         .expect("the history reads")
         .into_iter()
         .map(|r| r.event)
