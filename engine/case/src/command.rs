@@ -8,22 +8,8 @@ use crate::settle::{settle, Settled};
 use crate::timer::fire;
 use crate::transition::Context;
 use crate::Refusal;
-use chrono::{DateTime, Utc};
-use govflow_model::{Actor, Case, CaseId, ProcedureId, Timer, TimerOp};
+use govflow_model::{Actor, Case, CaseId, Timer, TimerOp};
 use serde_json::{Map, Value};
-
-/// A request to open a case (the v1 `POST /v1/cases` body, a recurring obligation's
-/// occurrence, or a lapse's penalty).
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenCase {
-    pub procedure: ProcedureId,
-    /// When the request was received; `now` when absent.
-    pub received_at: Option<DateTime<Utc>>,
-    pub provider: Option<String>,
-    pub subject: Option<String>,
-    pub data: Map<String, Value>,
-    pub parent: Option<CaseId>,
-}
 
 /// Everything the case machine decides.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,8 @@
 //!
 //! | module | what it decides |
 //! |---|---|
-//! | `command` | the entry: [`Command`], [`apply`], [`OpenCase`] |
+//! | `command` | the entry: [`Command`], [`apply`] |
+//! | `transition` | [`Context`], [`OpenCase`], and a decision before it is settled |
 //! | `open` | opening: procedure, regulation in force, opener's role, provider, resource |
 //! | `act` | actions: state, role, fields, guards, the next state's deadlines |
 //! | `extension` | 延长: request, approval, cap, before the lapse |
@@ -28,8 +29,8 @@ mod settle;
 mod timer;
 mod transition;
 
-pub use command::{apply, Command, OpenCase};
+pub use command::{apply, Command};
 pub use error::Refusal;
 pub use guards::{GuardError, GuardInput, Guards, NoGuards};
 pub use settle::Settled;
-pub use transition::Context;
+pub use transition::{Context, OpenCase};

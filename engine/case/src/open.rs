@@ -2,9 +2,8 @@
 //! receipt date, and the opener must hold a role the procedure allows.
 
 use crate::authorize::require_role_to_open;
-use crate::command::OpenCase;
 use crate::deadlines::arm;
-use crate::transition::{Context, Effect, Transition};
+use crate::transition::{Context, Effect, OpenCase, Transition};
 use crate::Refusal;
 use govflow_model::RegulationStatus;
 use govflow_model::{local_date, Actor, Case, CaseId, DataResource, EventKind, Opener, Procedure};

@@ -1,9 +1,8 @@
 //! A fired timer is just another command: a warning records that it was given; a lapse
 //! marks the deadline missed and the case overdue, and runs what the pack says a lapse does.
 
-use crate::command::OpenCase;
 use crate::deadlines::arm;
-use crate::transition::{Context, Effect, Penalty, Transition};
+use crate::transition::{Context, Effect, OpenCase, Penalty, Transition};
 use govflow_model::{Actor, Case, DeadlineStatus, EventKind, RoleId, Timer, TimerKind};
 
 /// Fires `timer`, which `case` arms and which is due at `ctx.now` (the caller has checked

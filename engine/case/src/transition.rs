@@ -1,7 +1,10 @@
-use crate::command::OpenCase;
+//! The data a decision works with: what it is made against, what asks for a case, and
+//! what it gives before it is settled.
+
 use crate::guards::Guards;
 use chrono::{DateTime, Utc};
-use govflow_model::{Calendar, Case, DeadlineId, Event, Pack, TimerOp};
+use govflow_model::{Calendar, Case, CaseId, DeadlineId, Event, Pack, ProcedureId, TimerOp};
+use serde_json::{Map, Value};
 
 /// What a decision is made against.
 #[derive(Clone, Copy)]
@@ -11,6 +14,19 @@ pub struct Context<'a> {
     pub calendar: &'a Calendar,
     pub guards: &'a dyn Guards,
     pub now: DateTime<Utc>,
+}
+
+/// A request to open a case (the v1 `POST /v1/cases` body, a recurring obligation's
+/// occurrence, or a lapse's penalty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenCase {
+    pub procedure: ProcedureId,
+    /// When the request was received; `now` when absent.
+    pub received_at: Option<DateTime<Utc>>,
+    pub provider: Option<String>,
+    pub subject: Option<String>,
+    pub data: Map<String, Value>,
+    pub parent: Option<CaseId>,
 }
 
 /// The outcome of one decision, before it is settled.
