@@ -6,7 +6,7 @@ use crate::deadlines::recompute_provisional;
 use crate::open::open;
 use crate::settle::{settle, Settled};
 use crate::timer::fire;
-use crate::transition::Context;
+use crate::transition::{Context, OpenCase};
 use crate::Refusal;
 use govflow_model::{Actor, Case, CaseId, Timer, TimerOp};
 use serde_json::{Map, Value};
