@@ -17,7 +17,7 @@ use govflow_loader::LoadedPack;
 use govflow_model::{Actor, Case, CaseId, CityId, Timer, TimerKind, TimerOp};
 use govflow_store::{Batch, Conflict, Expect};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
@@ -57,14 +57,18 @@ impl Runtime {
     fn commit(&self, tx: Tx<'_>) -> Result<(), Error> {
         let Tx {
             read,
-            cases,
+            mut cases,
+            changed,
             mut batch,
             counts,
             earliest_arm,
             problems,
             ..
         } = tx;
-        for (id, case) in cases {
+        for id in changed {
+            let Some(case) = cases.remove(&id) else {
+                continue;
+            };
             let expect = match read.get(&id) {
                 Some(Some(revision)) => Expect::Revision(*revision),
                 _ => Expect::New,
@@ -120,17 +124,17 @@ struct Counts {
     recounted: u64,
 }
 
-/// One attempt: the cases it read (at which revision), their working copies, and the batch
-/// being built.
+/// One attempt: the cases it read (at which revision), each case as it stands after what
+/// was decided, and the batch being built.
 pub(crate) struct Tx<'r> {
     runtime: &'r Runtime,
     calendar: Arc<Calendar>,
     /// Each case read, with the revision it had (`None`: it did not exist).
     read: BTreeMap<CaseId, Option<u64>>,
-    /// The cases to put: read and changed, or new.
-    cases: BTreeMap<CaseId, Case>,
     /// Every case read or decided in this attempt, as it stands now.
-    current: HashMap<CaseId, Case>,
+    cases: HashMap<CaseId, Case>,
+    /// The cases to put: read and changed, or new.
+    changed: BTreeSet<CaseId>,
     batch: Batch,
     counts: Counts,
     earliest_arm: Option<DateTime<Utc>>,
@@ -143,8 +147,8 @@ impl<'r> Tx<'r> {
             runtime,
             calendar: runtime.registry().calendar(),
             read: BTreeMap::new(),
-            cases: BTreeMap::new(),
-            current: HashMap::new(),
+            cases: HashMap::new(),
+            changed: BTreeSet::new(),
             batch: Batch::new(),
             counts: Counts::default(),
             earliest_arm: None,
@@ -158,18 +162,18 @@ impl<'r> Tx<'r> {
         &mut self.batch
     }
 
-    /// Case `id` as this attempt sees it: read from the store once, then as decided.
-    pub fn case(&mut self, id: &CaseId) -> Result<Option<Case>, Error> {
-        if let Some(case) = self.current.get(id) {
-            return Ok(Some(case.clone()));
+    /// Reads case `id` from the store unless this attempt has it already; whether it
+    /// exists. From then on `self.cases` holds it as decided.
+    fn load(&mut self, id: &CaseId) -> Result<bool, Error> {
+        if !self.read.contains_key(id) && !self.cases.contains_key(id) {
+            let stored = self.runtime.store().case(id)?;
+            self.read
+                .insert(id.clone(), stored.as_ref().map(|c| c.revision));
+            if let Some(case) = stored {
+                self.cases.insert(id.clone(), case);
+            }
         }
-        let stored = self.runtime.store().case(id)?;
-        self.read
-            .insert(id.clone(), stored.as_ref().map(|c| c.revision));
-        if let Some(case) = &stored {
-            self.current.insert(id.clone(), case.clone());
-        }
-        Ok(stored)
+        Ok(self.cases.contains_key(id))
     }
 
     /// Opens a case in `city` under the city's current pack.
@@ -182,9 +186,10 @@ impl<'r> Tx<'r> {
     ) -> Result<Case, Error> {
         let pack = self.runtime.pack_of_city(city)?;
         let settled = self.decide(&pack, now, Command::Open { request, actor })?;
-        Ok(self
+        let opened = self
             .absorb(settled)
-            .expect("an accepted opening settles its new case first"))
+            .expect("an accepted opening settles its new case first");
+        Ok(self.cases[&opened].clone())
     }
 
     /// Takes `action` on case `id`, after firing the case's timers that fell due by `now`
@@ -199,34 +204,37 @@ impl<'r> Tx<'r> {
         now: DateTime<Utc>,
     ) -> Result<Case, Error> {
         self.catch_up(id, now)?;
-        let case = self
-            .case(id)?
-            .ok_or_else(|| Error::CaseNotFound(id.clone()))?;
-        let pack = self.runtime.pack_of_case(&case)?;
+        if !self.load(id)? {
+            return Err(Error::CaseNotFound(id.clone()));
+        }
+        let case = &self.cases[id];
+        let pack = self.runtime.pack_of_case(case)?;
         let settled = self.decide(
             &pack,
             now,
             Command::Act {
-                case: &case,
+                case,
                 action,
                 data,
                 actor,
             },
         )?;
         self.counts.actions += 1;
-        Ok(self.absorb(settled).unwrap_or(case))
+        self.absorb(settled);
+        Ok(self.cases[id].clone())
     }
 
     /// Fires `timer`, which the store listed as due by `now`. A timer whose case is gone
     /// is dropped; one whose case's pack version cannot be read is left armed and reported.
     pub fn fire(&mut self, timer: &Timer, now: DateTime<Utc>) -> Result<(), Error> {
-        let Some(case) = self.case(&timer.case)? else {
+        if !self.load(&timer.case)? {
             tracing::error!(timer = %timer.key(), "a timer's case is missing; dropping the timer");
             self.batch.timer(TimerOp::Cancel(timer.key()));
             return Ok(());
-        };
-        let pack = self.runtime.pack_of_case(&case)?;
-        let settled = self.decide(&pack, now, Command::Fire { case: &case, timer })?;
+        }
+        let case = &self.cases[&timer.case];
+        let pack = self.runtime.pack_of_case(case)?;
+        let settled = self.decide(&pack, now, Command::Fire { case, timer })?;
         match (settled.cases.is_empty(), timer.kind) {
             (true, _) => self.counts.stale += 1,
             (false, TimerKind::Warning) => self.counts.warnings += 1,
@@ -239,11 +247,12 @@ impl<'r> Tx<'r> {
     /// Recounts case `id`'s provisional deadlines on the calendar served; whether any moved
     /// or became final.
     pub fn recount(&mut self, id: &CaseId, now: DateTime<Utc>) -> Result<bool, Error> {
-        let Some(case) = self.case(id)? else {
+        if !self.load(id)? {
             return Ok(false);
-        };
-        let pack = self.runtime.pack_of_case(&case)?;
-        let settled = self.decide(&pack, now, Command::Recount { case: &case })?;
+        }
+        let case = &self.cases[id];
+        let pack = self.runtime.pack_of_case(case)?;
+        let settled = self.decide(&pack, now, Command::Recount { case })?;
         let changed = self.absorb(settled).is_some();
         self.counts.recounted += u64::from(changed);
         Ok(changed)
@@ -252,10 +261,10 @@ impl<'r> Tx<'r> {
     /// Fires, earliest first, every timer of case `id` due by `now`.
     fn catch_up(&mut self, id: &CaseId, now: DateTime<Utc>) -> Result<(), Error> {
         for _ in 0..CATCH_UP_LIMIT {
-            let Some(case) = self.case(id)? else {
+            if !self.load(id)? {
                 return Ok(());
-            };
-            let Some(due) = case
+            }
+            let Some(due) = self.cases[id]
                 .armed_timers()
                 .filter(|t| t.is_due(now))
                 .min_by(|a, b| (a.at, a.key()).cmp(&(b.at, b.key())))
@@ -268,7 +277,7 @@ impl<'r> Tx<'r> {
     }
 
     fn decide(
-        &mut self,
+        &self,
         pack: &LoadedPack,
         now: DateTime<Utc>,
         command: Command<'_>,
@@ -286,21 +295,21 @@ impl<'r> Tx<'r> {
         })
     }
 
-    /// Adds what a decision settled to the batch; returns the commanded case as it stands
-    /// after it, when it changed.
-    fn absorb(&mut self, settled: Settled) -> Option<Case> {
+    /// Adds what a decision settled to the attempt; returns the id of the commanded case
+    /// when it changed.
+    fn absorb(&mut self, settled: Settled) -> Option<CaseId> {
         let Settled {
             cases,
             timers,
             events,
             problems,
         } = settled;
-        let commanded = cases.first().cloned();
+        let commanded = cases.first().map(|c| c.id.clone());
         for case in cases {
             if !self.read.contains_key(&case.id) && !self.cases.contains_key(&case.id) {
                 self.counts.opened += 1;
             }
-            self.current.insert(case.id.clone(), case.clone());
+            self.changed.insert(case.id.clone());
             self.cases.insert(case.id.clone(), case);
         }
         for op in timers {
