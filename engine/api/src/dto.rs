@@ -198,6 +198,31 @@ pub struct EventFilter {
 pub struct PackList {
     pub packs: Vec<PackSummary>,
     pub calendar: CalendarSummary,
+    /// Pack versions that cases are pinned to but that the service cannot read: nothing
+    /// is decided on those cases (their commands answer 503 `pack_version_missing`, their
+    /// timers wait) until the version is served again.
+    pub missing_versions: Vec<MissingVersionView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MissingVersionView {
+    pub city: String,
+    pub version: String,
+    /// When a command on one of its cases was first refused for it.
+    pub since: DateTime<Utc>,
+    /// Commands refused since.
+    pub refused: u64,
+}
+
+impl From<govflow_runtime::MissingVersion> for MissingVersionView {
+    fn from(m: govflow_runtime::MissingVersion) -> Self {
+        MissingVersionView {
+            city: m.city.to_string(),
+            version: m.version,
+            since: m.since,
+            refused: m.refused,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

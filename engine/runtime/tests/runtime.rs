@@ -16,4 +16,5 @@ mod runtime {
     mod reload;
     mod restart;
     mod timers;
+    mod versions;
 }

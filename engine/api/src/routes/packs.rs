@@ -2,8 +2,8 @@
 
 use crate::auth::Caller;
 use crate::dto::{
-    CalendarSummary, ClassificationCheck, ClassificationResult, PackDetail, PackList, PackSummary,
-    ViolationView,
+    CalendarSummary, ClassificationCheck, ClassificationResult, MissingVersionView, PackDetail,
+    PackList, PackSummary, ViolationView,
 };
 use crate::extract::{Body, PathParams};
 use crate::problem::{CityIn, Problem};
@@ -25,6 +25,12 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Json<PackLi
             .map(|(city, entry)| PackSummary::of(city, entry))
             .collect(),
         calendar: CalendarSummary::of(&registry.calendar_state()),
+        missing_versions: state
+            .runtime
+            .missing_versions()
+            .into_iter()
+            .map(MissingVersionView::from)
+            .collect(),
     })
 }
 

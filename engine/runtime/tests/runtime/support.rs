@@ -51,6 +51,13 @@ pub struct Running {
     store: Arc<SledStore>,
 }
 
+impl Running {
+    /// The store under the runtime, for a test that must write what no command would.
+    pub fn store(&self) -> &SledStore {
+        &self.store
+    }
+}
+
 impl Deref for Running {
     type Target = Runtime;
     fn deref(&self) -> &Runtime {
