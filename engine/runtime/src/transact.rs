@@ -79,22 +79,16 @@ impl Runtime {
         self.store().commit(batch)?;
         let metrics = self.metrics();
         metrics.commit_seconds.observe(started.elapsed());
-        metrics
-            .cases_opened
-            .fetch_add(counts.opened, Ordering::Relaxed);
-        metrics.actions.fetch_add(counts.actions, Ordering::Relaxed);
-        metrics
-            .warnings_fired
-            .fetch_add(counts.warnings, Ordering::Relaxed);
-        metrics
-            .lapses_fired
-            .fetch_add(counts.lapses, Ordering::Relaxed);
-        metrics
-            .stale_timers
-            .fetch_add(counts.stale, Ordering::Relaxed);
-        metrics
-            .provisional_recomputed
-            .fetch_add(counts.recounted, Ordering::Relaxed);
+        for (counter, n) in [
+            (&metrics.cases_opened, counts.opened),
+            (&metrics.actions, counts.actions),
+            (&metrics.warnings_fired, counts.warnings),
+            (&metrics.lapses_fired, counts.lapses),
+            (&metrics.stale_timers, counts.stale),
+            (&metrics.provisional_recomputed, counts.recounted),
+        ] {
+            counter.fetch_add(n, Ordering::Relaxed);
+        }
         for problem in &problems {
             tracing::warn!("{problem}");
         }

@@ -1,29 +1,26 @@
 //! Taking actions: who may, in which state, with which fields, and what the guards say.
 
 use super::support::*;
-use govflow_case::Refusal;
-use govflow_model::{DeadlineStatus, TimerKey, TimerKind, TimerOp};
+use govflow_case::{Refusal, Settled};
+use govflow_model::{Actor, Case, DeadlineStatus, TimerKey, TimerKind, TimerOp};
 use serde_json::json;
 
-fn verification() -> govflow_model::Case {
+fn verification() -> Case {
     wanzhou().verification(at("2021-03-01T09:00:00+08:00"), "区公安局")
 }
 
 const LATER: &str = "2021-03-04T10:00:00+08:00";
 
+/// `reply` with `data` on `case`, as `actor`, three days after the request.
+fn reply(case: &Case, data: serde_json::Value, actor: &Actor) -> Result<Settled, Refusal> {
+    wanzhou().act(at(LATER), case, "reply", data, actor)
+}
+
 #[test]
 fn a_reply_closes_the_state_meets_its_deadline_and_cancels_its_timers() {
     let case = verification();
     let now = at(LATER);
-    let settled = wanzhou()
-        .act(
-            now,
-            &case,
-            "reply",
-            json!({"decision": "approve"}),
-            &police(),
-        )
-        .unwrap();
+    let settled = reply(&case, json!({"decision": "approve"}), &police()).unwrap();
     let after = &settled.cases[0];
     assert_eq!(after.state.as_str(), "corrected");
     assert_eq!(after.decision.as_deref(), Some("approve"));
@@ -52,23 +49,12 @@ fn a_reply_closes_the_state_meets_its_deadline_and_cancels_its_timers() {
 #[test]
 fn a_decision_picks_the_next_state_and_must_be_one_the_action_knows() {
     let case = verification();
-    let law = wanzhou();
-    let missing = law
-        .act(at(LATER), &case, "reply", json!({}), &police())
-        .unwrap_err();
+    let missing = reply(&case, json!({}), &police()).unwrap_err();
     assert!(
         matches!(&missing, Refusal::MissingField { field, .. } if field == "data.decision"),
         "{missing}"
     );
-    let unknown = law
-        .act(
-            at(LATER),
-            &case,
-            "reply",
-            json!({"decision": "maybe"}),
-            &police(),
-        )
-        .unwrap_err();
+    let unknown = reply(&case, json!({"decision": "maybe"}), &police()).unwrap_err();
     assert!(
         matches!(&unknown, Refusal::InvalidField { field, .. } if field == "data.decision"),
         "{unknown}"
@@ -78,56 +64,29 @@ fn a_decision_picks_the_next_state_and_must_be_one_the_action_knows() {
 #[test]
 fn a_guard_refuses_a_rejection_without_reasons_citing_its_article() {
     let case = verification();
-    let law = wanzhou();
-    let refusal = law
-        .act(
-            at(LATER),
-            &case,
-            "reply",
-            json!({"decision": "reject"}),
-            &police(),
-        )
-        .unwrap_err();
+    let refusal = reply(&case, json!({"decision": "reject"}), &police()).unwrap_err();
     assert!(matches!(refusal, Refusal::GuardRefused { .. }), "{refusal}");
     assert!(refusal.to_string().contains("第十七条"), "{refusal}");
-    let settled = law
-        .act(
-            at(LATER),
-            &case,
-            "reply",
-            json!({"decision": "reject", "reasons": "数据与登记一致"}),
-            &police(),
-        )
-        .unwrap();
+    let settled = reply(
+        &case,
+        json!({"decision": "reject", "reasons": "数据与登记一致"}),
+        &police(),
+    )
+    .unwrap();
     assert_eq!(settled.cases[0].state.as_str(), "confirmed");
 }
 
 #[test]
 fn only_the_department_the_case_is_addressed_to_may_act() {
-    let refusal = wanzhou()
-        .act(
-            at(LATER),
-            &verification(),
-            "reply",
-            json!({"decision": "approve"}),
-            &actor("tax", "区税务局", &["provider"]),
-        )
-        .unwrap_err();
+    let tax = actor("tax", "区税务局", &["provider"]);
+    let refusal = reply(&verification(), json!({"decision": "approve"}), &tax).unwrap_err();
     assert!(matches!(refusal, Refusal::OutOfScope { .. }), "{refusal}");
     assert!(refusal.is_forbidden());
 }
 
 #[test]
 fn a_role_the_action_does_not_allow_is_refused() {
-    let refusal = wanzhou()
-        .act(
-            at(LATER),
-            &verification(),
-            "reply",
-            json!({"decision": "approve"}),
-            &citizen(),
-        )
-        .unwrap_err();
+    let refusal = reply(&verification(), json!({"decision": "approve"}), &citizen()).unwrap_err();
     assert!(matches!(refusal, Refusal::WrongRole { .. }), "{refusal}");
 }
 
@@ -141,25 +100,10 @@ fn unknown_actions_and_closed_cases_are_refused() {
     assert_eq!(unknown.code(), "unknown_action");
     assert!(unknown.to_string().contains("reply"), "{unknown}");
 
-    let closed = law
-        .act(
-            at(LATER),
-            &case,
-            "reply",
-            json!({"decision": "approve"}),
-            &police(),
-        )
+    let closed = reply(&case, json!({"decision": "approve"}), &police())
         .unwrap()
         .cases
         .remove(0);
-    let again = law
-        .act(
-            at(LATER),
-            &closed,
-            "reply",
-            json!({"decision": "approve"}),
-            &police(),
-        )
-        .unwrap_err();
+    let again = reply(&closed, json!({"decision": "approve"}), &police()).unwrap_err();
     assert!(matches!(again, Refusal::Closed { .. }), "{again}");
 }
