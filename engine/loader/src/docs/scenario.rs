@@ -1,3 +1,4 @@
+use super::pack::StatusDoc;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -140,7 +141,7 @@ pub struct CaseExpectDoc {
     #[serde(default)]
     pub overdue: Option<bool>,
     #[serde(default)]
-    pub regulation_status: Option<String>,
+    pub regulation_status: Option<StatusDoc>,
     #[serde(default)]
     pub provider: Option<String>,
     /// Deadline name → what must hold of it.
@@ -152,7 +153,7 @@ pub struct CaseExpectDoc {
     /// Event types recorded for this case, in order (`warning`, `lapsed`, …), as a
     /// subsequence of its history.
     #[serde(default)]
-    pub events: Option<Vec<String>>,
+    pub events: Option<Vec<EventTypeDoc>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -160,9 +161,8 @@ pub struct CaseExpectDoc {
 pub struct DeadlineExpectDoc {
     #[serde(default)]
     pub due_date: Option<NaiveDate>,
-    /// `open`, `met`, `missed` or `cancelled`.
     #[serde(default)]
-    pub status: Option<String>,
+    pub status: Option<DeadlineStatusDoc>,
     #[serde(default)]
     pub provisional: Option<bool>,
     #[serde(default)]
@@ -187,4 +187,29 @@ pub struct ErrorExpectDoc {
     /// Text the message must contain (an article, say).
     #[serde(default)]
     pub contains: Option<String>,
+}
+
+closed_set! {
+    /// `open`, `met`, `missed` or `cancelled`.
+    pub enum DeadlineStatusDoc {
+        Open = "open",
+        Met = "met",
+        Missed = "missed",
+        Cancelled = "cancelled",
+    }
+}
+
+closed_set! {
+    /// The `type` of an event in a case's history and the feed.
+    pub enum EventTypeDoc {
+        Opened = "opened",
+        Acted = "acted",
+        ExtensionRequested = "extension_requested",
+        ExtensionApproved = "extension_approved",
+        ExtensionRejected = "extension_rejected",
+        Warning = "warning",
+        Lapsed = "lapsed",
+        PenaltyOpened = "penalty_opened",
+        Recomputed = "recomputed",
+    }
 }
