@@ -82,3 +82,74 @@ fn govflow_test_prints_the_closing_count_and_fails_on_failure() {
     );
     assert!(shown.contains("(step 1)"), "{shown}");
 }
+
+/// Runs `steps` (YAML lines under `steps:`) as a Wanzhou scenario starting at `start`;
+/// returns the outcome as `govflow test` prints it.
+fn run_wanzhou(start: &str, steps: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("steps.yaml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "schema_version: 1\nname: steps\nstart: {start}\n\
+             actors: {{citizen: {{roles: [applicant]}}, police: {{roles: [provider], department: 区公安局}}}}\n\
+             steps:\n{steps}"
+        ),
+    )
+    .unwrap();
+    govflow_scenario::run_file(&path("cities/wanzhou"), &path("policies"), &scenario).to_string()
+}
+
+#[test]
+fn a_scenario_step_that_cannot_be_carried_out_says_why() {
+    // A reload edit whose text is not in the file, a restart back in time, a case name
+    // nobody gave: each fails its step with what is wrong, naming what it looked for.
+    let reload = run_wanzhou(
+        "2021-03-01T09:00:00+08:00",
+        "  - reload: {edits: [{file: procedures/data_verification.yaml, replace: 'working_days: 99', with: 'working_days: 5'}]}\n",
+    );
+    assert!(
+        reload.contains("`working_days: 99` occurs 0 times in `procedures/data_verification.yaml`"),
+        "{reload}"
+    );
+    let restart = run_wanzhou(
+        "2021-03-01T09:00:00+08:00",
+        "  - restart: 2021-02-01T09:00:00+08:00\n",
+    );
+    assert!(restart.contains("before the clock"), "{restart}");
+    let unnamed = run_wanzhou(
+        "2021-03-01T09:00:00+08:00",
+        "  - act: {case: nobody, action: reply, as: police}\n",
+    );
+    assert!(unnamed.contains("no case named `nobody`"), "{unnamed}");
+    let obligation = run_wanzhou(
+        "2021-03-01T09:00:00+08:00",
+        "  - act: {case: department_annual_submission@区公安局, action: submit, as: police}\n",
+    );
+    assert!(
+        obligation.contains(
+            "obligation `department_annual_submission` has opened no case for `区公安局`"
+        ),
+        "{obligation}"
+    );
+}
+
+#[test]
+fn a_broken_reload_keeps_the_last_good_pack_and_a_resubmission_is_idempotent() {
+    // 10 working days from Mon 2021-03-01 → 03-15. The broken edit names a state the
+    // procedure does not have; the pack keeps serving, so the next case is due 03-15 too.
+    let shown = run_wanzhou(
+        "2021-03-01T09:00:00+08:00",
+        "  - submit: {procedure: data_verification, as: citizen, provider: 区公安局, idempotency_key: k1}\n\
+         \x20   expect: {id: c-000001, deadlines: {verify: {due_date: 2021-03-15}}}\n\
+         \x20 - reload: {edits: [{file: procedures/data_verification.yaml, replace: 'initial: verifying', with: 'initial: verifyng'}]}\n\
+         \x20   expect_error: {code: GF0004, contains: verifyng}\n\
+         \x20 - submit: {name: again, procedure: data_verification, as: citizen, provider: 区公安局, idempotency_key: k1}\n\
+         \x20   expect: {id: c-000001}\n\
+         \x20 - submit: {name: other, procedure: data_verification, as: citizen, provider: 区税务局, idempotency_key: k1}\n\
+         \x20   expect_error: {code: idempotency_key_reused}\n\
+         \x20 - submit: {name: new, procedure: data_verification, as: citizen, provider: 区公安局}\n\
+         \x20   expect: {id: c-000002, deadlines: {verify: {due_date: 2021-03-15}}}\n",
+    );
+    assert!(shown.starts_with("ok "), "{shown}");
+}
