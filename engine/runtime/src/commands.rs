@@ -55,7 +55,8 @@ impl Runtime {
         });
         if let Some(keyed) = &keyed {
             if let Some(record) = self.store().idempotency(&keyed.scoped)? {
-                return self.replay(record, keyed);
+                let same_request = record.fingerprint == keyed.fingerprint;
+                return self.replay(record.case, same_request, keyed);
             }
         }
         let now = self.clock().now();
@@ -75,26 +76,32 @@ impl Runtime {
                 case,
                 replayed: false,
             }),
-            (Err(e), Some(keyed))
-                if matches!(e.conflict(), Some(Conflict::IdempotencyKeyTaken { .. })) =>
-            {
-                match self.store().idempotency(&keyed.scoped)? {
-                    Some(record) => self.replay(record, keyed),
-                    None => Err(e),
-                }
-            }
-            (Err(e), _) => Err(e),
+            // A concurrent request under the same key committed first.
+            (Err(e), Some(keyed)) => match e.conflict() {
+                Some(Conflict::IdempotencyKeyTaken {
+                    case, same_request, ..
+                }) => self.replay(case.clone(), *same_request, keyed),
+                _ => Err(e),
+            },
+            (Err(e), None) => Err(e),
         }
     }
 
-    fn replay(&self, record: IdempotencyRecord, keyed: &Keyed<'_>) -> Result<Submitted, Error> {
-        if record.fingerprint != keyed.fingerprint {
+    /// Answers a request whose key was first used for `case`: with that case when it was
+    /// the same request, refused when it was another.
+    fn replay(
+        &self,
+        case: CaseId,
+        same_request: bool,
+        keyed: &Keyed<'_>,
+    ) -> Result<Submitted, Error> {
+        if !same_request {
             return Err(Error::IdempotencyMismatch {
                 key: keyed.key.to_owned(),
-                case: record.case,
+                case,
             });
         }
-        let case = self.case(&record.case)?;
+        let case = self.case(&case)?;
         // A read can see a group the store has applied but not yet flushed, and a replay
         // acknowledges the case: answer only once what was read is durable. (The first
         // request may still be waiting for that flush; a SIGKILL in between lost replayed
