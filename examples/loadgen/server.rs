@@ -1,10 +1,9 @@
 //! The service under load: a `govflow serve` the load generator starts on a temp data
 //! directory (or one given by `--url`), and the CPU time of a process read from `/proc`.
 
-use anyhow::{bail, Context as _};
-use std::io::{BufRead, BufReader};
+use anyhow::bail;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// The provider of 区教委 in wanzhou: submits `catalog_update` cases and their `submit`.
@@ -65,8 +64,8 @@ impl Target {
         let tokens = dir.path().join("tokens.yaml");
         std::fs::write(&tokens, tokens_file())?;
         let log = dir.path().join("serve.log");
-        let stderr = std::fs::File::create(&log)?;
-        let mut child = Command::new(bin)
+        let mut command = Command::new(bin);
+        command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0"])
             .arg("--data")
@@ -77,35 +76,9 @@ impl Target {
             .arg(repo.join("policies"))
             .arg("--auth")
             .arg(&tokens)
-            .args(["--clock", "simulated", "--start", START])
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .with_context(|| format!("starting `{}`", bin.display()))?;
-        let stdout = child.stdout.take().context("piped stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            match lines.next() {
-                Some(Ok(line)) => {
-                    if let Some(rest) = line.strip_prefix("govflow listening on ") {
-                        break rest
-                            .split_whitespace()
-                            .next()
-                            .unwrap_or_default()
-                            .to_owned();
-                    }
-                }
-                _ => {
-                    let _ = child.wait();
-                    bail!(
-                        "govflow serve exited before listening:\n{}",
-                        std::fs::read_to_string(&log).unwrap_or_default()
-                    );
-                }
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
+            .args(["--clock", "simulated", "--start", START]);
+        let (child, base) =
+            govflow_testkit::spawn_listening(command, &log).map_err(anyhow::Error::msg)?;
         Ok(Target {
             base,
             provider: PROVIDER_TOKEN.to_owned(),

@@ -2,9 +2,8 @@
 //! driven over real HTTP. Each test starts its own.
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 /// One bearer token of the tokens file the server is started with.
@@ -108,33 +107,8 @@ impl Server {
         if let Some(start) = &options.start {
             command.args(["--clock", "simulated", "--start", start]);
         }
-        let stderr = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log)
-            .expect("open the server log");
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .expect("start govflow serve");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            match lines.next() {
-                Some(Ok(line)) => {
-                    if let Some(rest) = line.strip_prefix("govflow listening on ") {
-                        break rest.split_whitespace().next().unwrap().to_owned();
-                    }
-                }
-                _ => panic!(
-                    "govflow serve exited before listening:\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                ),
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let (child, base) =
+            govflow_testkit::spawn_listening(command, &log).unwrap_or_else(|e| panic!("{e}"));
         Server {
             child,
             base,

@@ -1,6 +1,7 @@
 //! What govflow's test harnesses share, for use as a dev-dependency only: where the
-//! repository is, copies of its packs and policies that a test may edit, and waiting for
-//! an outcome that another thread (a file watcher, a server) brings about.
+//! repository is, copies of its packs and policies that a test may edit, starting the
+//! `govflow serve` binary, and waiting for an outcome that another thread (a file watcher,
+//! a server) brings about.
 //!
 //! It depends on nothing but `std`, so even the pure crates can use it in their tests.
 //! Every helper panics with the path or the awaited outcome in its message: a failing
@@ -13,7 +14,9 @@
 //! assert!(policies.join("calendars").is_dir());
 //! ```
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How often [`wait_for`] asks again.
@@ -84,4 +87,40 @@ pub fn wait_for<T>(limit: Duration, what: &str, mut probe: impl FnMut() -> Optio
         );
         std::thread::sleep(POLL);
     }
+}
+
+/// Starts `command` (a `govflow serve … --listen 127.0.0.1:0`) with its stderr appended to
+/// `log`, and waits for the line it prints once it listens (`govflow listening on ADDR`);
+/// returns the process and `ADDR`. Its stdout is drained from then on, so it never blocks
+/// on a full pipe. When it exits before listening, the error is what it logged.
+pub fn spawn_listening(mut command: Command, log: &Path) -> Result<(Child, String), String> {
+    let stderr = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .map_err(|e| format!("cannot open the server log `{}`: {e}", log.display()))?;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    let mut lines = child
+        .stdout
+        .take()
+        .map(|out| BufReader::new(out).lines())
+        .ok_or("the server's stdout is not piped")?;
+    let address = lines.by_ref().map_while(Result::ok).find_map(|line| {
+        line.strip_prefix("govflow listening on ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_owned)
+    });
+    let Some(address) = address else {
+        let _ = child.wait();
+        return Err(format!(
+            "govflow serve exited before listening:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        ));
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    Ok((child, address))
 }
