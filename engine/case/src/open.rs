@@ -31,7 +31,10 @@ pub(crate) fn open(
     let received_at = request.received_at.unwrap_or(ctx.now);
     let received_date = local_date(received_at);
     let regulation = &pack.regulation;
-    if !regulation.in_force_on(received_date) {
+    // A penalty case carries on a duty received while the regulation was in force (聊城
+    // 第四十条: such a case runs to completion under it), so only a new request is held
+    // to the window.
+    if request.parent.is_none() && !regulation.in_force_on(received_date) {
         let window = match regulation.effective_until {
             Some(until) => format!("from {} to {until}", regulation.effective_from),
             None => format!("from {}", regulation.effective_from),

@@ -125,3 +125,33 @@ fn a_timer_moved_by_an_extension_is_left_to_its_new_instant() {
     );
     assert!(new.at > old.at);
 }
+
+#[test]
+fn a_duty_received_in_force_is_penalised_after_the_regulation_expired() {
+    // 聊城 is in force 2020-07-01..2022-06-30 (第四十条); a catalog update received on its
+    // last day lapses in July, and its rectification is still opened under it.
+    let law = liaocheng();
+    let provider = actor("nr", "市自然资源和规划局", &["provider"]);
+    let received = at("2022-06-30T10:00:00+08:00");
+    let case = law
+        .open(
+            received,
+            &request("catalog_update", "市自然资源和规划局"),
+            &provider,
+        )
+        .expect("received in force")
+        .cases
+        .remove(0);
+    let lapse = case
+        .armed_timers()
+        .find(|t| t.kind == TimerKind::Lapse && t.at > received)
+        .expect("a lapse");
+    let settled = law.fire(lapse.at, &case, &lapse);
+    assert!(settled.problems.is_empty(), "{:?}", settled.problems);
+    assert!(
+        kinds(&settled).contains(&"penalty_opened".to_owned()),
+        "{:?}",
+        kinds(&settled)
+    );
+    assert_eq!(settled.cases[1].procedure.as_str(), "rectification");
+}
