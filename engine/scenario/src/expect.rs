@@ -113,8 +113,18 @@ pub(crate) fn compare(service: &Service, id: &CaseId, expect: &CaseExpectDoc) ->
             }
         }
     }
+    let kinds: Vec<String> = service.history(id).iter().map(event_type).collect();
+    if let Some(history) = &expect.history {
+        let wanted: Vec<&str> = history.iter().map(|e| e.as_str()).collect();
+        if wanted != kinds {
+            out.push(format!(
+                "history: expected [{}], got [{}]",
+                wanted.join(", "),
+                kinds.join(", ")
+            ));
+        }
+    }
     if let Some(events) = &expect.events {
-        let kinds: Vec<String> = service.history(id).iter().map(event_type).collect();
         let mut rest = kinds.iter();
         for want in events {
             if !rest.any(|k| k == want.as_str()) {

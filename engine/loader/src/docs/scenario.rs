@@ -154,6 +154,10 @@ pub struct CaseExpectDoc {
     /// subsequence of its history.
     #[serde(default)]
     pub events: Option<Vec<EventTypeDoc>>,
+    /// The case's whole history, exactly: every event type recorded for it, in order (so
+    /// a warning given twice fails where `events` would still match).
+    #[serde(default)]
+    pub history: Option<Vec<EventTypeDoc>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
