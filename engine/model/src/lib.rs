@@ -5,6 +5,7 @@
 //! unknown role. Everything is plain data; behaviour lives in `govflow-case`.
 
 mod article;
+mod canonical;
 mod case;
 mod classification;
 mod ids;
@@ -14,6 +15,7 @@ mod time;
 mod timer;
 
 pub use article::ArticleRef;
+pub use canonical::{CanonicalIds, CanonicalRole, Reach};
 pub use case::{
     Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Jurisdiction,
     Opener,
