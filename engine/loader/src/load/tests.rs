@@ -173,3 +173,23 @@ fn only_a_role_reaching_everything_may_go_undeclared() {
         ]
     );
 }
+
+/// `scope: authority` falls on the body holding the `authority` role: the pack must name it.
+#[test]
+fn an_obligation_falls_on_a_role_the_pack_declares() {
+    let (files, root) = in_memory();
+    let dir = root.join("cities/wanzhou");
+    edit(
+        &files,
+        &dir,
+        "pack.yaml",
+        "  authority:\n    name:",
+        "  mayor:\n    name:",
+    );
+    let rendered = rendered(&files, &dir);
+    let expected = "pack.yaml:182:5: error[GF0004]: the obligation falls on role `authority`, which this pack's `roles` does not declare";
+    assert!(
+        rendered.iter().any(|d| d.starts_with(expected)),
+        "{rendered:#?}"
+    );
+}

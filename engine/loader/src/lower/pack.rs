@@ -5,7 +5,7 @@ use crate::lower::procedure::{canonical_reach, lower_procedure, Names};
 use crate::lower::Sink;
 use govflow_model::{
     CanonicalIds, CityId, ClassificationRule, ClassificationScheme, Condition, Pack, ProcedureId,
-    ProhibitedAct, Recurring, Regulation, Role, RoleId, Vocabulary,
+    ProhibitedAct, Recurring, RecurringScope, Regulation, Role, RoleId, Vocabulary,
 };
 use govflow_script::{Scripts, Source};
 use sha2::{Digest, Sha256};
@@ -310,11 +310,23 @@ fn lower_recurring(
         sink.at(&item.file, code::CRON, &format!("{}.cron", item.path), format!("`{}` is not a cron expression: {e}", r.cron))
             .help = Some("six fields, Asia/Shanghai: `sec min hour day-of-month month day-of-week`, e.g. `0 0 0 1 1 *`".into());
     }
+    let scope = RecurringScope::from(r.scope);
+    if let RecurringScope::Role(role) = &scope {
+        if !parts.roles.contains_key(role.as_str()) {
+            sink.at(
+                &item.file,
+                code::UNKNOWN_REFERENCE,
+                &format!("{}.scope", item.path),
+                format!("the obligation falls on role `{role}`, which this pack's `roles` does not declare"),
+            )
+            .help = Some("declare it in pack.yaml: its name is the department the obligation's case is addressed to".into());
+        }
+    }
     Recurring {
         id: r.id.clone(),
         procedure: ProcedureId::new(&r.procedure),
         cron: r.cron.clone(),
-        scope: r.scope.into(),
+        scope,
         basis: sink.item_basis(
             item,
             &format!("recurring obligation `{}`", r.id),
