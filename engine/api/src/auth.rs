@@ -6,7 +6,7 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use govflow_model::{Actor, CityId, Jurisdiction, RoleId};
+use govflow_model::{Actor, CanonicalIds, CityId, Jurisdiction, Reach, RoleId};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -25,7 +25,7 @@ struct TokenDoc {
     city: Jurisdiction,
     #[serde(default)]
     department: String,
-    roles: Vec<String>,
+    roles: Vec<RoleId>,
 }
 
 /// Who each token speaks for.
@@ -44,6 +44,9 @@ pub enum Error {
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
 }
+
+/// Whom the token of [`Tokens::generated_admin`] speaks for (an actor id, not a role).
+const GENERATED_ACTOR: &str = "admin";
 
 /// Tokens shorter than this are refused: they could be guessed.
 const MIN_TOKEN_LEN: usize = 16;
@@ -72,11 +75,12 @@ impl Tokens {
             if t.roles.is_empty() {
                 return Err(invalid(format!("{at}: `roles` is empty")));
             }
+            let canonical = CanonicalIds::builtin();
             for role in &t.roles {
-                if !govflow_loader::vocabulary().roles.contains(role) {
+                if canonical.reach(role).is_none() {
                     return Err(invalid(format!(
                         "{at}: unknown role `{role}`; use one of {}",
-                        govflow_loader::vocabulary().roles.join(", ")
+                        canonical.role_list()
                     )));
                 }
             }
@@ -90,7 +94,7 @@ impl Tokens {
                 id: t.actor,
                 jurisdiction: t.city,
                 department: t.department,
-                roles: t.roles.iter().map(|r| RoleId::from(r.as_str())).collect(),
+                roles: t.roles,
             };
             if tokens.by_token.insert(t.token, actor).is_some() {
                 return Err(invalid(format!("{at}: the same token appears twice")));
@@ -99,7 +103,8 @@ impl Tokens {
         Ok(tokens)
     }
 
-    /// A single admin token, random, for a service started without `--auth`.
+    /// A single admin token, random, for a service started without `--auth`: it acts in
+    /// every city, in the roles that reach everything.
     pub fn generated_admin() -> (Tokens, String) {
         use rand::Rng;
         let token: String = rand::rng()
@@ -107,11 +112,15 @@ impl Tokens {
             .take(40)
             .map(char::from)
             .collect();
+        let roles: Vec<RoleId> = CanonicalIds::builtin()
+            .roles_reaching(Reach::Everything)
+            .cloned()
+            .collect();
         let actor = Actor {
-            id: "admin".into(),
+            id: GENERATED_ACTOR.into(),
             jurisdiction: Jurisdiction::All,
             department: String::new(),
-            roles: vec![RoleId::from("admin")],
+            roles,
         };
         let tokens = Tokens {
             by_token: HashMap::from([(token.clone(), actor)]),
@@ -154,15 +163,21 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
+    /// The caller may operate the service: one of its roles reaches everything.
     pub fn require_admin(&self) -> Result<(), Problem> {
-        if self.0.has_role(&RoleId::from("admin")) {
+        if self.0.reaches(Reach::Everything) {
             Ok(())
         } else {
+            let operators: Vec<String> = CanonicalIds::builtin()
+                .roles_reaching(Reach::Everything)
+                .map(|r| format!("`{r}`"))
+                .collect();
             Err(Problem::forbidden(
                 "admin_only",
                 format!(
-                    "`{}` is not an admin; only the `admin` role may do this",
-                    self.0.id
+                    "`{}` may not operate the service; only the {} role may do this",
+                    self.0.id,
+                    operators.join(" or ")
                 ),
             ))
         }

@@ -3,9 +3,8 @@
 
 use crate::extract::Limit;
 use chrono::{DateTime, NaiveDate, Utc};
-use govflow_loader::{Diagnostic, Severity};
 use govflow_model::{Case, CaseDeadline, CityId, DataResource, Violation};
-use govflow_runtime::{CalendarState, CityPack, LoadFailure};
+use govflow_runtime::{CalendarState, CityPack, Diagnostic, LoadFailure, Severity};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;

@@ -1,8 +1,9 @@
 //! Who may act on a case: the actor must hold one of the roles the pack allows, and each
-//! role only reaches its own cases (a provider its department's, an applicant its own).
+//! role only reaches the cases its [`Reach`] in the vocabulary gives it (a provider its
+//! department's, an applicant its own).
 
 use crate::Refusal;
-use govflow_model::{Actor, ArticleRef, Case, Pack, Procedure, RoleId};
+use govflow_model::{Actor, ArticleRef, Case, Pack, Procedure, Reach, RoleId};
 
 /// The role the actor acts in, or why it may not act.
 pub(crate) fn require_role(
@@ -49,8 +50,8 @@ pub(crate) fn require_role(
 }
 
 fn in_scope(pack: &Pack, case: &Case, role: &RoleId, actor: &Actor) -> Result<(), String> {
-    match role.as_str() {
-        "provider" | "principal" => {
+    match role.reach() {
+        Some(Reach::Department) => {
             let addressed = case.provider.as_deref().unwrap_or_default();
             if !addressed.is_empty() && addressed == actor.department {
                 Ok(())
@@ -67,7 +68,7 @@ fn in_scope(pack: &Pack, case: &Case, role: &RoleId, actor: &Actor) -> Result<()
                 ))
             }
         }
-        "applicant" | "user" => {
+        Some(Reach::Opener) => {
             let opener = &case.opened_by;
             let same_department =
                 !opener.department.is_empty() && opener.department == actor.department;
@@ -81,9 +82,12 @@ fn in_scope(pack: &Pack, case: &Case, role: &RoleId, actor: &Actor) -> Result<()
                 ))
             }
         }
-        // authority, government and admin reach every case of the city they act for,
-        // which `require_role` has already checked.
-        _ => Ok(()),
+        // Every case of the city the actor acts for, which `require_role` has checked.
+        Some(Reach::City | Reach::Everything) => Ok(()),
+        None => Err(format!(
+            "{} is not a role of policies/vocabulary.yaml, so it reaches no case",
+            role_name(pack, role)
+        )),
     }
 }
 
@@ -101,8 +105,7 @@ pub(crate) fn require_role_to_open(
             article: procedure.basis.article.clone(),
         });
     }
-    let admin = RoleId::from("admin");
-    if actor.has_role(&admin) || procedure.opened_by.iter().any(|r| actor.has_role(r)) {
+    if actor.reaches(Reach::Everything) || procedure.opened_by.iter().any(|r| actor.has_role(r)) {
         return Ok(());
     }
     Err(Refusal::WrongRole {

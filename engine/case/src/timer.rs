@@ -3,7 +3,7 @@
 
 use crate::deadlines::arm;
 use crate::transition::{Context, Effect, OpenCase, Penalty, Transition};
-use govflow_model::{Actor, Case, DeadlineStatus, EventKind, RoleId, Timer, TimerKind};
+use govflow_model::{Actor, Case, DeadlineStatus, EventKind, Reach, RoleId, Timer, TimerKind};
 
 /// Fires `timer`, which `case` arms and which is due at `ctx.now` (the caller has checked
 /// both). `None` only if the case's pack no longer describes the deadline.
@@ -81,10 +81,11 @@ pub(crate) fn fire(ctx: &Context<'_>, case: &Case, timer: &Timer) -> Option<Tran
 }
 
 /// The department that answers for a lapsed duty: the case's provider where the duty was
-/// a department's, otherwise the body that holds the responsible role (e.g. the authority).
+/// a department's (its role reaches the department), otherwise the body that holds the
+/// responsible role (e.g. the authority).
 fn answerable_department(ctx: &Context<'_>, case: &Case, responsible: &RoleId) -> Option<String> {
-    match responsible.as_str() {
-        "provider" | "principal" => case.provider.clone(),
+    match responsible.reach() {
+        Some(Reach::Department) => case.provider.clone(),
         _ => ctx
             .pack
             .roles

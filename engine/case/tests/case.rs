@@ -7,5 +7,6 @@ mod case {
     mod fire;
     mod open;
     mod properties;
+    mod reach;
     mod support;
 }

@@ -16,7 +16,6 @@ mod lower;
 mod schema;
 mod source;
 mod spans;
-mod vocabulary;
 
 pub use diagnostic::{code, did_you_mean, has_errors, Diagnostic, Severity};
 pub use files::{Disk, Files, InMemory};
@@ -25,4 +24,3 @@ pub use load::{
 };
 pub use schema::schemas;
 pub use source::SourceFile;
-pub use vocabulary::{vocabulary, Vocabulary as CanonicalIds};

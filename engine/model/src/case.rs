@@ -1,6 +1,9 @@
 //! A case: one run of a procedure, with its deadlines as instances of the pack's rules.
 
-use crate::{ActionId, CaseId, CityId, DeadlineId, ProcedureId, RegulationStatus, RoleId, StateId};
+use crate::{
+    ActionId, CanonicalIds, CaseId, CityId, DeadlineId, ProcedureId, Reach, RegulationStatus,
+    RoleId, StateId,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -26,13 +29,22 @@ impl Actor {
         self.roles.contains(role)
     }
 
-    /// The system itself: timers and recurring obligations act as this actor.
+    /// Whether one of the actor's roles has `reach` (by the built-in vocabulary).
+    pub fn reaches(&self, reach: Reach) -> bool {
+        self.roles.iter().any(|r| r.reach() == Some(reach))
+    }
+
+    /// The system itself: timers and recurring obligations act as this actor, in every
+    /// city and in the roles that reach everything.
     pub fn system() -> Actor {
         Actor {
             id: Actor::SYSTEM_ID.into(),
             jurisdiction: Jurisdiction::All,
             department: String::new(),
-            roles: vec![RoleId::from("admin")],
+            roles: CanonicalIds::builtin()
+                .roles_reaching(Reach::Everything)
+                .cloned()
+                .collect(),
         }
     }
 }

@@ -1,10 +1,13 @@
 //! The validated model of a policy pack and of a case.
 //!
-//! Nothing here is parsed from YAML directly: the loader turns raw `*Doc` values into these
-//! types after checking every reference, so the runtime never meets a dangling state or an
-//! unknown role. Everything is plain data; behaviour lives in `govflow-case`.
+//! No pack is parsed from YAML here: the loader turns raw `*Doc` values into these types
+//! after checking every reference, so the runtime never meets a dangling state or an
+//! unknown role. The one document read here is `policies/vocabulary.yaml`, compiled in
+//! ([`CanonicalIds`]), so that every crate asks the same vocabulary what a role reaches.
+//! Everything is plain data; behaviour lives in `govflow-case`.
 
 mod article;
+mod canonical;
 mod case;
 mod classification;
 mod ids;
@@ -14,6 +17,7 @@ mod time;
 mod timer;
 
 pub use article::ArticleRef;
+pub use canonical::{CanonicalIds, CanonicalRole, Reach};
 pub use case::{
     Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Jurisdiction,
     Opener,

@@ -107,12 +107,59 @@ pub struct Recurring {
     pub basis: ArticleRef,
 }
 
-/// Who a recurring obligation falls on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// Who a recurring obligation falls on. Written (and serialized) as `departments`, or as
+/// the role's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
 pub enum RecurringScope {
     /// One case per registered department (the department is the case's provider).
     Departments,
-    /// One case for the city's competent data authority.
-    Authority,
+    /// One case for the body that holds this role in the city, by the name the pack gives
+    /// it (`scope: authority`: the competent data authority).
+    Role(RoleId),
+}
+
+impl RecurringScope {
+    /// How [`RecurringScope::Departments`] is written.
+    pub const DEPARTMENTS: &'static str = "departments";
+}
+
+impl From<String> for RecurringScope {
+    fn from(s: String) -> RecurringScope {
+        if s == RecurringScope::DEPARTMENTS {
+            RecurringScope::Departments
+        } else {
+            RecurringScope::Role(RoleId::new(s))
+        }
+    }
+}
+
+impl From<RecurringScope> for String {
+    fn from(scope: RecurringScope) -> String {
+        match scope {
+            RecurringScope::Departments => RecurringScope::DEPARTMENTS.to_owned(),
+            RecurringScope::Role(role) => role.as_str().to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Archived packs written before the scope named its role read as they did.
+    #[test]
+    fn a_scope_is_written_as_departments_or_the_role() {
+        for (text, scope) in [
+            ("departments", RecurringScope::Departments),
+            ("authority", RecurringScope::Role(RoleId::from("authority"))),
+        ] {
+            let json = serde_json::to_value(&scope).unwrap();
+            assert_eq!(json, serde_json::json!(text));
+            assert_eq!(
+                serde_json::from_value::<RecurringScope>(json).unwrap(),
+                scope
+            );
+        }
+    }
 }

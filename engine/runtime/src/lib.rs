@@ -43,6 +43,7 @@ pub use registry::{
 pub use scheduler::{Advanced, SchedulerHandle};
 pub use versions::MissingVersion;
 
+pub use govflow_loader::{Diagnostic, Severity};
 use govflow_store::Store;
 pub use govflow_store::{CaseQuery, Page, Recorded};
 use scheduler::Wake;

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use cron::Schedule;
 use govflow_case::OpenCase;
 use govflow_loader::LoadedPack;
-use govflow_model::{Actor, CityId, Recurring, RecurringScope, RoleId, SHANGHAI};
+use govflow_model::{Actor, CityId, Recurring, RecurringScope, SHANGHAI};
 use govflow_store::{Batch, Conflict};
 use serde_json::Map;
 use std::collections::BTreeSet;
@@ -114,17 +114,17 @@ impl Runtime {
         previous: DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
-        let bodies: Vec<String> = match o.rule.scope {
+        let bodies: Vec<String> = match &o.rule.scope {
             RecurringScope::Departments => self
                 .store()
                 .departments(&o.pack.pack.city)?
                 .into_iter()
                 .collect(),
-            RecurringScope::Authority => o
+            RecurringScope::Role(role) => o
                 .pack
                 .pack
                 .roles
-                .get(&RoleId::from("authority"))
+                .get(role)
                 .map(|r| vec![r.name.clone()])
                 .unwrap_or_default(),
         };

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use govflow_case::{apply, Command, Context, OpenCase, Refusal, Settled};
 use govflow_loader::{load_calendar, load_pack, Disk, LoadedPack};
-use govflow_model::{Actor, Calendar, Case, CaseId, ProcedureId, RoleId, Timer};
+use govflow_model::{Actor, Calendar, Case, CaseId, Pack, ProcedureId, RoleId, Timer};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub struct Law {
     pub pack: LoadedPack,
@@ -39,6 +39,19 @@ fn law(city: &str) -> Law {
 }
 
 impl Law {
+    /// The same law with its pack changed by `edit` (the same guards and calendar).
+    pub fn edited(&self, edit: impl FnOnce(&mut Pack)) -> Law {
+        let mut pack = (*self.pack.pack).clone();
+        edit(&mut pack);
+        Law {
+            pack: LoadedPack {
+                pack: Arc::new(pack),
+                ..self.pack.clone()
+            },
+            calendar: self.calendar.clone(),
+        }
+    }
+
     pub fn at(&self, now: DateTime<Utc>) -> Context<'_> {
         Context {
             pack: &self.pack.pack,

@@ -1,5 +1,5 @@
 use chrono::NaiveDate;
-use govflow_model::{Condition, RecurringScope, RegulationStatus};
+use govflow_model::{Condition, RecurringScope, RegulationStatus, RoleId};
 use schemars::JsonSchema;
 use serde::de::{self, IntoDeserializer};
 use serde::{Deserialize, Deserializer};
@@ -237,7 +237,8 @@ impl From<ScopeDoc> for RecurringScope {
     fn from(doc: ScopeDoc) -> Self {
         match doc {
             ScopeDoc::Departments => RecurringScope::Departments,
-            ScopeDoc::Authority => RecurringScope::Authority,
+            // The obligation falls on the body that holds the canonical role of this name.
+            ScopeDoc::Authority => RecurringScope::Role(RoleId::new(doc.as_str())),
         }
     }
 }

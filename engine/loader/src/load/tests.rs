@@ -94,16 +94,29 @@ fn a_missing_pack_is_reported_alike_from_disk_and_from_memory() {
     );
 }
 
+/// Replaces the first `from` in `dir`'s `file` by `to`.
+fn edit(files: &InMemory, dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = files.read(&path).unwrap();
+    assert!(text.contains(from), "{file} has no `{from}`");
+    files.write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The diagnostics of `dir`'s pack, with paths relative to it.
+fn rendered(files: &InMemory, dir: &Path) -> Vec<String> {
+    let (loaded, diagnostics) = load_pack(files, dir);
+    assert_eq!(loaded.is_some(), diagnostics.is_empty(), "{diagnostics:#?}");
+    diagnostics
+        .iter()
+        .map(|d| d.to_string().replace(&format!("{}/", dir.display()), ""))
+        .collect()
+}
+
 #[test]
 fn a_misspelt_name_of_a_closed_set_is_located_with_a_suggestion() {
     let (files, root) = in_memory();
     let dir = root.join("cities/wanzhou");
-    let edit = |file: &str, from: &str, to: &str| {
-        let path = dir.join(file);
-        let text = files.read(&path).unwrap();
-        assert!(text.contains(from), "{file} has no `{from}`");
-        files.write(&path, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |file: &str, from: &str, to: &str| edit(&files, &dir, file, from, to);
     edit("pack.yaml", "status: in_force", "status: in_forse");
     edit("pack.yaml", "scope: departments", "scope: department");
     edit(
@@ -111,18 +124,72 @@ fn a_misspelt_name_of_a_closed_set_is_located_with_a_suggestion() {
         "from: received",
         "from: recieved",
     );
-    let (loaded, diagnostics) = load_pack(&files, &dir);
-    assert!(loaded.is_none());
-    let rendered: Vec<String> = diagnostics
-        .iter()
-        .map(|d| d.to_string().replace(&format!("{}/", dir.display()), ""))
-        .collect();
     assert_eq!(
-        rendered,
+        rendered(&files, &dir),
         [
             "pack.yaml:12:3: error[GF0003]: unknown value `in_forse`\n  help: did you mean `in_force`?",
             "pack.yaml:171:5: error[GF0003]: unknown value `department`\n  help: did you mean `departments`?",
             "procedures/catalog_update.yaml:26:9: error[GF0003]: unknown value `recieved`\n  help: did you mean `received`?",
         ]
+    );
+}
+
+/// A role that reaches everything (policies/vocabulary.yaml) is the service's operator: a
+/// procedure may name it although the city does not declare it. Any other role it names
+/// must be declared.
+#[test]
+fn only_a_role_reaching_everything_may_go_undeclared() {
+    let (files, root) = in_memory();
+    let dir = root.join("cities/wanzhou");
+    let objection = "procedures/objection.yaml";
+    edit(
+        &files,
+        &dir,
+        objection,
+        "roles: [authority]",
+        "roles: [authority, admin]",
+    );
+    assert_eq!(rendered(&files, &dir), Vec::<String>::new());
+
+    edit(
+        &files,
+        &dir,
+        objection,
+        "[authority, admin]",
+        "[authority, government]",
+    );
+    edit(
+        &files,
+        &dir,
+        "pack.yaml",
+        "  government:\n",
+        "  governmnt:\n",
+    );
+    assert_eq!(
+        rendered(&files, &dir),
+        [
+            "pack.yaml:41:3: error[GF0009]: `governmnt` is not a canonical role\n  help: did you mean `government`?",
+            "procedures/objection.yaml:24:24: error[GF0004]: role `government` is not declared in this pack's `roles`\n  help: declare it in pack.yaml with the city's own name for it and its article",
+        ]
+    );
+}
+
+/// `scope: authority` falls on the body holding the `authority` role: the pack must name it.
+#[test]
+fn an_obligation_falls_on_a_role_the_pack_declares() {
+    let (files, root) = in_memory();
+    let dir = root.join("cities/wanzhou");
+    edit(
+        &files,
+        &dir,
+        "pack.yaml",
+        "  authority:\n    name:",
+        "  mayor:\n    name:",
+    );
+    let rendered = rendered(&files, &dir);
+    let expected = "pack.yaml:182:5: error[GF0004]: the obligation falls on role `authority`, which this pack's `roles` does not declare";
+    assert!(
+        rendered.iter().any(|d| d.starts_with(expected)),
+        "{rendered:#?}"
     );
 }

@@ -1,12 +1,11 @@
-use crate::diagnostic::{code, did_you_mean};
+use crate::diagnostic::code;
 use crate::docs::{ConditionDoc, FieldDoc, RuleDoc, VocabularyDoc};
 use crate::lower::parts::{squeeze, Item, Parts};
-use crate::lower::procedure::{lower_procedure, Names};
+use crate::lower::procedure::{canonical_reach, lower_procedure, Names};
 use crate::lower::Sink;
-use crate::vocabulary::vocabulary;
 use govflow_model::{
-    CityId, ClassificationRule, ClassificationScheme, Condition, Pack, ProcedureId, ProhibitedAct,
-    Recurring, Regulation, Role, RoleId, Vocabulary,
+    CanonicalIds, CityId, ClassificationRule, ClassificationScheme, Condition, Pack, ProcedureId,
+    ProhibitedAct, Recurring, RecurringScope, Regulation, Role, RoleId, Vocabulary,
 };
 use govflow_script::{Scripts, Source};
 use sha2::{Digest, Sha256};
@@ -18,7 +17,7 @@ use std::str::FromStr;
 pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Scripts)> {
     let before = sink.diagnostics.len();
     let f = &parts.pack_file;
-    if !vocabulary().cities.contains(&parts.city) {
+    if !CanonicalIds::builtin().cities.contains(&parts.city) {
         sink.at(
             f,
             code::NOT_CANONICAL,
@@ -27,7 +26,7 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
         )
         .help = Some(format!(
             "the cities are: {}",
-            vocabulary().cities.join(", ")
+            CanonicalIds::builtin().cities.join(", ")
         ));
     }
     let name = match &parts.name {
@@ -51,20 +50,7 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
 
     let mut roles = BTreeMap::new();
     for (id, item) in &parts.roles {
-        if !vocabulary().roles.contains(id) {
-            sink.at(
-                &item.file,
-                code::NOT_CANONICAL,
-                &item.path,
-                format!("`{id}` is not a canonical role"),
-            )
-            .help = Some(
-                match did_you_mean(id, vocabulary().roles.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the roles are: {}", vocabulary().roles.join(", ")),
-                },
-            );
-        }
+        canonical_reach(&item.file, &item.path, id, sink);
         let basis = sink.item_basis(
             item,
             &format!("role `{id}`"),
@@ -324,11 +310,23 @@ fn lower_recurring(
         sink.at(&item.file, code::CRON, &format!("{}.cron", item.path), format!("`{}` is not a cron expression: {e}", r.cron))
             .help = Some("six fields, Asia/Shanghai: `sec min hour day-of-month month day-of-week`, e.g. `0 0 0 1 1 *`".into());
     }
+    let scope = RecurringScope::from(r.scope);
+    if let RecurringScope::Role(role) = &scope {
+        if !parts.roles.contains_key(role.as_str()) {
+            sink.at(
+                &item.file,
+                code::UNKNOWN_REFERENCE,
+                &format!("{}.scope", item.path),
+                format!("the obligation falls on role `{role}`, which this pack's `roles` does not declare"),
+            )
+            .help = Some("declare it in pack.yaml: its name is the department the obligation's case is addressed to".into());
+        }
+    }
     Recurring {
         id: r.id.clone(),
         procedure: ProcedureId::new(&r.procedure),
         cron: r.cron.clone(),
-        scope: r.scope.into(),
+        scope,
         basis: sink.item_basis(
             item,
             &format!("recurring obligation `{}`", r.id),

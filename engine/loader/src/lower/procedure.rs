@@ -3,10 +3,9 @@ use crate::docs::{ActionDoc, DeadlineDoc, ProcedureDoc, SpanDoc, TargetDoc};
 use crate::lower::parts::Item;
 use crate::lower::Sink;
 use crate::source::SourceFile;
-use crate::vocabulary::vocabulary;
 use govflow_model::{
-    Action, ActionId, Anchor, DayOfMonth, DeadlineId, DeadlineRule, ExtensionRule, GuardRef, Lapse,
-    Period, Procedure, ProcedureId, RoleId, Span, State, StateId, Target,
+    Action, ActionId, Anchor, CanonicalIds, DayOfMonth, DeadlineId, DeadlineRule, ExtensionRule,
+    GuardRef, Lapse, Period, Procedure, ProcedureId, Reach, RoleId, Span, State, StateId, Target,
     BUILTIN_EXTENSION_ACTIONS,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,8 +27,14 @@ pub(crate) fn lower_procedure(
 ) -> Procedure {
     let doc = &item.doc;
     let f: &SourceFile = &item.file;
-    if !vocabulary().procedures.contains(&doc.id) {
-        let suggestion = did_you_mean(&doc.id, vocabulary().procedures.iter().map(String::as_str));
+    if !CanonicalIds::builtin().procedures.contains(&doc.id) {
+        let suggestion = did_you_mean(
+            &doc.id,
+            CanonicalIds::builtin()
+                .procedures
+                .iter()
+                .map(String::as_str),
+        );
         let d = sink.at(
             f,
             code::NOT_CANONICAL,
@@ -136,20 +141,11 @@ pub(crate) fn lower_procedure(
 }
 
 fn check_role(f: &SourceFile, path: &str, role: &str, names: &Names<'_>, sink: &mut Sink) {
-    if !vocabulary().roles.iter().any(|r| r == role) {
-        let d = sink.at(
-            f,
-            code::NOT_CANONICAL,
-            path,
-            format!("`{role}` is not a canonical role"),
-        );
-        d.help = Some(
-            match did_you_mean(role, vocabulary().roles.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("the roles are: {}", vocabulary().roles.join(", ")),
-            },
-        );
-    } else if !names.roles.contains(role) && role != "admin" {
+    let Some(reach) = canonical_reach(f, path, role, sink) else {
+        return;
+    };
+    // A role that reaches everything is the service's operator, not a body of the city.
+    if !names.roles.contains(role) && reach != Reach::Everything {
         let d = sink.at(
             f,
             code::UNKNOWN_REFERENCE,
@@ -159,6 +155,32 @@ fn check_role(f: &SourceFile, path: &str, role: &str, names: &Names<'_>, sink: &
         d.help =
             Some("declare it in pack.yaml with the city's own name for it and its article".into());
     }
+}
+
+/// The reach of `role` in policies/vocabulary.yaml, or a diagnostic that it is not there.
+pub(crate) fn canonical_reach(
+    f: &SourceFile,
+    path: &str,
+    role: &str,
+    sink: &mut Sink,
+) -> Option<Reach> {
+    let canonical = CanonicalIds::builtin();
+    let reach = canonical.reach(&RoleId::from(role));
+    if reach.is_none() {
+        let d = sink.at(
+            f,
+            code::NOT_CANONICAL,
+            path,
+            format!("`{role}` is not a canonical role"),
+        );
+        d.help = Some(
+            match did_you_mean(role, canonical.roles.keys().map(RoleId::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the roles are: {}", canonical.role_list()),
+            },
+        );
+    }
+    reach
 }
 
 fn lower_deadline(
@@ -339,7 +361,7 @@ fn lower_action(
     sink: &mut Sink,
 ) -> Action {
     let basis = sink.basis(f, path, &format!("action `{}`", a.id), &a.article, &a.quote);
-    let actions = &vocabulary().actions;
+    let actions = &CanonicalIds::builtin().actions;
     if BUILTIN_EXTENSION_ACTIONS.contains(&a.id.as_str()) {
         sink.at(f, code::INVALID_VALUE, &format!("{path}.id"), format!("`{}` is built in", a.id))
             .help = Some("declare an `extension` block on the deadline instead; the engine offers the extension actions".into());
