@@ -1,6 +1,6 @@
 //! Taking an action on a case.
 
-use crate::authorize::require_role;
+use crate::authorize::{require_city, require_role};
 use crate::deadlines::{arm, close_state};
 use crate::extension;
 use crate::guards::GuardInput;
@@ -27,6 +27,9 @@ pub(crate) fn act(
                 procedure: case.procedure.to_string(),
                 offered: String::new(),
             })?;
+    // Before the state, the action or its fields: an actor of another city learns nothing
+    // of the case.
+    require_city(actor, &case.city, &procedure.basis)?;
     let state = procedure
         .state(&case.state)
         .ok_or_else(|| Refusal::Closed {

@@ -3,7 +3,26 @@
 //! department's, an applicant its own).
 
 use crate::Refusal;
-use govflow_model::{Actor, ArticleRef, Case, Pack, Procedure, Reach, RoleId};
+use govflow_model::{Actor, ArticleRef, Case, CityId, Pack, Procedure, Reach, RoleId};
+
+/// An actor acts only in the city (or cities) it acts for; nothing else about a case of
+/// another city is told to it.
+pub(crate) fn require_city(
+    actor: &Actor,
+    city: &CityId,
+    basis: &ArticleRef,
+) -> Result<(), Refusal> {
+    if actor.jurisdiction.covers(city) {
+        return Ok(());
+    }
+    Err(Refusal::OutOfScope {
+        reason: format!(
+            "the actor acts for `{}`, not for `{city}`",
+            actor.jurisdiction
+        ),
+        article: basis.article.clone(),
+    })
+}
 
 /// The role the actor acts in, or why it may not act.
 pub(crate) fn require_role(
@@ -14,15 +33,7 @@ pub(crate) fn require_role(
     basis: &ArticleRef,
     actor: &Actor,
 ) -> Result<RoleId, Refusal> {
-    if !actor.jurisdiction.covers(&case.city) {
-        return Err(Refusal::OutOfScope {
-            reason: format!(
-                "the actor acts for `{}`, not for `{}`",
-                actor.jurisdiction, case.city
-            ),
-            article: basis.article.clone(),
-        });
-    }
+    require_city(actor, &case.city, basis)?;
     let held: Vec<&RoleId> = actor.roles.iter().filter(|r| allowed.contains(r)).collect();
     if held.is_empty() {
         return Err(Refusal::WrongRole {
@@ -96,15 +107,7 @@ pub(crate) fn require_role_to_open(
     procedure: &Procedure,
     actor: &Actor,
 ) -> Result<(), Refusal> {
-    if !actor.jurisdiction.covers(&pack.city) {
-        return Err(Refusal::OutOfScope {
-            reason: format!(
-                "the actor acts for `{}`, not for `{}`",
-                actor.jurisdiction, pack.city
-            ),
-            article: procedure.basis.article.clone(),
-        });
-    }
+    require_city(actor, &pack.city, &procedure.basis)?;
     if actor.reaches(Reach::Everything) || procedure.opened_by.iter().any(|r| actor.has_role(r)) {
         return Ok(());
     }
