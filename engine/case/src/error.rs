@@ -57,7 +57,7 @@ pub enum Refusal {
         article: String,
     },
     #[error(
-        "`{deadline}` lapsed on {due}; an extension must be approved before the deadline lapses ({article})"
+        "`{deadline}` was originally due on {due}; an extension must be asked for and approved before the original deadline lapses ({article})"
     )]
     ExtensionAfterLapse {
         deadline: String,

@@ -1,6 +1,7 @@
 //! Extensions (延长): requested by whoever owes the deadline, approved by the role the pack
-//! names (the provider's 主要负责人), capped in working days, and granted only before the
-//! deadline lapses. An extension counts on from the original due date.
+//! names (the provider's 主要负责人), capped in working days (all extensions together), and
+//! asked for and granted only before the *original* deadline lapses. An extension counts on
+//! from the original due date.
 
 use crate::authorize::require_role;
 use crate::deadlines::{arm_timers, cancel_timers, move_warning};
@@ -160,10 +161,14 @@ fn not_lapsed(
     deadline: &CaseDeadline,
     extension: &ExtensionRule,
 ) -> Result<(), Refusal> {
-    if deadline.status == DeadlineStatus::Missed || ctx.now >= lapse_instant(deadline.due_date) {
+    // An extension is granted before the *original* deadline lapses (BRIEF, 延长): once the
+    // original date has passed, the deadline may run on an extension already granted, but
+    // no further one is asked for or granted.
+    let original = deadline.original_due_date;
+    if deadline.status == DeadlineStatus::Missed || ctx.now >= lapse_instant(original) {
         return Err(Refusal::ExtensionAfterLapse {
             deadline: deadline.name.to_string(),
-            due: deadline.due_date,
+            due: original,
             article: extension.basis.article.clone(),
         });
     }

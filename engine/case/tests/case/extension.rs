@@ -170,3 +170,27 @@ fn a_request_needs_its_days_and_its_reason() {
         assert_eq!(named, field);
     }
 }
+
+#[test]
+fn no_extension_is_asked_for_once_the_original_date_has_passed() {
+    // 3 days granted on 03-04 move 03-15 to 03-18. On 03-16 the deadline still runs, but
+    // the original date is past: a further 2 days (5 in all, within the cap) are refused.
+    let extended = approve(&request(&verification(), 3).unwrap())
+        .unwrap()
+        .cases
+        .remove(0);
+    assert_eq!(due(&extended), "2021-03-18".parse().unwrap());
+    let refusal = wanzhou()
+        .act(
+            at("2021-03-16T10:00:00+08:00"),
+            &extended,
+            "request_extension",
+            json!({"working_days": 2, "reason": "仍未完成"}),
+            &police(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&refusal, Refusal::ExtensionAfterLapse { due, .. } if *due == "2021-03-15".parse::<NaiveDate>().unwrap()),
+        "{refusal}"
+    );
+}
