@@ -181,8 +181,11 @@ fn check_fields(action: &Action, data: &Map<String, Value>) -> Result<(), Refusa
         required.push("provider");
     }
     for field in required {
+        // A required field is given when it says something: not blank, and not `false`
+        // (a requirement such as 安全保障措施 that is answered `false` is not met).
         let given = match data.get(field) {
             Some(Value::String(s)) => !s.trim().is_empty(),
+            Some(Value::Bool(b)) => *b,
             Some(Value::Null) | None => false,
             Some(_) => true,
         };

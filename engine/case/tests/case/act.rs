@@ -107,3 +107,44 @@ fn unknown_actions_and_closed_cases_are_refused() {
     let again = reply(&closed, json!({"decision": "approve"}), &police()).unwrap_err();
     assert!(matches!(again, Refusal::Closed { .. }), "{again}");
 }
+
+#[test]
+fn a_required_field_answered_false_or_blank_is_not_given() {
+    // 万州 objection: the authority decides with its reasons (`requires: [reasons]`).
+    let law = wanzhou();
+    let now = at("2021-03-01T09:00:00+08:00");
+    let user = actor("health", "区卫健委", &["user"]);
+    let objection = law
+        .open(
+            now,
+            &super::support::request("objection", "区公安局"),
+            &user,
+        )
+        .unwrap()
+        .cases
+        .remove(0);
+    let bureau = actor("bureau", "", &["authority"]);
+    for missing in [
+        json!({}),
+        json!({"reasons": "  "}),
+        json!({"reasons": false}),
+    ] {
+        let refusal = law
+            .act(now, &objection, "decide", missing.clone(), &bureau)
+            .unwrap_err();
+        assert!(
+            matches!(&refusal, Refusal::MissingField { field, .. } if field == "data.reasons"),
+            "{missing}: {refusal}"
+        );
+    }
+    let decided = law
+        .act(
+            now,
+            &objection,
+            "decide",
+            json!({"reasons": "以提供部门数据为准"}),
+            &bureau,
+        )
+        .unwrap();
+    assert_eq!(decided.cases[0].state.as_str(), "resolved");
+}
