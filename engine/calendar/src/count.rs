@@ -111,6 +111,18 @@ impl Calendar {
         self.roll(from, target)
     }
 
+    /// A period counted from an event (a law amended, a situation arising): the event day
+    /// is not counted and the count starts the next day, whatever kind of day the event day
+    /// is (民法典 第二百零一条). Unlike a receipt, an event on a rest day is not moved to the
+    /// next working day first, so N working days are the Nth working day after the event
+    /// day itself. Calendar days, months and years count the same as from a receipt.
+    pub fn add_from_event(&self, event: NaiveDate, p: Period) -> Due {
+        match p {
+            Period::WorkingDays(n) => self.extend(event, n),
+            other => self.add(event, other),
+        }
+    }
+
     /// Adds any [`Period`], dispatching to the rule for its unit.
     pub fn add(&self, from: NaiveDate, p: Period) -> Due {
         match p {

@@ -10,6 +10,7 @@ use govflow_model::{
 /// The due date of `rule` counted from `from`.
 pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> Due {
     match rule.span {
+        Span::Period(period) if rule.from == Anchor::Event => calendar.add_from_event(from, period),
         Span::Period(period) => calendar.add(from, period),
         Span::Fixed { month, day } => {
             // The first such date on or after the anchor. The loader admits only dates
@@ -72,7 +73,7 @@ pub(crate) fn move_warning(calendar: &Calendar, rule: &DeadlineRule, deadline: &
 pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &mut Vec<Effect>) {
     for rule in &state.deadlines {
         let from = match rule.from {
-            Anchor::Received => case.received_date,
+            Anchor::Received | Anchor::Event => case.received_date,
             Anchor::Entered => local_date(ctx.now),
         };
         let due = due(ctx.calendar, rule, from);

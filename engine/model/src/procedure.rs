@@ -68,8 +68,14 @@ pub enum Span {
 /// What a deadline counts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Anchor {
-    /// The case's receipt date (`自收到申请之日起`).
+    /// The case's receipt date (`自收到申请之日起`). A request received on a rest day counts
+    /// as received on the next working day (BRIEF), so a working-day count starts after that.
     Received,
+    /// The day of the event that starts the duty, carried as the case's `received_at`
+    /// (`法律法规作出修改或者行政管理职能发生变化之日起`, `情形发生之日起`). The general rule
+    /// (民法典 第二百零一条): the event day is not counted and the count starts the next
+    /// day, whatever kind of day the event day is — no rest-day shift as for a receipt.
+    Event,
     /// The day the case entered the deadline's state: a dependent deadline such as a
     /// provider's period that runs from the day it received a forwarded objection.
     Entered,

@@ -152,6 +152,25 @@ proptest! {
     }
 
     #[test]
+    fn an_event_day_is_not_counted_whatever_kind_of_day_it_is(event in date(), n in 1..=60u32) {
+        // The Nth working day strictly after the event day, walked day by day; on a rest
+        // day this is one working day earlier than a receipt there would give.
+        let cal = calendar();
+        let mut day = event;
+        let mut left = n;
+        while left > 0 {
+            day = day.succ_opt().expect("in range");
+            if cal.is_workday(day) {
+                left -= 1;
+            }
+        }
+        prop_assert_eq!(cal.add_from_event(event, Period::WorkingDays(n)).date, day);
+        if !cal.is_workday(event) {
+            prop_assert!(day < cal.add_working_days(event, n).date);
+        }
+    }
+
+    #[test]
     fn an_extension_never_moves_a_deadline_earlier(due in date(), n in 0..=60u32) {
         let cal = calendar();
         let extended = cal.extend(due, n).date;

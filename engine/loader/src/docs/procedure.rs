@@ -68,6 +68,7 @@ closed_set! {
     /// state: a dependent deadline).
     pub enum AnchorDoc {
         Received = "received",
+        Event = "event",
         Entered = "entered",
     }
 }
@@ -76,6 +77,7 @@ impl From<AnchorDoc> for Anchor {
     fn from(doc: AnchorDoc) -> Self {
         match doc {
             AnchorDoc::Received => Anchor::Received,
+            AnchorDoc::Event => Anchor::Event,
             AnchorDoc::Entered => Anchor::Entered,
         }
     }
