@@ -37,7 +37,11 @@ mod tests {
             (&pack, "StatusDoc", json!(["in_force", "draft", "expired"])),
             (&pack, "ScopeDoc", json!(["departments", "authority"])),
             (&pack, "PresenceDoc", json!(["present", "absent"])),
-            (&procedure, "AnchorDoc", json!(["received", "entered"])),
+            (
+                &procedure,
+                "AnchorDoc",
+                json!(["received", "event", "entered"]),
+            ),
         ] {
             assert_eq!(schema["$defs"][definition]["enum"], names, "{definition}");
         }

@@ -121,15 +121,15 @@ fn a_misspelt_name_of_a_closed_set_is_located_with_a_suggestion() {
     edit("pack.yaml", "scope: departments", "scope: department");
     edit(
         "procedures/catalog_update.yaml",
-        "from: received",
-        "from: recieved",
+        "from: event",
+        "from: evnet",
     );
     assert_eq!(
         rendered(&files, &dir),
         [
             "pack.yaml:12:3: error[GF0003]: unknown value `in_forse`\n  help: did you mean `in_force`?",
             "pack.yaml:171:5: error[GF0003]: unknown value `department`\n  help: did you mean `departments`?",
-            "procedures/catalog_update.yaml:26:9: error[GF0003]: unknown value `recieved`\n  help: did you mean `received`?",
+            "procedures/catalog_update.yaml:29:9: error[GF0003]: unknown value `evnet`\n  help: did you mean `event`?",
         ]
     );
 }
