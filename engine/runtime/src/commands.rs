@@ -127,12 +127,6 @@ impl Runtime {
             tx.act(id, action, data, actor, now)
         })
     }
-
-    pub fn case(&self, id: &CaseId) -> Result<Case, Error> {
-        self.store()
-            .case(id)?
-            .ok_or_else(|| Error::CaseNotFound(id.clone()))
-    }
 }
 
 /// A submission's idempotency key: as the client sent it, scoped to the actor, and the

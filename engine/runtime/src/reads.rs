@@ -1,14 +1,21 @@
-//! What the service answers without changing anything: listings, the event feed, a case's
+//! What the service answers without changing anything: a case, listings, the event feed, a case's
 //! history, the registered departments, one city's pack and the classification check.
 //! Callers see the runtime's [`Error`], never the store's.
 
 use crate::{CityPack, Error, Runtime};
-use govflow_model::{CaseId, CityId, DataResource, Violation};
+use govflow_model::{Case, CaseId, CityId, DataResource, Violation};
 use govflow_store::{CaseQuery, Page, Recorded};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 impl Runtime {
+    /// Case `id` as stored.
+    pub fn case(&self, id: &CaseId) -> Result<Case, Error> {
+        self.store()
+            .case(id)?
+            .ok_or_else(|| Error::CaseNotFound(id.clone()))
+    }
+
     /// Cases matching `query`, in case-id order, from just after `query.after`.
     pub fn cases(&self, query: &CaseQuery) -> Result<Page, Error> {
         Ok(self.store().cases(query)?)
