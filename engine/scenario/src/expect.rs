@@ -6,8 +6,15 @@ use govflow_loader::docs::CaseExpectDoc;
 use govflow_model::{Case, CaseId};
 
 pub(crate) fn compare(service: &Service, id: &CaseId, expect: &CaseExpectDoc) -> Vec<String> {
-    let Some(case) = service.case(id) else {
-        return vec![format!("no case `{id}` is stored")];
+    let read = || -> Result<_, String> {
+        let case = service
+            .case(id)?
+            .ok_or_else(|| format!("no case `{id}` is stored"))?;
+        Ok((case, service.children(id)?, service.history(id)?))
+    };
+    let (case, children, history) = match read() {
+        Ok(read) => read,
+        Err(e) => return vec![e],
     };
     let case = &case;
     let mut out = Vec::new();
@@ -77,7 +84,6 @@ pub(crate) fn compare(service: &Service, id: &CaseId, expect: &CaseExpectDoc) ->
         );
     }
     if let Some(penalties) = &expect.penalties {
-        let children = service.children(id);
         if children.len() != penalties.len() {
             out.push(format!(
                 "penalties: expected {} case(s), got {}: [{}]",
@@ -113,7 +119,7 @@ pub(crate) fn compare(service: &Service, id: &CaseId, expect: &CaseExpectDoc) ->
             }
         }
     }
-    let kinds: Vec<String> = service.history(id).iter().map(event_type).collect();
+    let kinds: Vec<String> = history.iter().map(event_type).collect();
     if let Some(history) = &expect.history {
         let wanted: Vec<&str> = history.iter().map(|e| e.as_str()).collect();
         if wanted != kinds {

@@ -135,12 +135,12 @@ impl Service {
         &self.city
     }
 
-    pub fn case(&self, id: &CaseId) -> Option<Case> {
-        self.store.case(id).ok().flatten()
+    pub fn case(&self, id: &CaseId) -> Result<Option<Case>, String> {
+        self.store.case(id).map_err(unreadable)
     }
 
     /// The cases `id`'s lapses opened, oldest first.
-    pub fn children(&self, id: &CaseId) -> Vec<Case> {
+    pub fn children(&self, id: &CaseId) -> Result<Vec<Case>, String> {
         self.all(CaseQuery {
             parent: Some(id.clone()),
             ..CaseQuery::default()
@@ -148,40 +148,42 @@ impl Service {
     }
 
     /// The newest case `obligation` opened for `department`.
-    pub fn opened_by_obligation(&self, obligation: &str, department: &str) -> Option<Case> {
-        self.all(CaseQuery {
+    pub fn opened_by_obligation(
+        &self,
+        obligation: &str,
+        department: &str,
+    ) -> Result<Option<Case>, String> {
+        let cases = self.all(CaseQuery {
             city: Some(self.city.clone()),
             ..CaseQuery::default()
-        })
-        .into_iter()
-        .rev()
-        .find(|c| {
+        })?;
+        Ok(cases.into_iter().rev().find(|c| {
             c.data.get("obligation").and_then(|o| o.as_str()) == Some(obligation)
                 && c.provider.as_deref() == Some(department)
-        })
+        }))
     }
 
-    pub fn history(&self, id: &CaseId) -> Vec<Event> {
-        self.store
-            .history(id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| r.event)
-            .collect()
+    pub fn history(&self, id: &CaseId) -> Result<Vec<Event>, String> {
+        let recorded = self.store.history(id).map_err(unreadable)?;
+        Ok(recorded.into_iter().map(|r| r.event).collect())
     }
 
-    fn all(&self, mut query: CaseQuery) -> Vec<Case> {
+    fn all(&self, mut query: CaseQuery) -> Result<Vec<Case>, String> {
         query.limit = 1000;
         let mut all = Vec::new();
-        while let Ok(page) = self.store.cases(&query) {
+        loop {
+            let page = self.store.cases(&query).map_err(unreadable)?;
             all.extend(page.cases);
             match page.next {
                 Some(next) => query.after = Some(next),
-                None => break,
+                None => return Ok(all),
             }
         }
-        all
     }
+}
+
+fn unreadable(e: govflow_store::Error) -> String {
+    format!("the store could not be read: {e}")
 }
 
 /// A runtime over `store` as `govflow serve` builds one at start-up.

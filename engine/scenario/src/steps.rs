@@ -208,14 +208,14 @@ impl<'a> Runner<'a> {
             id.clone()
         } else if let Some((obligation, department)) = head.split_once('@') {
             self.service
-                .opened_by_obligation(obligation, department)
+                .opened_by_obligation(obligation, department)?
                 .map(|c| c.id)
                 .ok_or_else(|| {
                     format!(
                         "`{head}`: obligation `{obligation}` has opened no case for `{department}`"
                     )
                 })?
-        } else if self.service.case(&CaseId::new(head)).is_some() {
+        } else if self.service.case(&CaseId::new(head))?.is_some() {
             CaseId::new(head)
         } else {
             return Err(format!(
@@ -230,7 +230,7 @@ impl<'a> Runner<'a> {
             }
             id = self
                 .service
-                .children(&id)
+                .children(&id)?
                 .last()
                 .map(|c| c.id.clone())
                 .ok_or_else(|| format!("`{reference}`: the case has opened no penalty case"))?;
