@@ -153,3 +153,15 @@ fn a_broken_reload_keeps_the_last_good_pack_and_a_resubmission_is_idempotent() {
     );
     assert!(shown.starts_with("ok "), "{shown}");
 }
+
+#[test]
+fn govflow_test_on_a_path_that_holds_nothing_fails_naming_it() {
+    let out = crate::support::govflow(&["test", "no/such/dir"]);
+    let text = crate::support::stdout(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("no/such/dir: error[GF0011]: cannot read the directory"),
+        "{text}"
+    );
+    assert!(text.ends_with("0 passed, 1 failed\n"), "{text}");
+}

@@ -87,12 +87,26 @@ pub fn run_paths(paths: &[PathBuf], policies: &Path) -> Summary {
                     .map(|f| (path.clone(), f)),
             );
         } else {
-            for dir in pack_dirs(&Disk, path).unwrap_or_default() {
-                jobs.extend(
-                    scenario_files(&Disk, &dir)
-                        .into_iter()
-                        .map(|f| (dir.clone(), f)),
-                );
+            match pack_dirs(&Disk, path) {
+                Ok(dirs) => {
+                    for dir in dirs {
+                        jobs.extend(
+                            scenario_files(&Disk, &dir)
+                                .into_iter()
+                                .map(|f| (dir.clone(), f)),
+                        );
+                    }
+                }
+                // A path that names nothing to run is a failure, not zero scenarios.
+                Err(diagnostic) => summary.outcomes.push(Outcome {
+                    file: path.display().to_string(),
+                    name: String::new(),
+                    failure: Some(Failure {
+                        step: 0,
+                        line: 0,
+                        lines: vec![diagnostic.to_string()],
+                    }),
+                }),
             }
         }
     }
