@@ -79,12 +79,22 @@ pub(crate) fn open(
         });
     }
     check_resource(pack, &request.data)?;
+    let state = match &request.start {
+        None => procedure.initial.clone(),
+        Some(start) if procedure.state(start).is_some() => start.clone(),
+        Some(start) => {
+            return Err(Refusal::InvalidField {
+                field: "start".into(),
+                help: format!("`{start}` is not a state of `{}`", procedure.id),
+            })
+        }
+    };
     let mut case = Case {
         // Drawn only once the request is accepted: a refusal uses up no id.
         id: new_id(),
         city: pack.city.clone(),
         procedure: procedure.id.clone(),
-        state: procedure.initial.clone(),
+        state,
         overdue: false,
         parent: request.parent.clone(),
         pack_version: pack.version.clone(),

@@ -54,6 +54,7 @@ pub(crate) fn fire(ctx: &Context<'_>, case: &Case, timer: &Timer) -> Option<Tran
                             ("article".to_owned(), d.article.clone().into()),
                         ]),
                         parent: Some(case.id.clone()),
+                        start: None,
                     },
                 }));
             }

@@ -3,7 +3,9 @@
 
 use crate::guards::Guards;
 use chrono::{DateTime, Utc};
-use govflow_model::{Calendar, Case, CaseId, DeadlineId, Event, Pack, ProcedureId, TimerOp};
+use govflow_model::{
+    Calendar, Case, CaseId, DeadlineId, Event, Pack, ProcedureId, StateId, TimerOp,
+};
 use serde_json::{Map, Value};
 
 /// What a decision is made against.
@@ -27,6 +29,10 @@ pub struct OpenCase {
     pub subject: Option<String>,
     pub data: Map<String, Value>,
     pub parent: Option<CaseId>,
+    /// The state the case starts in, where the opener chooses one (a recurring
+    /// obligation's `initial`, a penalty ladder's step); the procedure's `initial` when
+    /// absent. Not open to API callers.
+    pub start: Option<StateId>,
 }
 
 /// The outcome of one decision, before it is settled.

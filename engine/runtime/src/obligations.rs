@@ -146,6 +146,7 @@ impl Runtime {
                         ("occurrence".to_owned(), at.to_rfc3339().into()),
                     ]),
                     parent: None,
+                    start: None,
                 };
                 match tx.open(&o.pack.pack.city, &request, &Actor::system(), at) {
                     Ok(_) => opened += 1,

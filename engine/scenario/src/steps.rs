@@ -137,6 +137,7 @@ impl<'a> Runner<'a> {
                 subject: s.subject.clone(),
                 data: s.data.clone(),
                 parent: None,
+                start: None,
             },
         };
         let submitted = self

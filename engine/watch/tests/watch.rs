@@ -294,6 +294,7 @@ fn an_open_case_stays_pinned_to_its_version() {
             subject: None,
             data: Default::default(),
             parent: None,
+            start: None,
         },
     };
     let case = world

@@ -45,6 +45,7 @@ pub async fn submit(
             subject: body.subject,
             data: body.data,
             parent: None,
+            start: None,
         },
     };
     let runtime = state.runtime.clone();

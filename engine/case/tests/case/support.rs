@@ -126,6 +126,7 @@ pub fn request(procedure: &str, provider: &str) -> OpenCase {
         subject: None,
         data: Map::new(),
         parent: None,
+        start: None,
     }
 }
 

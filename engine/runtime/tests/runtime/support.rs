@@ -141,6 +141,7 @@ pub fn request(procedure: &str, provider: &str) -> Submission {
             subject: None,
             data: Map::new(),
             parent: None,
+            start: None,
         },
     }
 }
