@@ -2,7 +2,7 @@
 //! period, extension cap and article.
 
 use govflow_loader::{load_pack, Diagnostic, Disk};
-use govflow_model::{DayOfMonth, Pack, Period, Span};
+use govflow_model::{DayOfMonth, Pack, Period, Span, YearOf};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -45,10 +45,15 @@ pub fn rows(pack: &Pack) -> Vec<Row> {
                 Span::Period(Period::Days(n)) => row.days = Some(n),
                 Span::Period(Period::Months(n)) => row.months = Some(n),
                 Span::Period(Period::Years(n)) => row.years = Some(n),
-                Span::Fixed { month, day } => {
-                    row.fixed_date = Some(match day {
+                Span::Fixed { month, day, year } => {
+                    let date = match day {
                         DayOfMonth::Day(d) => format!("{month:02}-{d:02}"),
                         DayOfMonth::Last => format!("{month:02}-last"),
+                    };
+                    // The year of the date relative to the case's period, where it differs.
+                    row.fixed_date = Some(match year {
+                        YearOf::Same => date,
+                        other => format!("{date} ({} year)", other.as_str()),
                     })
                 }
             }

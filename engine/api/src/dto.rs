@@ -3,10 +3,11 @@
 
 use crate::extract::Limit;
 use chrono::{DateTime, NaiveDate, Utc};
-use govflow_model::{Case, CaseDeadline, CityId, DataResource, Violation};
+use govflow_model::{Case, CaseDeadline, CityId, DataResource, DepartmentRegistry, Violation};
 use govflow_runtime::{CalendarState, CityPack, Diagnostic, LoadFailure, Severity};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// `POST /v1/cases`.
@@ -20,6 +21,9 @@ pub struct SubmitCase {
     /// The department the case is addressed to (数据提供部门).
     pub provider: Option<String>,
     pub subject: Option<String>,
+    /// The reporting period (a year) the case is for, e.g. `2024` for the annual report on
+    /// 2024; required where the procedure's fixed dates belong to a period.
+    pub period: Option<i32>,
     #[schema(value_type = Object)]
     #[serde(default)]
     pub data: Map<String, Value>,
@@ -52,6 +56,8 @@ pub struct CaseView {
     pub received_date: NaiveDate,
     pub provider: Option<String>,
     pub subject: Option<String>,
+    /// The reporting period (a year) the case is for, where it has one.
+    pub period: Option<i32>,
     #[schema(value_type = Object)]
     pub data: Map<String, Value>,
     pub decision: Option<String>,
@@ -99,6 +105,7 @@ impl From<&Case> for CaseView {
             received_date: c.received_date,
             provider: c.provider.clone(),
             subject: c.subject.clone(),
+            period: c.period,
             data: c.data.clone(),
             decision: c.decision.clone(),
             opened_by: c.opened_by.actor.clone(),
@@ -438,7 +445,38 @@ pub struct ClockView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentList {
+    /// Every department of the city: a `scope: departments` obligation opens one case each.
     pub departments: Vec<String>,
+    /// Obligation id → the departments a `scope: registered` obligation falls on (the
+    /// 项目单位 of an annual IT-project plan); each must be in `departments`. Omitted: none.
+    #[serde(default)]
+    pub obligations: BTreeMap<String, Vec<String>>,
+}
+
+impl DepartmentList {
+    pub fn registry(&self) -> DepartmentRegistry {
+        DepartmentRegistry {
+            departments: self.departments.iter().cloned().collect(),
+            obligations: self
+                .obligations
+                .iter()
+                .map(|(id, names)| (id.clone(), names.iter().cloned().collect()))
+                .collect(),
+        }
+    }
+}
+
+impl From<DepartmentRegistry> for DepartmentList {
+    fn from(registry: DepartmentRegistry) -> Self {
+        DepartmentList {
+            departments: registry.departments.into_iter().collect(),
+            obligations: registry
+                .obligations
+                .into_iter()
+                .map(|(id, names)| (id, names.into_iter().collect()))
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,26 +7,36 @@ use govflow_model::{
     DeadlineRule, DeadlineStatus, Due, EventKind, Span, State, TimerKey, TimerKind, TimerOp,
 };
 
-/// The due date of `rule` counted from `from`.
+/// The due date of `rule` counted from `from` (for `from: period`, the first day of the
+/// case's period). A fixed date is the date of one year, the anchor's shifted by the
+/// rule's `year`, even when that date is already past: a duty of a cycle is never rolled
+/// into the next one.
 pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> Due {
     match rule.span {
         Span::Period(period) if rule.from == Anchor::Event => calendar.add_from_event(from, period),
         Span::Period(period) => calendar.add(from, period),
-        Span::Fixed { month, day } => {
-            // The first such date on or after the anchor. The loader admits only dates
-            // every year has (`02-29` is refused in favour of `02-last`), so neither
-            // lookup can fail for a loaded pack.
-            let this_year = calendar.fixed_date(from.year(), month, day);
-            match this_year {
-                Ok(d) if d.date >= from => d,
-                _ => calendar
-                    .fixed_date(from.year() + 1, month, day)
-                    .unwrap_or(Due {
-                        date: from,
-                        provisional: true,
-                    }),
-            }
-        }
+        // The loader admits only dates every year has (`02-29` is refused in favour of
+        // `02-last`) and `open` only periods the calendar can count, so the lookup cannot
+        // fail for a loaded pack and an accepted case.
+        Span::Fixed { month, day, year } => calendar
+            .fixed_date(from.year() + year.offset(), month, day)
+            .unwrap_or(Due {
+                date: from,
+                provisional: true,
+            }),
+    }
+}
+
+/// The day a deadline of `rule` counts from on `case`, entered into its state on `entered`.
+pub(crate) fn counted_from(rule: &DeadlineRule, case: &Case, entered: NaiveDate) -> NaiveDate {
+    match rule.from {
+        Anchor::Received | Anchor::Event => case.received_date,
+        Anchor::Entered => entered,
+        // `open` refuses a case without a period when its procedure counts from one.
+        Anchor::Period => case
+            .period
+            .and_then(|year| NaiveDate::from_ymd_opt(year, 1, 1))
+            .unwrap_or(case.received_date),
     }
 }
 
@@ -72,10 +82,7 @@ pub(crate) fn move_warning(calendar: &Calendar, rule: &DeadlineRule, deadline: &
 /// Arms every deadline of `state` on `case`, which has just entered it at `ctx.now`.
 pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &mut Vec<Effect>) {
     for rule in &state.deadlines {
-        let from = match rule.from {
-            Anchor::Received | Anchor::Event => case.received_date,
-            Anchor::Entered => local_date(ctx.now),
-        };
+        let from = counted_from(rule, case, local_date(ctx.now));
         let due = due(ctx.calendar, rule, from);
         let warn_at = warning_for(ctx, rule, due.date);
         let deadline = CaseDeadline {

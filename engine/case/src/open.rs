@@ -6,7 +6,9 @@ use crate::deadlines::arm;
 use crate::transition::{Context, Effect, OpenCase, Transition};
 use crate::Refusal;
 use govflow_model::RegulationStatus;
-use govflow_model::{local_date, Actor, Case, CaseId, DataResource, EventKind, Opener, Procedure};
+use govflow_model::{
+    local_date, Actor, Anchor, Case, CaseId, DataResource, EventKind, Opener, Procedure,
+};
 use serde_json::{Map, Value};
 
 pub(crate) fn open(
@@ -79,6 +81,7 @@ pub(crate) fn open(
         });
     }
     check_resource(pack, &request.data)?;
+    let period = check_period(procedure, request.period)?;
     let state = match &request.start {
         None => procedure.initial.clone(),
         Some(start) if procedure.state(start).is_some() => start.clone(),
@@ -112,6 +115,7 @@ pub(crate) fn open(
         },
         provider,
         subject: request.subject.clone(),
+        period,
         data: request.data.clone(),
         decision: None,
         deadlines: Vec::new(),
@@ -130,6 +134,35 @@ pub(crate) fn open(
         arm(&entry, &mut case, state, &mut effects);
     }
     Ok(Transition { case, effects })
+}
+
+/// The earliest and latest reporting period a case may be for: years, not typos.
+const PERIODS: std::ops::RangeInclusive<i32> = 1949..=2999;
+
+/// A procedure that counts a deadline `from: period` needs the period the case is for;
+/// one that does not takes a period as a label of the cycle.
+fn check_period(procedure: &Procedure, period: Option<i32>) -> Result<Option<i32>, Refusal> {
+    let counted = procedure
+        .deadline_rules()
+        .find(|(_, rule)| rule.from == Anchor::Period);
+    match (period, counted) {
+        (Some(year), _) if !PERIODS.contains(&year) => Err(Refusal::InvalidField {
+            field: "period".into(),
+            help: format!(
+                "`{year}` is not a reporting year; give the year the case is for, from {} to {}",
+                PERIODS.start(),
+                PERIODS.end()
+            ),
+        }),
+        (None, Some((_, rule))) => Err(Refusal::MissingField {
+            field: "period".into(),
+            help: format!(
+                "a `{}` case is for a reporting period: its deadline `{}` is a date of that cycle ({}); give the year, e.g. `\"period\": 2024`",
+                procedure.id, rule.id, rule.basis.article
+            ),
+        }),
+        (period, _) => Ok(period),
+    }
 }
 
 fn opened_event(ctx: &Context<'_>, case: &Case, procedure: &Procedure, actor: &Actor) -> Effect {

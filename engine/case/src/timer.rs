@@ -47,6 +47,8 @@ pub(crate) fn fire(ctx: &Context<'_>, case: &Case, timer: &Timer) -> Option<Tran
                             "{} {} lapsed on {} ({})",
                             case.procedure, deadline, d.due_date, d.article
                         )),
+                        // The penalty is for the same cycle as the duty that lapsed.
+                        period: case.period,
                         // For whoever reads the penalty case; nothing parses it back.
                         data: serde_json::Map::from_iter([
                             ("lapsed_case".to_owned(), case.id.as_str().into()),

@@ -27,6 +27,9 @@ pub struct OpenCase {
     pub received_at: Option<DateTime<Utc>>,
     pub provider: Option<String>,
     pub subject: Option<String>,
+    /// The reporting period (a year) the case is for; required when the procedure counts a
+    /// deadline `from: period`.
+    pub period: Option<i32>,
     pub data: Map<String, Value>,
     pub parent: Option<CaseId>,
     /// The state the case starts in, where the opener chooses one (a recurring

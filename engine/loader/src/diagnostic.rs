@@ -23,6 +23,10 @@ pub mod code {
     pub const CALENDAR: &str = "GF0016";
     pub const SCENARIO: &str = "GF0017";
     pub const QUOTE: &str = "GF0018";
+    pub const PERIOD_ANCHOR: &str = "GF0019";
+    pub const RECURRING_PERIOD: &str = "GF0020";
+    pub const RECURRING_START: &str = "GF0021";
+    pub const NOTHING_TO_REPORT: &str = "GF0022";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -121,6 +121,11 @@ pub struct Case {
     /// The department the case is addressed to (数据提供部门), where there is one.
     pub provider: Option<String>,
     pub subject: Option<String>,
+    /// The reporting period the case is for (a year, `2024`), where its procedure has one:
+    /// fixed dates with `from: period` are dates of this cycle. Cases stored before the
+    /// field read as having none.
+    #[serde(default)]
+    pub period: Option<i32>,
     pub data: Map<String, Value>,
     /// The last `decision` taken on the case (`approve`, `reject`, …), if any.
     pub decision: Option<String>,
@@ -192,7 +197,8 @@ pub struct CaseDeadline {
     pub due_date: NaiveDate,
     /// 23:59:59 local on `due_date`.
     pub due_at: DateTime<Utc>,
-    /// The date the count starts from (receipt, or entry into the state).
+    /// The date the count starts from (receipt, event, entry into the state, or for
+    /// `from: period` the first day of the case's period).
     pub counted_from: NaiveDate,
     /// The due date before any extension.
     pub original_due_date: NaiveDate,

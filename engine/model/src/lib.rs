@@ -28,11 +28,12 @@ pub use classification::{
 pub use govflow_calendar::{Calendar, DayOfMonth, Due, NaiveDate, Period};
 pub use ids::{ActionId, CaseId, CityId, DeadlineId, ProcedureId, RoleId, StateId};
 pub use pack::{
-    Pack, ProhibitedAct, Recurring, RecurringScope, Regulation, RegulationStatus, Role,
+    DepartmentRegistry, Pack, PeriodOf, ProhibitedAct, Recurring, RecurringScope, Regulation,
+    RegulationStatus, Role,
 };
 pub use procedure::{
     Action, Anchor, DeadlineRule, ExtensionRule, GuardRef, Lapse, Procedure, Span, State, Target,
-    BUILTIN_EXTENSION_ACTIONS,
+    YearOf, BUILTIN_EXTENSION_ACTIONS,
 };
 pub use time::{deadline_end, local_date, local_midnight, DEADLINE_END, SHANGHAI};
 pub use timer::{lapse_instant, Timer, TimerKey, TimerKind, TimerOp};

@@ -1,7 +1,7 @@
-use crate::{ArticleRef, CityId, ClassificationScheme, Procedure, ProcedureId, RoleId};
+use crate::{ArticleRef, CityId, ClassificationScheme, Procedure, ProcedureId, RoleId, StateId};
 use govflow_calendar::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// One city's validated policy pack: everything the engine knows about that city.
@@ -96,7 +96,7 @@ pub struct ProhibitedAct {
 }
 
 /// A recurring obligation: at each occurrence of `cron` (Asia/Shanghai) the service opens
-/// one case of `procedure` per registered department.
+/// one case of `procedure` for each body of `scope`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recurring {
     pub id: String,
@@ -104,7 +104,35 @@ pub struct Recurring {
     /// Six fields: second minute hour day-of-month month day-of-week.
     pub cron: String,
     pub scope: RecurringScope,
+    /// The period its cases are for, relative to the occurrence's local year.
+    #[serde(default)]
+    pub period: Option<PeriodOf>,
+    /// The state its cases start in; the procedure's `initial` when absent.
+    #[serde(default)]
+    pub initial: Option<StateId>,
     pub basis: ArticleRef,
+}
+
+/// The period (a year) a recurring obligation's case is for, relative to the local year
+/// of the occurrence that opens it: the 1 January occurrence of 2025 opens the report on
+/// `previous_year` 2024, or the plan for `next_year` 2026.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodOf {
+    PreviousYear,
+    CurrentYear,
+    NextYear,
+}
+
+impl PeriodOf {
+    /// The period of an occurrence in local year `year`.
+    pub fn of(self, year: i32) -> i32 {
+        match self {
+            PeriodOf::PreviousYear => year - 1,
+            PeriodOf::CurrentYear => year,
+            PeriodOf::NextYear => year + 1,
+        }
+    }
 }
 
 /// Who a recurring obligation falls on. Written (and serialized) as `departments`, or as
@@ -114,6 +142,9 @@ pub struct Recurring {
 pub enum RecurringScope {
     /// One case per registered department (the department is the case's provider).
     Departments,
+    /// One case per department an admin registered for this obligation by its id (a
+    /// subset of the registered departments: the 项目单位 of an IT-project plan).
+    Registered,
     /// One case for the body that holds this role in the city, by the name the pack gives
     /// it (`scope: authority`: the competent data authority).
     Role(RoleId),
@@ -122,14 +153,16 @@ pub enum RecurringScope {
 impl RecurringScope {
     /// How [`RecurringScope::Departments`] is written.
     pub const DEPARTMENTS: &'static str = "departments";
+    /// How [`RecurringScope::Registered`] is written.
+    pub const REGISTERED: &'static str = "registered";
 }
 
 impl From<String> for RecurringScope {
     fn from(s: String) -> RecurringScope {
-        if s == RecurringScope::DEPARTMENTS {
-            RecurringScope::Departments
-        } else {
-            RecurringScope::Role(RoleId::new(s))
+        match s.as_str() {
+            RecurringScope::DEPARTMENTS => RecurringScope::Departments,
+            RecurringScope::REGISTERED => RecurringScope::Registered,
+            _ => RecurringScope::Role(RoleId::new(s)),
         }
     }
 }
@@ -138,7 +171,75 @@ impl From<RecurringScope> for String {
     fn from(scope: RecurringScope) -> String {
         match scope {
             RecurringScope::Departments => RecurringScope::DEPARTMENTS.to_owned(),
+            RecurringScope::Registered => RecurringScope::REGISTERED.to_owned(),
             RecurringScope::Role(role) => role.as_str().to_owned(),
+        }
+    }
+}
+
+/// A city's department registry: who recurring obligations fall on. `departments` are
+/// every department (`scope: departments`); `obligations` name, by obligation id, the
+/// departments a `scope: registered` obligation falls on, each one of `departments`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredRegistry")]
+pub struct DepartmentRegistry {
+    pub departments: BTreeSet<String>,
+    pub obligations: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl DepartmentRegistry {
+    /// The departments an obligation of `scope` (with id `obligation`) falls on; empty for
+    /// a role's scope, which names its body in the pack instead.
+    pub fn bodies(&self, scope: &RecurringScope, obligation: &str) -> BTreeSet<String> {
+        match scope {
+            RecurringScope::Departments => self.departments.clone(),
+            RecurringScope::Registered => self
+                .obligations
+                .get(obligation)
+                .cloned()
+                .unwrap_or_default(),
+            RecurringScope::Role(_) => BTreeSet::new(),
+        }
+    }
+
+    /// The first name an obligation lists that is not a registered department.
+    pub fn unknown_department(&self) -> Option<(&str, &str)> {
+        self.obligations.iter().find_map(|(obligation, names)| {
+            names
+                .iter()
+                .find(|n| !self.departments.contains(*n))
+                .map(|n| (obligation.as_str(), n.as_str()))
+        })
+    }
+}
+
+/// A registry as stored: registries written before obligations could name departments
+/// are a bare list of names.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredRegistry {
+    Names(BTreeSet<String>),
+    Registry {
+        departments: BTreeSet<String>,
+        #[serde(default)]
+        obligations: BTreeMap<String, BTreeSet<String>>,
+    },
+}
+
+impl From<StoredRegistry> for DepartmentRegistry {
+    fn from(stored: StoredRegistry) -> Self {
+        match stored {
+            StoredRegistry::Names(departments) => DepartmentRegistry {
+                departments,
+                obligations: BTreeMap::new(),
+            },
+            StoredRegistry::Registry {
+                departments,
+                obligations,
+            } => DepartmentRegistry {
+                departments,
+                obligations,
+            },
         }
     }
 }
@@ -152,6 +253,7 @@ mod tests {
     fn a_scope_is_written_as_departments_or_the_role() {
         for (text, scope) in [
             ("departments", RecurringScope::Departments),
+            ("registered", RecurringScope::Registered),
             ("authority", RecurringScope::Role(RoleId::from("authority"))),
         ] {
             let json = serde_json::to_value(&scope).unwrap();
@@ -161,5 +263,35 @@ mod tests {
                 scope
             );
         }
+    }
+
+    /// A registry stored before obligations could name departments reads as before.
+    #[test]
+    fn a_stored_list_of_names_reads_as_a_registry_without_subsets() {
+        let old: DepartmentRegistry = serde_json::from_str(r#"["区公安局","区民政局"]"#).unwrap();
+        assert_eq!(old.departments.len(), 2);
+        assert!(old.obligations.is_empty());
+        let new = DepartmentRegistry {
+            departments: old.departments.clone(),
+            obligations: BTreeMap::from([(
+                "it_annual_plan".to_owned(),
+                BTreeSet::from(["区公安局".to_owned()]),
+            )]),
+        };
+        let json = serde_json::to_string(&new).unwrap();
+        assert_eq!(
+            serde_json::from_str::<DepartmentRegistry>(&json).unwrap(),
+            new
+        );
+        assert_eq!(
+            new.bodies(&RecurringScope::Registered, "it_annual_plan")
+                .len(),
+            1
+        );
+        assert_eq!(
+            new.bodies(&RecurringScope::Departments, "it_annual_plan")
+                .len(),
+            2
+        );
     }
 }

@@ -57,12 +57,47 @@ pub struct State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Span {
     Period(Period),
-    /// `每年1月上旬` → month 1, day 10; `1月底前` → month 1, last day. The first such date
-    /// on or after the anchor.
+    /// `每年1月上旬` → month 1, day 10; `1月底前` → month 1, last day. The date of one
+    /// stated year: the year of the anchor (for `from: period`, the case's period), shifted
+    /// by `year`. Never rolled into a following year.
     Fixed {
         month: u32,
         day: DayOfMonth,
+        /// Which year the date is in, relative to the anchor's year; archived packs written
+        /// before the field read as `same`.
+        #[serde(default)]
+        year: YearOf,
     },
+}
+
+/// The year of a fixed date relative to its anchor's year: the report on period Y due
+/// 1月上旬 of Y+1 is `following`; the plan for year Y+1 due 11月底前 of Y is `preceding`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearOf {
+    #[default]
+    Same,
+    Following,
+    Preceding,
+}
+
+impl YearOf {
+    /// Years to add to the anchor's year.
+    pub fn offset(self) -> i32 {
+        match self {
+            YearOf::Same => 0,
+            YearOf::Following => 1,
+            YearOf::Preceding => -1,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            YearOf::Same => "same",
+            YearOf::Following => "following",
+            YearOf::Preceding => "preceding",
+        }
+    }
 }
 
 /// What a deadline counts from.
@@ -79,6 +114,9 @@ pub enum Anchor {
     /// The day the case entered the deadline's state: a dependent deadline such as a
     /// provider's period that runs from the day it received a forwarded objection.
     Entered,
+    /// The reporting period the case is for (`Case::period`, a year): a fixed date of that
+    /// cycle (`每年1月上旬` for the year reported on), whatever day the case is opened.
+    Period,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

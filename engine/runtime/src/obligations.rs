@@ -1,5 +1,7 @@
 //! Recurring obligations: at each occurrence of a pack's cron expression (Asia/Shanghai)
-//! one case per registered department of the city (or one for the city's authority).
+//! one case per registered department of the city, per department registered for the
+//! obligation, or one for the city's authority; each for the obligation's period and
+//! starting in its initial state.
 //!
 //! Each obligation's last handled occurrence is stored; an occurrence's cases and the new
 //! mark are one batch, checked against the previous mark, so an occurrence is handled
@@ -9,14 +11,14 @@
 //! does not open cases for occurrences before it was loaded.
 
 use crate::{Error, Runtime};
+use chrono::Datelike;
 use chrono::{DateTime, Utc};
 use cron::Schedule;
-use govflow_case::OpenCase;
+use govflow_case::{OpenCase, Refusal};
 use govflow_loader::LoadedPack;
-use govflow_model::{Actor, CityId, Recurring, RecurringScope, SHANGHAI};
+use govflow_model::{Actor, CityId, DepartmentRegistry, Recurring, RecurringScope, SHANGHAI};
 use govflow_store::{Batch, Conflict};
 use serde_json::Map;
-use std::collections::BTreeSet;
 use std::str::FromStr;
 use std::sync::atomic::Ordering;
 
@@ -31,11 +33,50 @@ struct Obligation {
 }
 
 impl Runtime {
-    /// Replaces the departments registered in `city` (who recurring obligations fall on).
-    pub fn set_departments(&self, city: &CityId, names: BTreeSet<String>) -> Result<(), Error> {
-        self.pack_of_city(city)?;
+    /// Replaces the department registry of `city` (who recurring obligations fall on). An
+    /// obligation named in it must be one of the city's `scope: registered` obligations,
+    /// and each department it lists one of the registry's departments.
+    pub fn set_departments(
+        &self,
+        city: &CityId,
+        registry: DepartmentRegistry,
+    ) -> Result<(), Error> {
+        let pack = self.pack_of_city(city)?;
+        for obligation in registry.obligations.keys() {
+            let registered = pack
+                .pack
+                .recurring
+                .iter()
+                .any(|r| &r.id == obligation && r.scope == RecurringScope::Registered);
+            if !registered {
+                let offered: Vec<&str> = pack
+                    .pack
+                    .recurring
+                    .iter()
+                    .filter(|r| r.scope == RecurringScope::Registered)
+                    .map(|r| r.id.as_str())
+                    .collect();
+                return Err(Refusal::InvalidField {
+                    field: format!("obligations.{obligation}"),
+                    help: format!(
+                        "`{city}` has no recurring obligation `{obligation}` with `scope: registered`; those it has: {}",
+                        if offered.is_empty() { "none".to_owned() } else { offered.join(", ") }
+                    ),
+                }
+                .into());
+            }
+        }
+        if let Some((obligation, name)) = registry.unknown_department() {
+            return Err(Refusal::InvalidField {
+                field: format!("obligations.{obligation}"),
+                help: format!(
+                    "`{name}` is not among the registry's `departments`; list it there too"
+                ),
+            }
+            .into());
+        }
         let mut batch = Batch::new();
-        batch.set_departments(city.clone(), names);
+        batch.set_departments(city.clone(), registry);
         self.store().commit(batch)?;
         Ok(())
     }
@@ -115,9 +156,10 @@ impl Runtime {
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
         let bodies: Vec<String> = match &o.rule.scope {
-            RecurringScope::Departments => self
+            RecurringScope::Departments | RecurringScope::Registered => self
                 .store()
                 .departments(&o.pack.pack.city)?
+                .bodies(&o.rule.scope, &o.rule.id)
                 .into_iter()
                 .collect(),
             RecurringScope::Role(role) => o
@@ -132,7 +174,9 @@ impl Runtime {
             tracing::warn!(obligation = %o.key, %at,
                 "no department is registered for this obligation; the occurrence opens no case");
         }
-        let year = at.with_timezone(&SHANGHAI).format("%Y");
+        let local_year = at.with_timezone(&SHANGHAI).year();
+        let period = o.rule.period.map(|p| p.of(local_year));
+        let year = period.unwrap_or(local_year);
         let opened = self.transact(|tx| {
             let mut opened = 0;
             for body in &bodies {
@@ -141,12 +185,13 @@ impl Runtime {
                     received_at: Some(at),
                     provider: Some(body.clone()),
                     subject: Some(format!("{} {year} ({})", o.rule.id, o.rule.basis.article)),
+                    period,
                     data: Map::from_iter([
                         ("obligation".to_owned(), o.rule.id.clone().into()),
                         ("occurrence".to_owned(), at.to_rfc3339().into()),
                     ]),
                     parent: None,
-                    start: None,
+                    start: o.rule.initial.clone(),
                 };
                 match tx.open(&o.pack.pack.city, &request, &Actor::system(), at) {
                     Ok(_) => opened += 1,

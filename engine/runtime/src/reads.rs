@@ -3,9 +3,8 @@
 //! Callers see the runtime's [`Error`], never the store's.
 
 use crate::{CityPack, Error, Runtime};
-use govflow_model::{Case, CaseId, CityId, DataResource, Violation};
+use govflow_model::{Case, CaseId, CityId, DataResource, DepartmentRegistry, Violation};
 use govflow_store::{CaseQuery, Page, Recorded};
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 impl Runtime {
@@ -32,9 +31,9 @@ impl Runtime {
         Ok(self.store().history(id)?)
     }
 
-    /// The departments registered in `city`, as [`Runtime::set_departments`] left them;
+    /// The department registry of `city`, as [`Runtime::set_departments`] left it;
     /// [`Error::UnknownCity`] when no pack is served for it, as there.
-    pub fn departments(&self, city: &CityId) -> Result<BTreeSet<String>, Error> {
+    pub fn departments(&self, city: &CityId) -> Result<DepartmentRegistry, Error> {
         self.pack_of_city(city)?;
         Ok(self.store().departments(city)?)
     }

@@ -50,6 +50,13 @@ pub(crate) fn compare(service: &Service, id: &CaseId, expect: &CaseExpectDoc) ->
         expect.provider.clone(),
         case.provider.clone().unwrap_or_default(),
     );
+    check(
+        &mut out,
+        "period",
+        expect.period.map(|p| p.to_string()),
+        case.period
+            .map_or_else(|| "none".to_owned(), |p| p.to_string()),
+    );
     for (name, want) in &expect.deadlines {
         let Some(d) = case.deadlines.iter().find(|d| d.name.as_str() == name) else {
             out.push(format!(

@@ -198,6 +198,7 @@ fn run_with(lineage: &[PathBuf], policies: &Path, path: &Path) -> Outcome {
         &policies,
         doc.start.with_timezone(&Utc),
         &doc.departments,
+        &doc.obligations,
     ) {
         Err(e) => Some(Failure {
             step: 0,

@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Utc};
 use govflow_loader::{Files, InMemory};
-use govflow_model::{Case, CaseId, CityId, Event};
+use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event};
 use govflow_runtime::{Registry, Runtime, SequentialIds, SimulatedClock, Sources};
 use govflow_store::{CaseQuery, Cases, Events, MemoryStore};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,7 +27,8 @@ pub(crate) type Rejected = Vec<String>;
 
 impl Service {
     /// Starts the service at `start` on a copy of `packs` (the scenario's pack directory
-    /// and those it extends) and `policies`, registers `departments` for `city`, and runs
+    /// and those it extends) and `policies`, registers `departments` for `city` (and
+    /// the departments `obligations` names for each `scope: registered` obligation), and runs
     /// the first scheduler pass (which marks each recurring obligation as seen from now).
     pub fn start(
         city: CityId,
@@ -35,6 +36,7 @@ impl Service {
         policies: &Path,
         start: DateTime<Utc>,
         departments: &[String],
+        obligations: &BTreeMap<String, Vec<String>>,
     ) -> Result<Service, String> {
         let pack_dir = packs.first().cloned().unwrap_or_default();
         let cities = pack_dir.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -52,10 +54,16 @@ impl Service {
         let store = Arc::new(MemoryStore::new());
         let ids = Arc::new(SequentialIds::starting_at(1));
         let runtime = boot(&store, &sources, &ids, start)?;
-        if !departments.is_empty() {
-            let names: BTreeSet<String> = departments.iter().cloned().collect();
+        if !departments.is_empty() || !obligations.is_empty() {
+            let registry = DepartmentRegistry {
+                departments: departments.iter().cloned().collect(),
+                obligations: obligations
+                    .iter()
+                    .map(|(id, names)| (id.clone(), names.iter().cloned().collect()))
+                    .collect(),
+            };
             runtime
-                .set_departments(&city, names)
+                .set_departments(&city, registry)
                 .map_err(|e| format!("registering the departments: {e}"))?;
         }
         let service = Service {

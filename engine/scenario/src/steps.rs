@@ -135,6 +135,7 @@ impl<'a> Runner<'a> {
                 received_at: s.received_at.map(|t| t.with_timezone(&Utc)),
                 provider: s.provider.clone(),
                 subject: s.subject.clone(),
+                period: s.period,
                 data: s.data.clone(),
                 parent: None,
                 start: None,

@@ -39,6 +39,7 @@ fn case(n: u64) -> Case {
         },
         provider: Some("区公安局".into()),
         subject: None,
+        period: None,
         data: Default::default(),
         decision: None,
         deadlines: Vec::new(),

@@ -2,8 +2,7 @@
 //! on top of it so the memory and sled stores cannot drift apart.
 
 use chrono::{DateTime, Utc};
-use govflow_model::{Case, CaseId, CityId, Event, Timer, TimerKey};
-use std::collections::BTreeSet;
+use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, TimerKey};
 
 use crate::{
     keys, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
@@ -146,7 +145,7 @@ impl<B: Backend> Idempotency for B {
 }
 
 impl<B: Backend> Departments for B {
-    fn departments(&self, city: &CityId) -> Result<BTreeSet<String>, Error> {
+    fn departments(&self, city: &CityId) -> Result<DepartmentRegistry, Error> {
         Ok(get(self, &keys::department(city.as_str()))?.unwrap_or_default())
     }
 }

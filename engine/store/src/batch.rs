@@ -1,6 +1,5 @@
 use chrono::{DateTime, Utc};
-use govflow_model::{Case, CityId, Event};
-use std::collections::BTreeSet;
+use govflow_model::{Case, CityId, DepartmentRegistry, Event};
 use std::ops::Range;
 
 use crate::IdempotencyRecord;
@@ -26,7 +25,7 @@ pub struct Batch {
     pub(crate) events: Vec<Event>,
     pub(crate) idempotency: Option<IdempotencyRecord>,
     pub(crate) cron: Vec<CronMark>,
-    pub(crate) departments: Vec<(CityId, BTreeSet<String>)>,
+    pub(crate) departments: Vec<(CityId, DepartmentRegistry)>,
     pub(crate) packs: Vec<(String, serde_json::Value)>,
 }
 
@@ -129,8 +128,8 @@ impl Batch {
     }
 
     /// Replace a city's department registry.
-    pub fn set_departments(&mut self, city: CityId, names: BTreeSet<String>) -> &mut Self {
-        self.departments.push((city, names));
+    pub fn set_departments(&mut self, city: CityId, registry: DepartmentRegistry) -> &mut Self {
+        self.departments.push((city, registry));
         self
     }
 }

@@ -127,8 +127,8 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
         for mark in batch.cron {
             self.cron(mark)?;
         }
-        for (city, names) in batch.departments {
-            self.put(keys::department(city.as_str()), keys::encode(&names)?);
+        for (city, registry) in batch.departments {
+            self.put(keys::department(city.as_str()), keys::encode(&registry)?);
         }
         for (version, pack) in batch.packs {
             self.put(keys::pack(&version), keys::encode(&pack)?);

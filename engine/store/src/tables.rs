@@ -4,9 +4,10 @@
 //! them never needs a qualified call.
 
 use chrono::{DateTime, Utc};
-use govflow_model::{Case, CaseId, CityId, Event, ProcedureId, StateId, Timer, TimerKey};
+use govflow_model::{
+    Case, CaseId, CityId, DepartmentRegistry, Event, ProcedureId, StateId, Timer, TimerKey,
+};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 use crate::Error;
 
@@ -39,8 +40,8 @@ pub trait Idempotency {
 }
 
 pub trait Departments {
-    /// The registered departments of a city; empty when none are.
-    fn departments(&self, city: &CityId) -> Result<BTreeSet<String>, Error>;
+    /// The department registry of a city; empty when none is registered.
+    fn departments(&self, city: &CityId) -> Result<DepartmentRegistry, Error>;
 }
 
 pub trait Packs {

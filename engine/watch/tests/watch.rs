@@ -292,6 +292,7 @@ fn an_open_case_stays_pinned_to_its_version() {
             received_at: None,
             provider: Some("区公安局".into()),
             subject: None,
+            period: None,
             data: Default::default(),
             parent: None,
             start: None,

@@ -58,7 +58,9 @@ pub async fn reload(
     Ok(Json(report))
 }
 
-/// Replace the departments registered in a city: recurring obligations open one case each.
+/// Replace the department registry of a city: a `scope: departments` obligation opens one
+/// case for each department, a `scope: registered` one for each department listed under
+/// its id in `obligations`.
 #[utoipa::path(put, path = "/v1/admin/departments/{city}", tag = "admin",
     params(("city" = String, Path)),
     request_body = DepartmentList,
@@ -78,12 +80,20 @@ pub async fn set_departments(
             format!("`departments[{blank}]` is blank"),
         ));
     }
+    for (obligation, names) in &body.obligations {
+        if let Some(blank) = names.iter().position(|d| d.trim().is_empty()) {
+            return Err(Problem::unprocessable(
+                "invalid_body",
+                format!("`obligations.{obligation}[{blank}]` is blank"),
+            ));
+        }
+    }
     let runtime = state.runtime.clone();
     let city = CityId::from(city.as_str());
-    let names = body.departments.iter().cloned().collect();
+    let registry = body.registry();
     blocking(move || {
         runtime
-            .set_departments(&city, names)
+            .set_departments(&city, registry)
             .map_err(|e| Problem::naming_city(e, CityIn::Path))
     })
     .await?;
@@ -102,13 +112,11 @@ pub async fn departments(
 ) -> Result<Json<DepartmentList>, Problem> {
     caller.require_admin()?;
     let runtime = state.runtime.clone();
-    let names = blocking(move || {
+    let registry = blocking(move || {
         runtime
             .departments(&CityId::from(city.as_str()))
             .map_err(|e| Problem::naming_city(e, CityIn::Path))
     })
     .await?;
-    Ok(Json(DepartmentList {
-        departments: names.into_iter().collect(),
-    }))
+    Ok(Json(DepartmentList::from(registry)))
 }

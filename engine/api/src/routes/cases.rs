@@ -43,6 +43,7 @@ pub async fn submit(
             received_at: body.received_at,
             provider: body.provider,
             subject: body.subject,
+            period: body.period,
             data: body.data,
             parent: None,
             start: None,

@@ -124,6 +124,7 @@ pub fn request(procedure: &str, provider: &str) -> OpenCase {
         received_at: None,
         provider: Some(provider.to_owned()),
         subject: None,
+        period: None,
         data: Map::new(),
         parent: None,
         start: None,

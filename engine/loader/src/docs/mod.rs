@@ -13,12 +13,12 @@ mod scenario;
 
 pub use calendar::CalendarDoc;
 pub use pack::{
-    ClassificationDoc, ConditionDoc, FieldDoc, PackDoc, PresenceDoc, ProhibitedActDoc,
+    ClassificationDoc, ConditionDoc, FieldDoc, PackDoc, PeriodDoc, PresenceDoc, ProhibitedActDoc,
     RecurringDoc, RegulationDoc, RemoveDoc, RoleDoc, RuleDoc, ScopeDoc, StatusDoc, VocabularyDoc,
 };
 pub use procedure::{
     ActionDoc, AnchorDoc, DeadlineDoc, ExtensionDoc, GuardDoc, LapseDoc, ProcedureDoc, SpanDoc,
-    StateDoc, TargetDoc,
+    StateDoc, TargetDoc, YearDoc,
 };
 pub use scenario::{
     ActDoc, CaseExpectDoc, ChildExpectDoc, DeadlineExpectDoc, ErrorExpectDoc, ScenarioActorDoc,

@@ -1,5 +1,5 @@
 use chrono::NaiveDate;
-use govflow_model::{Condition, RecurringScope, RegulationStatus, RoleId};
+use govflow_model::{Condition, PeriodOf, RecurringScope, RegulationStatus, RoleId};
 use schemars::JsonSchema;
 use serde::de::{self, IntoDeserializer};
 use serde::{Deserialize, Deserializer};
@@ -218,6 +218,14 @@ pub struct RecurringDoc {
     /// Six fields, Asia/Shanghai: `sec min hour day-of-month month day-of-week`.
     pub cron: String,
     pub scope: ScopeDoc,
+    /// The reporting period its cases are for, relative to the occurrence's local year;
+    /// required when the procedure counts a deadline `from: period`.
+    #[serde(default)]
+    pub period: Option<PeriodDoc>,
+    /// The state its cases start in (the procedure's `initial` when absent): the
+    /// authority's own report starts at its own step.
+    #[serde(default)]
+    pub initial: Option<String>,
     #[serde(default)]
     pub article: Option<String>,
     #[serde(default)]
@@ -225,11 +233,33 @@ pub struct RecurringDoc {
 }
 
 closed_set! {
-    /// `departments` (one case per registered department, which is its provider) or
+    /// `departments` (one case per registered department, which is its provider),
+    /// `registered` (one case per department an admin registered for this obligation) or
     /// `authority` (one case for the city's competent data authority).
     pub enum ScopeDoc {
         Departments = "departments",
+        Registered = "registered",
         Authority = "authority",
+    }
+}
+
+closed_set! {
+    /// The period of an occurrence's cases: the year before the occurrence's local year,
+    /// that year, or the year after.
+    pub enum PeriodDoc {
+        PreviousYear = "previous_year",
+        CurrentYear = "current_year",
+        NextYear = "next_year",
+    }
+}
+
+impl From<PeriodDoc> for PeriodOf {
+    fn from(doc: PeriodDoc) -> Self {
+        match doc {
+            PeriodDoc::PreviousYear => PeriodOf::PreviousYear,
+            PeriodDoc::CurrentYear => PeriodOf::CurrentYear,
+            PeriodDoc::NextYear => PeriodOf::NextYear,
+        }
     }
 }
 
@@ -237,6 +267,7 @@ impl From<ScopeDoc> for RecurringScope {
     fn from(doc: ScopeDoc) -> Self {
         match doc {
             ScopeDoc::Departments => RecurringScope::Departments,
+            ScopeDoc::Registered => RecurringScope::Registered,
             // The obligation falls on the body that holds the canonical role of this name.
             ScopeDoc::Authority => RecurringScope::Role(RoleId::new(doc.as_str())),
         }

@@ -1,4 +1,4 @@
-use govflow_model::Anchor;
+use govflow_model::{Anchor, YearOf};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -47,7 +47,8 @@ pub struct DeadlineDoc {
     pub responsible: String,
     /// Exactly one of `working_days`, `days`, `months`, `years`, `fixed_date`.
     pub within: SpanDoc,
-    /// What the period counts from; the case's receipt date when absent.
+    /// What the period counts from: `received` (the default), `event`, `entered`, or
+    /// `period` (a fixed date of the case's reporting period).
     #[serde(default)]
     pub from: Option<AnchorDoc>,
     /// Working days before the due date on which a warning fires.
@@ -64,12 +65,14 @@ pub struct DeadlineDoc {
 }
 
 closed_set! {
-    /// `received` (the case's receipt date) or `entered` (the day the case entered this
-    /// state: a dependent deadline).
+    /// `received` (the case's receipt date), `event` (the day of the event that starts the
+    /// duty), `entered` (the day the case entered this state: a dependent deadline) or
+    /// `period` (the reporting period the case is for; only with `fixed_date`).
     pub enum AnchorDoc {
         Received = "received",
         Event = "event",
         Entered = "entered",
+        Period = "period",
     }
 }
 
@@ -79,6 +82,7 @@ impl From<AnchorDoc> for Anchor {
             AnchorDoc::Received => Anchor::Received,
             AnchorDoc::Event => Anchor::Event,
             AnchorDoc::Entered => Anchor::Entered,
+            AnchorDoc::Period => Anchor::Period,
         }
     }
 }
@@ -97,6 +101,30 @@ pub struct SpanDoc {
     /// `MM-DD`, or `MM-last` for the month's last day (`1月底前` → `01-last`).
     #[serde(default)]
     pub fixed_date: Option<String>,
+    /// With `fixed_date` and `from: period`: the year of the date relative to the period
+    /// (`following`: the report on year Y due in January of Y+1). `same` when absent.
+    #[serde(default)]
+    pub year: Option<YearDoc>,
+}
+
+closed_set! {
+    /// The year of a fixed date relative to the case's period: `same`, `following`
+    /// (Y+1) or `preceding` (Y-1).
+    pub enum YearDoc {
+        Same = "same",
+        Following = "following",
+        Preceding = "preceding",
+    }
+}
+
+impl From<YearDoc> for YearOf {
+    fn from(doc: YearDoc) -> Self {
+        match doc {
+            YearDoc::Same => YearOf::Same,
+            YearDoc::Following => YearOf::Following,
+            YearDoc::Preceding => YearOf::Preceding,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

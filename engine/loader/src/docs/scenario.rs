@@ -21,6 +21,10 @@ pub struct ScenarioDoc {
     /// each occurrence the clock passes.
     #[serde(default)]
     pub departments: Vec<String>,
+    /// Obligation id → the departments (each one of `departments`) a `scope: registered`
+    /// obligation falls on, registered with them.
+    #[serde(default)]
+    pub obligations: BTreeMap<String, Vec<String>>,
     pub steps: Vec<StepDoc>,
 }
 
@@ -106,6 +110,9 @@ pub struct SubmitDoc {
     pub provider: Option<String>,
     #[serde(default)]
     pub subject: Option<String>,
+    /// The reporting period (a year) the case is for.
+    #[serde(default)]
+    pub period: Option<i32>,
     #[serde(default)]
     pub data: serde_json::Map<String, serde_json::Value>,
     /// Sent as the `Idempotency-Key`: submitting the same request again under the same
@@ -144,6 +151,9 @@ pub struct CaseExpectDoc {
     pub regulation_status: Option<StatusDoc>,
     #[serde(default)]
     pub provider: Option<String>,
+    /// The reporting period (a year) the case is for.
+    #[serde(default)]
+    pub period: Option<i32>,
     /// Deadline name → what must hold of it.
     #[serde(default)]
     pub deadlines: BTreeMap<String, DeadlineExpectDoc>,

@@ -1,15 +1,16 @@
 use crate::diagnostic::code;
-use crate::docs::{ConditionDoc, FieldDoc, RuleDoc, VocabularyDoc};
+use crate::docs::{AnchorDoc, ConditionDoc, FieldDoc, ProcedureDoc, RuleDoc, VocabularyDoc};
 use crate::lower::parts::{squeeze, Item, Parts};
 use crate::lower::procedure::{canonical_reach, lower_procedure, Names};
 use crate::lower::Sink;
 use govflow_model::{
-    CanonicalIds, CityId, ClassificationRule, ClassificationScheme, Condition, Pack, ProcedureId,
-    ProhibitedAct, Recurring, RecurringScope, Regulation, Role, RoleId, Vocabulary,
+    CanonicalIds, CityId, ClassificationRule, ClassificationScheme, Condition, Pack, PeriodOf,
+    ProcedureId, ProhibitedAct, Recurring, RecurringScope, Regulation, Role, RoleId, StateId,
+    Vocabulary,
 };
 use govflow_script::{Scripts, Source};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
 /// Lowers an assembled pack. Returns the pack and its compiled scripts when nothing is
@@ -71,6 +72,7 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
         roles: parts.roles.keys().map(String::as_str).collect(),
         procedures: parts.procedures.keys().map(String::as_str).collect(),
         scripts: parts.scripts.keys().map(String::as_str).collect(),
+        entries: recurring_entries(parts),
     };
     let mut procedures = BTreeMap::new();
     for (id, item) in &parts.procedures {
@@ -292,19 +294,91 @@ fn lower_rule(
     }
 }
 
+/// Procedure id → the states recurring obligations start its cases in.
+fn recurring_entries(parts: &Parts) -> BTreeMap<&str, BTreeSet<&str>> {
+    let mut entries: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for item in &parts.recurring {
+        if let Some(initial) = &item.doc.initial {
+            entries
+                .entry(item.doc.procedure.as_str())
+                .or_default()
+                .insert(initial.as_str());
+        }
+    }
+    entries
+}
+
+/// The obligation's cases must carry the period its procedure's fixed dates belong to,
+/// and start in a state of the procedure where something is still owed.
+fn check_recurring_case(
+    item: &Item<crate::docs::RecurringDoc>,
+    procedure: &ProcedureDoc,
+    sink: &mut Sink,
+) {
+    let r = &item.doc;
+    let by_period = procedure.states.iter().find_map(|(state, s)| {
+        s.deadlines
+            .iter()
+            .find(|d| d.from == Some(AnchorDoc::Period))
+            .map(|d| (state, &d.id))
+    });
+    if let (None, Some((state, deadline))) = (r.period, by_period) {
+        sink.at(
+            &item.file,
+            code::RECURRING_PERIOD,
+            &item.path,
+            format!("obligation `{}` opens `{}` cases without a period, but deadline `{deadline}` of state `{state}` is counted `from: period`", r.id, r.procedure),
+        )
+        .help = Some("add `period: previous_year`, `current_year` or `next_year`: the year its cases are for, relative to the occurrence".into());
+    }
+    let Some(initial) = &r.initial else { return };
+    match procedure.states.get(initial) {
+        None => {
+            sink.at(
+                &item.file,
+                code::UNKNOWN_REFERENCE,
+                &format!("{}.initial", item.path),
+                format!("`{initial}` is not a state of `{}`", r.procedure),
+            )
+            .help = Some(format!(
+                "the states are: {}",
+                procedure
+                    .states
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        Some(state) if state.terminal => {
+            sink.at(
+                &item.file,
+                code::RECURRING_START,
+                &format!("{}.initial", item.path),
+                format!("obligation `{}` starts its cases in `{initial}`, a terminal state: nothing would ever be owed", r.id),
+            )
+            .help = Some("start in the state whose deadline is the addressee's own duty".into());
+        }
+        Some(_) => {}
+    }
+}
+
 fn lower_recurring(
     item: &Item<crate::docs::RecurringDoc>,
     parts: &Parts,
     sink: &mut Sink,
 ) -> Recurring {
     let r = &item.doc;
-    if !parts.procedures.contains_key(&r.procedure) {
-        sink.at(
-            &item.file,
-            code::UNKNOWN_REFERENCE,
-            &format!("{}.procedure", item.path),
-            format!("unknown procedure `{}`", r.procedure),
-        );
+    match parts.procedures.get(&r.procedure) {
+        Some(procedure) => check_recurring_case(item, &procedure.doc, sink),
+        None => {
+            sink.at(
+                &item.file,
+                code::UNKNOWN_REFERENCE,
+                &format!("{}.procedure", item.path),
+                format!("unknown procedure `{}`", r.procedure),
+            );
+        }
     }
     if let Err(e) = cron::Schedule::from_str(&r.cron) {
         sink.at(&item.file, code::CRON, &format!("{}.cron", item.path), format!("`{}` is not a cron expression: {e}", r.cron))
@@ -327,6 +401,8 @@ fn lower_recurring(
         procedure: ProcedureId::new(&r.procedure),
         cron: r.cron.clone(),
         scope,
+        period: r.period.map(PeriodOf::from),
+        initial: r.initial.as_deref().map(StateId::new),
         basis: sink.item_basis(
             item,
             &format!("recurring obligation `{}`", r.id),

@@ -6,7 +6,7 @@ use crate::source::SourceFile;
 use govflow_model::{
     Action, ActionId, Anchor, CanonicalIds, DayOfMonth, DeadlineId, DeadlineRule, ExtensionRule,
     GuardRef, Lapse, Period, Procedure, ProcedureId, Reach, RoleId, Span, State, StateId, Target,
-    BUILTIN_EXTENSION_ACTIONS,
+    YearOf, BUILTIN_EXTENSION_ACTIONS,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,7 +15,14 @@ pub(crate) struct Names<'a> {
     pub roles: BTreeSet<&'a str>,
     pub procedures: BTreeSet<&'a str>,
     pub scripts: BTreeSet<&'a str>,
+    /// Procedure id → the states recurring obligations start its cases in, besides its
+    /// `initial`.
+    pub entries: BTreeMap<&'a str, BTreeSet<&'a str>>,
 }
+
+/// The canonical action by which the addressee of a recurring duty declares it has
+/// nothing to report for the period.
+const NOTHING_TO_REPORT: &str = "nothing_to_report";
 
 /// Warnings longer than this many working days ahead are a typo, not a policy.
 const MAX_WARNING_WORKING_DAYS: u32 = 30;
@@ -126,7 +133,8 @@ pub(crate) fn lower_procedure(
             )
         })
         .collect();
-    check_reachable(item, &actions, &states, sink);
+    let entries = names.entries.get(doc.id.as_str());
+    check_reachable(item, entries, &actions, &states, sink);
 
     Procedure {
         id: ProcedureId::new(&doc.id),
@@ -206,6 +214,8 @@ fn lower_deadline(
         sink,
     );
     let span = lower_span(f, &format!("{path}.within"), &d.within, sink);
+    let from = d.from.map_or(Anchor::Received, Anchor::from);
+    check_period_anchor(f, path, d, from, sink);
     if let Some(n) = d.warn_before_working_days {
         if n == 0 || n > MAX_WARNING_WORKING_DAYS {
             sink.at(
@@ -267,7 +277,7 @@ fn lower_deadline(
         id: DeadlineId::new(&d.id),
         responsible: RoleId::new(&d.responsible),
         span: span?,
-        from: d.from.map_or(Anchor::Received, Anchor::from),
+        from,
         warn_before_working_days: d.warn_before_working_days,
         extension,
         on_lapse: Lapse {
@@ -276,6 +286,29 @@ fn lower_deadline(
         },
         basis,
     })
+}
+
+/// A year relative to a period needs the period, and a period anchors only a fixed date:
+/// a count of days from "the year 2024" has no first day the text names.
+fn check_period_anchor(f: &SourceFile, path: &str, d: &DeadlineDoc, from: Anchor, sink: &mut Sink) {
+    if d.within.year.is_some() && from != Anchor::Period {
+        sink.at(
+            f,
+            code::PERIOD_ANCHOR,
+            &format!("{path}.within.year"),
+            format!("deadline `{}` states the year of its fixed date but is not counted `from: period`", d.id),
+        )
+        .help = Some("add `from: period` (the case's reporting period), or remove `year:`: a fixed date counted from receipt or entry is in that day's year".into());
+    }
+    if from == Anchor::Period && d.within.fixed_date.is_none() {
+        sink.at(
+            f,
+            code::PERIOD_ANCHOR,
+            &format!("{path}.from"),
+            format!("deadline `{}` is counted `from: period` but is not a fixed date", d.id),
+        )
+        .help = Some("a period anchors a date of the cycle (`fixed_date: \"01-10\"`, with `year:`); count a period of days from `received`, `event` or `entered`".into());
+    }
 }
 
 fn lower_span(f: &SourceFile, path: &str, s: &SpanDoc, sink: &mut Sink) -> Option<Span> {
@@ -294,6 +327,11 @@ fn lower_span(f: &SourceFile, path: &str, s: &SpanDoc, sink: &mut Sink) -> Optio
     }
     if let Some(text) = &s.fixed_date {
         match parse_fixed_date(text) {
+            Some(Span::Fixed { month, day, .. }) => given.push(Span::Fixed {
+                month,
+                day,
+                year: s.year.map_or(YearOf::Same, YearOf::from),
+            }),
             Some(span) => given.push(span),
             None => {
                 sink.at(
@@ -348,7 +386,11 @@ pub(crate) fn parse_fixed_date(text: &str) -> Option<Span> {
         chrono::NaiveDate::from_ymd_opt(2001, month, day)?;
         DayOfMonth::Day(day)
     };
-    Some(Span::Fixed { month, day })
+    Some(Span::Fixed {
+        month,
+        day,
+        year: YearOf::Same,
+    })
 }
 
 fn lower_action(
@@ -400,6 +442,9 @@ fn lower_action(
     }
     for (i, r) in a.roles.iter().enumerate() {
         check_role(f, &format!("{path}.roles[{i}]"), r, names, sink);
+    }
+    if a.id == NOTHING_TO_REPORT {
+        check_nothing_to_report(f, path, a, doc, sink);
     }
     if a.roles.is_empty() {
         sink.at(
@@ -472,16 +517,65 @@ fn lower_action(
     }
 }
 
-/// Every state must be reachable from the initial one by actions or lapses.
+/// `nothing_to_report` closes the case with nothing owed: it leaves only states that arm
+/// a deadline, leads only to terminal states and cancels (does not meet) the deadlines.
+fn check_nothing_to_report(
+    f: &SourceFile,
+    path: &str,
+    a: &ActionDoc,
+    doc: &ProcedureDoc,
+    sink: &mut Sink,
+) {
+    let targets: Vec<&String> = match &a.to {
+        TargetDoc::State(s) => vec![s],
+        TargetDoc::ByDecision(choices) => choices.values().collect(),
+    };
+    for s in targets {
+        if doc.states.get(s).is_some_and(|s| !s.terminal) {
+            sink.at(
+                f,
+                code::NOTHING_TO_REPORT,
+                &format!("{path}.to"),
+                format!("`{NOTHING_TO_REPORT}` leads to `{s}`, which is not terminal"),
+            )
+            .help = Some(
+                "nothing is owed for the period: the case ends; lead to a terminal state".into(),
+            );
+        }
+    }
+    for (i, s) in a.from.iter().enumerate() {
+        if doc.states.get(s).is_some_and(|s| s.deadlines.is_empty()) {
+            sink.at(
+                f,
+                code::NOTHING_TO_REPORT,
+                &format!("{path}.from[{i}]"),
+                format!("`{s}` arms no deadline: there is no duty to declare nothing for"),
+            )
+            .help = Some("take it from the state whose deadline the recurring duty sets".into());
+        }
+    }
+    if !a.cancels_deadlines {
+        sink.at(f, code::NOTHING_TO_REPORT, path, format!("`{NOTHING_TO_REPORT}` must cancel the deadlines it ends"))
+            .help = Some("add `cancels_deadlines: true`: a duty with nothing to report is not met, it was never owed".into());
+    }
+}
+
+/// Every state must be reachable from the initial one (or a state a recurring obligation
+/// starts in) by actions or lapses.
 fn check_reachable(
     item: &Item<ProcedureDoc>,
+    entries: Option<&BTreeSet<&str>>,
     actions: &[Action],
     states: &BTreeMap<StateId, State>,
     sink: &mut Sink,
 ) {
     let doc = &item.doc;
-    let mut seen = BTreeSet::from([StateId::new(&doc.initial)]);
-    let mut todo = vec![StateId::new(&doc.initial)];
+    let roots: BTreeSet<StateId> = std::iter::once(doc.initial.as_str())
+        .chain(entries.into_iter().flatten().copied())
+        .map(StateId::new)
+        .collect();
+    let mut seen = roots.clone();
+    let mut todo: Vec<StateId> = roots.into_iter().collect();
     while let Some(s) = todo.pop() {
         let by_action = actions
             .iter()
@@ -513,7 +607,7 @@ fn check_reachable(
 #[cfg(test)]
 mod tests {
     use super::parse_fixed_date;
-    use govflow_model::{DayOfMonth, Span};
+    use govflow_model::{DayOfMonth, Span, YearOf};
 
     #[test]
     fn fixed_dates_must_exist_every_year() {
@@ -521,14 +615,16 @@ mod tests {
             parse_fixed_date("01-10"),
             Some(Span::Fixed {
                 month: 1,
-                day: DayOfMonth::Day(10)
+                day: DayOfMonth::Day(10),
+                year: YearOf::Same,
             })
         );
         assert_eq!(
             parse_fixed_date("02-last"),
             Some(Span::Fixed {
                 month: 2,
-                day: DayOfMonth::Last
+                day: DayOfMonth::Last,
+                year: YearOf::Same,
             })
         );
         assert_eq!(parse_fixed_date("02-29"), None);

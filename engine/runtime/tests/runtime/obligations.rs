@@ -1,12 +1,22 @@
 //! Recurring obligations: 万州 第四十四条, each department's annual submission (cron
 //! `0 0 0 1 1 *`, Asia/Shanghai) and the authority's annual report, opened once per
-//! occurrence, caught up once after downtime.
+//! occurrence for the previous year, caught up once after downtime; 焦作 项目 第九条's
+//! plan, owed only by the departments registered for it.
 
 use super::support::*;
-use govflow_model::{Case, DeadlineStatus};
+use chrono::Datelike;
+use govflow_model::{Case, DeadlineStatus, DepartmentRegistry};
 use govflow_runtime::Runtime;
 use govflow_store::CaseQuery;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+
+/// A registry of `names`, with no obligation naming a subset.
+fn registry(names: &[&str]) -> DepartmentRegistry {
+    DepartmentRegistry {
+        departments: names.iter().map(|d| (*d).to_owned()).collect(),
+        obligations: BTreeMap::new(),
+    }
+}
 
 const DEPARTMENTS: [&str; 2] = ["区公安局", "区教委"];
 
@@ -58,6 +68,9 @@ fn expect_years(rt: &Runtime, years: &[&str]) {
         .iter()
         .map(|c| {
             assert_eq!(c.provider.as_deref(), Some("区大数据发展局"));
+            // The bureau's own report, at its own step, for the year before the occurrence.
+            assert_eq!(c.state, *"district_reporting");
+            assert_eq!(c.period, Some(c.received_date.year() - 1));
             c.received_date.format("%Y").to_string()
         })
         .collect();
@@ -68,14 +81,8 @@ fn expect_years(rt: &Runtime, years: &[&str]) {
 fn each_occurrence_opens_one_case_per_department_once_and_is_caught_up_after_downtime() {
     let service = Service::new(at("2025-12-31T12:00:00+08:00"));
     let rt = &service.runtime;
-    rt.set_departments(
-        &"wanzhou".into(),
-        DEPARTMENTS
-            .iter()
-            .map(|d| (*d).to_owned())
-            .collect::<BTreeSet<_>>(),
-    )
-    .unwrap();
+    rt.set_departments(&"wanzhou".into(), registry(&DEPARTMENTS))
+        .unwrap();
 
     // The first pass only records where counting starts: no case for past occurrences.
     rt.advance(at("2025-12-31T12:00:00+08:00")).unwrap();
@@ -88,6 +95,7 @@ fn each_occurrence_opens_one_case_per_department_once_and_is_caught_up_after_dow
         assert_eq!(case.received_at, at("2026-01-01T00:00:00+08:00"));
         assert_eq!(case.state, *"department_reporting");
         assert_eq!(case.data["occurrence"], "2025-12-31T16:00:00+00:00");
+        assert_eq!(case.period, Some(2025));
         // 每年1月上旬 → 01-10, a Saturday in 2026; Sun 01-11 is a rest day too (2026's
         // only 元旦 make-up day is Sun 01-04), so the deadline is Mon 2026-01-12.
         let d = deadline(&case, "department_report");
@@ -165,7 +173,7 @@ fn an_occurrence_with_no_registered_department_opens_only_the_authority_case() {
     assert!(opened_by(rt, "department_annual_submission").is_empty());
     assert_eq!(opened_by(rt, "district_annual_report").len(), 1);
     // Registering departments afterwards does not reopen the past occurrence.
-    rt.set_departments(&"wanzhou".into(), BTreeSet::from(["区教委".to_owned()]))
+    rt.set_departments(&"wanzhou".into(), registry(&["区教委"]))
         .unwrap();
     rt.advance(at("2026-06-01T00:00:00+08:00")).unwrap();
     assert!(opened_by(rt, "department_annual_submission").is_empty());
@@ -181,10 +189,72 @@ fn departments_of_a_city_without_a_pack_are_refused() {
     let service = Service::new(at("2025-12-31T12:00:00+08:00"));
     let err = service
         .runtime
-        .set_departments(&"atlantis".into(), BTreeSet::from(["x".to_owned()]))
+        .set_departments(&"atlantis".into(), registry(&["x"]))
         .unwrap_err();
     assert!(
         matches!(&err, govflow_runtime::Error::UnknownCity { city, served } if city == "atlantis" && served.contains("wanzhou")),
         "{err}"
+    );
+}
+
+/// 焦作 项目 第九条 falls on the 项目单位 only: `scope: registered` opens the plan for
+/// the departments registered under the obligation's id, for the following year.
+#[test]
+fn a_registered_obligation_falls_only_on_the_departments_registered_for_it() {
+    let service = Service::new(at("2024-12-31T12:00:00+08:00"));
+    let rt = &service.runtime;
+    let jiaozuo = "jiaozuo".into();
+    rt.set_departments(
+        &jiaozuo,
+        DepartmentRegistry {
+            departments: ["市公安局", "市民政局"].map(String::from).into(),
+            obligations: BTreeMap::from([(
+                "it_annual_plan".to_owned(),
+                ["市公安局".to_owned()].into(),
+            )]),
+        },
+    )
+    .unwrap();
+    rt.advance(at("2024-12-31T12:00:00+08:00")).unwrap();
+    rt.advance(at("2025-01-02T00:00:00+08:00")).unwrap();
+    let plans = cases(
+        rt,
+        CaseQuery {
+            city: Some(jiaozuo.clone()),
+            procedure: Some("it_project_plan".into()),
+            ..CaseQuery::default()
+        },
+    );
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0].provider.as_deref(), Some("市公安局"));
+    assert_eq!(plans[0].period, Some(2026));
+    // 11月底前 of 2025, the year before the plan year: Sun 2025-11-30 → Mon 12-01.
+    assert_eq!(
+        deadline(&plans[0], "annual_plan").due_date,
+        date("2025-12-01")
+    );
+}
+
+#[test]
+fn a_registry_naming_an_unknown_obligation_or_department_is_refused_and_changes_nothing() {
+    let service = Service::new(at("2024-12-31T12:00:00+08:00"));
+    let rt = &service.runtime;
+    let jiaozuo = "jiaozuo".into();
+    let subset = |obligation: &str, name: &str| DepartmentRegistry {
+        departments: ["市公安局".to_owned()].into(),
+        obligations: BTreeMap::from([(obligation.to_owned(), [name.to_owned()].into())]),
+    };
+    let err = rt
+        .set_departments(&jiaozuo, subset("annual_plan", "市公安局"))
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_field");
+    assert!(err.to_string().contains("it_annual_plan"), "{err}");
+    let err = rt
+        .set_departments(&jiaozuo, subset("it_annual_plan", "市民政局"))
+        .unwrap_err();
+    assert!(err.to_string().contains("市民政局"), "{err}");
+    assert_eq!(
+        rt.departments(&jiaozuo).unwrap(),
+        DepartmentRegistry::default()
     );
 }

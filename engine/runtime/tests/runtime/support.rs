@@ -139,6 +139,7 @@ pub fn request(procedure: &str, provider: &str) -> Submission {
             received_at: None,
             provider: Some(provider.to_owned()),
             subject: None,
+            period: None,
             data: Map::new(),
             parent: None,
             start: None,

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use govflow_model::{
-    Case, CaseId, CityId, DeadlineId, Event, EventKind, Opener, ProcedureId, RegulationStatus,
-    StateId, Timer, TimerKind,
+    Case, CaseId, CityId, DeadlineId, DepartmentRegistry, Event, EventKind, Opener, ProcedureId,
+    RegulationStatus, StateId, Timer, TimerKind,
 };
 use std::collections::BTreeSet;
 
@@ -32,6 +32,7 @@ fn case(id: &str, city: &str, state: &str) -> Case {
         },
         provider: Some("区公安局".into()),
         subject: None,
+        period: None,
         data: Default::default(),
         decision: None,
         deadlines: Vec::new(),
@@ -368,17 +369,24 @@ fn cron_marks_and_departments<S: Store>(store: &S) {
     assert_eq!(store.last_occurrence(id).unwrap(), Some(t(200)));
 
     let city = CityId::new("wanzhou");
-    assert!(store.departments(&city).unwrap().is_empty());
+    assert_eq!(
+        store.departments(&city).unwrap(),
+        DepartmentRegistry::default()
+    );
     let names: BTreeSet<String> = ["区公安局", "区民政局"].map(String::from).into();
+    let registry = DepartmentRegistry {
+        departments: names.clone(),
+        obligations: [("it_annual_plan".to_owned(), ["区公安局".to_owned()].into())].into(),
+    };
     commit(store, |b| {
-        b.set_departments(city.clone(), names.clone());
+        b.set_departments(city.clone(), registry.clone());
     })
     .unwrap();
-    assert_eq!(store.departments(&city).unwrap(), names);
-    assert!(store
-        .departments(&CityId::new("liaocheng"))
-        .unwrap()
-        .is_empty());
+    assert_eq!(store.departments(&city).unwrap(), registry);
+    assert_eq!(
+        store.departments(&CityId::new("liaocheng")).unwrap(),
+        DepartmentRegistry::default()
+    );
 }
 
 /// An archived pack version reads back as written; other versions are absent.
