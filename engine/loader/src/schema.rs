@@ -35,12 +35,26 @@ mod tests {
         let procedure = schema("procedure.schema.json");
         for (schema, definition, names) in [
             (&pack, "StatusDoc", json!(["in_force", "draft", "expired"])),
-            (&pack, "ScopeDoc", json!(["departments", "authority"])),
+            (
+                &pack,
+                "ScopeDoc",
+                json!(["departments", "registered", "authority"]),
+            ),
+            (
+                &pack,
+                "PeriodDoc",
+                json!(["previous_year", "current_year", "next_year"]),
+            ),
             (&pack, "PresenceDoc", json!(["present", "absent"])),
             (
                 &procedure,
                 "AnchorDoc",
-                json!(["received", "event", "entered"]),
+                json!(["received", "event", "entered", "period"]),
+            ),
+            (
+                &procedure,
+                "YearDoc",
+                json!(["same", "following", "preceding"]),
             ),
         ] {
             assert_eq!(schema["$defs"][definition]["enum"], names, "{definition}");

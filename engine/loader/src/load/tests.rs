@@ -193,3 +193,96 @@ fn an_obligation_falls_on_a_role_the_pack_declares() {
         "{rendered:#?}"
     );
 }
+
+/// Loads `city` after replacing `replace` (once) by `with` in `file`; the diagnostics,
+/// rendered, with the path made relative to the pack.
+fn misuse(city: &str, file: &str, replace: &str, with: &str) -> Vec<String> {
+    let (files, root) = in_memory();
+    let dir = root.join("cities").join(city);
+    let path = dir.join(file);
+    let text = files.read(&path).unwrap();
+    assert_eq!(text.matches(replace).count(), 1, "{replace}");
+    files.write(&path, text.replacen(replace, with, 1)).unwrap();
+    let (loaded, diagnostics) = load_pack(&files, &dir);
+    assert!(loaded.is_none(), "{diagnostics:#?}");
+    diagnostics
+        .iter()
+        .map(|d| d.to_string().replace(&format!("{}/", dir.display()), ""))
+        .collect()
+}
+
+fn first_line(rendered: &[String]) -> &str {
+    rendered[0].lines().next().unwrap()
+}
+
+#[test]
+fn a_year_without_a_period_and_a_period_without_a_fixed_date_are_reported_where_written() {
+    let rendered = misuse(
+        "wanzhou",
+        "procedures/annual_report.yaml",
+        "        within: {fixed_date: \"01-10\", year: following}\n        from: period",
+        "        within: {fixed_date: \"01-10\", year: following}",
+    );
+    assert_eq!(
+        first_line(&rendered),
+        "procedures/annual_report.yaml:28:39: error[GF0019]: deadline `department_report` states the year of its fixed date but is not counted `from: period`",
+        "{rendered:#?}"
+    );
+    let rendered = misuse(
+        "wanzhou",
+        "procedures/annual_report.yaml",
+        "within: {fixed_date: \"01-10\", year: following}",
+        "within: {working_days: 5}",
+    );
+    assert_eq!(
+        first_line(&rendered),
+        "procedures/annual_report.yaml:29:9: error[GF0019]: deadline `department_report` is counted `from: period` but is not a fixed date",
+        "{rendered:#?}"
+    );
+}
+
+#[test]
+fn a_recurring_obligation_must_give_the_period_and_start_where_something_is_owed() {
+    let rendered = misuse(
+        "chongqing",
+        "pack.yaml",
+        "    scope: departments\n    period: previous_year\n",
+        "    scope: departments\n",
+    );
+    assert!(
+        rendered[0].contains("error[GF0020]: obligation `department_annual_submission` opens `annual_report` cases without a period"),
+        "{rendered:#?}"
+    );
+    let rendered = misuse(
+        "chongqing",
+        "pack.yaml",
+        "initial: municipal_report",
+        "initial: accepted",
+    );
+    assert!(
+        rendered[0].contains("error[GF0021]: obligation `municipal_annual_report` starts its cases in `accepted`, a terminal state"),
+        "{rendered:#?}"
+    );
+}
+
+#[test]
+fn nothing_to_report_must_close_the_case_and_cancel_its_deadlines() {
+    let rendered = misuse(
+        "jiaozuo",
+        "procedures/it_project_plan.yaml",
+        "    to: no_plan\n    roles: [provider]\n    cancels_deadlines: true\n",
+        "    to: studying\n    roles: [provider]\n",
+    );
+    let codes: Vec<&str> = rendered
+        .iter()
+        .filter(|r| r.contains("GF0022"))
+        .map(|r| r.lines().next().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 2, "{rendered:#?}");
+    for message in [
+        "`nothing_to_report` leads to `studying`, which is not terminal",
+        "`nothing_to_report` must cancel the deadlines it ends",
+    ] {
+        assert!(codes.iter().any(|c| c.contains(message)), "{codes:#?}");
+    }
+}
