@@ -53,7 +53,8 @@ pub fn rows(pack: &Pack) -> Vec<Row> {
                     // The year of the date relative to the case's period, where it differs.
                     row.fixed_date = Some(match year {
                         YearOf::Same => date,
-                        other => format!("{date} ({} year)", other.as_str()),
+                        YearOf::Following => format!("{date} (year after the period)"),
+                        YearOf::Preceding => format!("{date} (year before the period)"),
                     })
                 }
             }

@@ -239,3 +239,88 @@ fn bad_actions_queries_routes_and_keys_are_problems_and_store_nothing() {
     assert_eq!(reply.status, 200, "{reply:#?}");
     assert_eq!(reply.body["state"], "reviewing");
 }
+
+/// `period` on `POST /v1/cases`: required where the procedure's dates belong to a period
+/// (a problem naming the field, nothing stored); given, the case carries it and a case
+/// opened after its date is overdue at once.
+#[test]
+fn a_reporting_period_is_required_where_dates_belong_to_one_and_shown_on_the_case() {
+    let api = start(
+        "2025-01-15T09:00:00+08:00",
+        &[who("bureau", "wanzhou", "区大数据发展局", &["authority"])],
+    );
+    let submit = |body: serde_json::Value| {
+        api.request(Method::POST, "/v1/cases")
+            .bearer_auth(token("bureau"))
+            .json(&body)
+    };
+    let report = json!({"city": "wanzhou", "procedure": "annual_report", "provider": "区教委"});
+    let with = |key: &str, value: serde_json::Value| {
+        let mut body = report.clone();
+        body[key] = value;
+        submit(body)
+    };
+    rejected(
+        &api,
+        vec![
+            (submit(report.clone()), 422, "missing_field", "`period`"),
+            (with("period", json!(24)), 422, "invalid_field", "`24`"),
+            (with("period", json!("2024")), 422, "invalid_body", "period"),
+        ],
+    );
+    let case = api.submit("bureau", {
+        let mut body = report.clone();
+        body["period"] = json!(2024);
+        body
+    });
+    assert_eq!(case["period"], 2024, "{case:#}");
+    let read = api.get("bureau", &format!("/v1/cases/{}", id(&case)));
+    assert_eq!(read.body["overdue"], true, "{read:#?}");
+    assert_eq!(read.body["deadlines"][0]["due_date"], "2025-01-10");
+    assert_eq!(read.body["deadlines"][0]["status"], "missed");
+}
+
+/// `PUT /v1/admin/departments/{city}` with `obligations`: read back as written; a name not
+/// among the departments, or an obligation that is not `scope: registered`, is refused and
+/// changes nothing.
+#[test]
+fn departments_registered_for_an_obligation_must_be_registered_departments() {
+    let api = start("2025-01-15T09:00:00+08:00", &[]);
+    let put = |body: serde_json::Value| {
+        api.request(Method::PUT, "/v1/admin/departments/jiaozuo")
+            .bearer_auth(token("admin"))
+            .json(&body)
+    };
+    let registry = json!({"departments": ["市公安局", "市民政局"],
+        "obligations": {"it_annual_plan": ["市公安局"]}});
+    assert_eq!(api.send(put(registry.clone())).status, 200);
+    assert_eq!(
+        api.get("admin", "/v1/admin/departments/jiaozuo").body,
+        registry
+    );
+    rejected(
+        &api,
+        vec![
+            (
+                put(
+                    json!({"departments": ["市公安局"], "obligations": {"it_annual_plan": ["市教育局"]}}),
+                ),
+                422,
+                "invalid_field",
+                "市教育局",
+            ),
+            (
+                put(
+                    json!({"departments": ["市公安局"], "obligations": {"annual_plan": ["市公安局"]}}),
+                ),
+                422,
+                "invalid_field",
+                "it_annual_plan",
+            ),
+        ],
+    );
+    assert_eq!(
+        api.get("admin", "/v1/admin/departments/jiaozuo").body,
+        registry
+    );
+}

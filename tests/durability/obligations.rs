@@ -57,7 +57,15 @@ fn assert_once_each(server: &Server, years: &[&str], overdue: &[&str]) {
             format!("{prior}-12-31T16:00:00Z"),
             "{case:#}"
         );
-        assert_eq!(case["state"], "department_reporting");
+        // The bureau's report is its own case, at its own step; every case is for the
+        // year before the occurrence.
+        let state = if body == AUTHORITY {
+            "district_reporting"
+        } else {
+            "department_reporting"
+        };
+        assert_eq!(case["state"], state, "{case:#}");
+        assert_eq!(case["period"], prior, "{case:#}");
         assert_eq!(
             case["overdue"],
             overdue.contains(&year.as_str()),

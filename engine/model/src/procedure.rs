@@ -90,14 +90,6 @@ impl YearOf {
             YearOf::Preceding => -1,
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            YearOf::Same => "same",
-            YearOf::Following => "following",
-            YearOf::Preceding => "preceding",
-        }
-    }
 }
 
 /// What a deadline counts from.
