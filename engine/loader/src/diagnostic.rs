@@ -23,6 +23,8 @@ pub mod code {
     pub const CALENDAR: &str = "GF0016";
     pub const SCENARIO: &str = "GF0017";
     pub const QUOTE: &str = "GF0018";
+    pub const BASIS_KIND_AS_CITATION: &str = "GF0027";
+    pub const OPENING_FIELD: &str = "GF0028";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
