@@ -1,5 +1,6 @@
 //! Opening a case: the procedure must exist in the city, the regulation must govern the
-//! receipt date, and the opener must hold a role the procedure allows.
+//! receipt date, the opener must hold a role the procedure allows, and the submission must
+//! carry what the procedure requires and pass its guards.
 
 use crate::authorize::require_role_to_open;
 use crate::deadlines::arm;
