@@ -23,6 +23,9 @@ pub struct ClassifyArgs {
     /// The legal basis cited for a restricted class.
     #[arg(long)]
     legal_basis: Option<String>,
+    /// The kind of that basis (a term of the pack's `legal_bases`: `law`, `central_policy`, …).
+    #[arg(long)]
+    legal_basis_kind: Option<String>,
     /// The filing (备案) made for it.
     #[arg(long)]
     filing: Option<String>,
@@ -49,6 +52,7 @@ pub fn run(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
         opening: a.opening,
         base_database: a.base_database,
         legal_basis: a.legal_basis,
+        legal_basis_kind: a.legal_basis_kind,
         filing: a.filing,
         intended_use: a.intended_use,
     };

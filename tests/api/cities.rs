@@ -151,7 +151,7 @@ fn neijiang_conditional_share_under_the_draft() {
         ],
     );
     let body = json!({"city": "neijiang", "procedure": "conditional_share", "provider": "市公安局",
-        "data": {"resource": {"sharing": "conditional", "legal_basis": "law", "filing": "2020-备-017"}}});
+        "data": {"resource": {"sharing": "conditional", "legal_basis": "《中华人民共和国数据安全法》", "legal_basis_kind": "law", "filing": "2020-备-017"}}});
     problem_naming(
         &api.post("citizen", "/v1/cases", body.clone()),
         403,

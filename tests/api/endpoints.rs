@@ -98,8 +98,8 @@ fn one_pack_in_detail_and_an_unknown_city_is_404() {
     );
 }
 
-/// wanzhou's rules (`classification_rules.yaml`): 有条件开放 without a basis breaks
-/// 第二十九条; a base item of 自然资源和空间地理 shared conditionally breaks 第二十三条; a
+/// wanzhou's rules (`classification_rules.yaml`): 有条件开放 without a basis (the citation
+/// and its kind) breaks 第二十九条; a base item of 自然资源和空间地理 shared conditionally breaks 第二十三条; a
 /// lawful classification breaks nothing. An unknown city is 422.
 #[test]
 fn the_classification_check_names_the_broken_rules_and_their_articles() {
@@ -118,14 +118,17 @@ fn the_classification_check_names_the_broken_rules_and_their_articles() {
     let violations = result["violations"].as_array().unwrap();
     assert_eq!(violations.len(), 1, "{result:#}");
     assert_eq!(violations[0]["article"], "第二十九条");
-    assert_eq!(violations[0]["fields"], json!(["legal_basis"]));
+    assert_eq!(
+        violations[0]["fields"],
+        json!(["legal_basis", "legal_basis_kind"])
+    );
     assert!(violations[0]["quote"]
         .as_str()
         .unwrap()
         .contains("法律法规"));
 
     let result = check(json!({"base_database": "natural_resources_geospatial",
-        "sharing": "conditional", "opening": "conditional", "legal_basis": "law"}));
+        "sharing": "conditional", "opening": "conditional", "legal_basis": "《中华人民共和国测绘法》", "legal_basis_kind": "law"}));
     let articles: Vec<_> = result["violations"]
         .as_array()
         .unwrap()
@@ -135,7 +138,7 @@ fn the_classification_check_names_the_broken_rules_and_their_articles() {
     assert_eq!(articles, [&json!("第二十三条")], "{result:#}");
 
     let result = check(json!({"base_database": "natural_resources_geospatial",
-        "sharing": "unconditional", "opening": "conditional", "legal_basis": "national_document"}));
+        "sharing": "unconditional", "opening": "conditional", "legal_basis": "国办发〔2017〕39号", "legal_basis_kind": "national_document"}));
     assert_eq!(
         result,
         json!({"city": "wanzhou", "ok": true, "violations": []})

@@ -378,6 +378,9 @@ pub struct DataResourceView {
     pub base_database: Option<String>,
     #[serde(default)]
     pub legal_basis: Option<String>,
+    /// The kind of the basis cited: a term of the pack's `classification.legal_bases`.
+    #[serde(default)]
+    pub legal_basis_kind: Option<String>,
     #[serde(default)]
     pub filing: Option<String>,
     #[serde(default, rename = "use")]
@@ -391,6 +394,7 @@ impl From<DataResourceView> for DataResource {
             opening: r.opening,
             base_database: r.base_database,
             legal_basis: r.legal_basis,
+            legal_basis_kind: r.legal_basis_kind,
             filing: r.filing,
             intended_use: r.intended_use,
         }

@@ -3,7 +3,7 @@
 use crate::authorize::{require_city, require_role};
 use crate::deadlines::{arm, close_state};
 use crate::extension;
-use crate::guards::GuardInput;
+use crate::guards::{require_fields, require_guards, GuardInput};
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
 use govflow_model::{
@@ -53,22 +53,23 @@ pub(crate) fn act(
         actor,
     )?;
     let to = target_state(declared, data)?;
-    check_fields(declared, data)?;
-    for guard in &declared.guards {
-        let input = GuardInput {
-            case,
-            action,
-            data,
-            actor,
-        };
-        if !ctx.guards.check(guard, &input)? {
-            return Err(Refusal::GuardRefused {
-                message: guard.message.clone(),
-                article: guard.basis.article.clone(),
-                quote: guard.basis.quote.clone(),
-            });
-        }
+    let mut required: Vec<&str> = declared.requires.iter().map(String::as_str).collect();
+    if declared.sets_provider {
+        required.push("provider");
     }
+    require_fields(
+        required,
+        data,
+        &format!("`{}`", declared.id),
+        &declared.basis.article,
+    )?;
+    let input = GuardInput {
+        case,
+        action,
+        data,
+        actor,
+    };
+    require_guards(ctx.guards, &declared.guards, &input)?;
 
     let mut next = case.clone();
     let mut effects = Vec::new();
@@ -173,31 +174,4 @@ fn target_state(action: &Action, data: &Map<String, Value>) -> Result<StateId, R
                 })
         }
     }
-}
-
-fn check_fields(action: &Action, data: &Map<String, Value>) -> Result<(), Refusal> {
-    let mut required: Vec<&str> = action.requires.iter().map(String::as_str).collect();
-    if action.sets_provider {
-        required.push("provider");
-    }
-    for field in required {
-        // A required field is given when it says something: not blank, and not `false`
-        // (a requirement such as 安全保障措施 that is answered `false` is not met).
-        let given = match data.get(field) {
-            Some(Value::String(s)) => !s.trim().is_empty(),
-            Some(Value::Bool(b)) => *b,
-            Some(Value::Null) | None => false,
-            Some(_) => true,
-        };
-        if !given {
-            return Err(Refusal::MissingField {
-                field: format!("data.{field}"),
-                help: format!(
-                    "`{}` must carry `{field}` ({})",
-                    action.id, action.basis.article
-                ),
-            });
-        }
-    }
-    Ok(())
 }

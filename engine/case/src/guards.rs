@@ -1,3 +1,4 @@
+use crate::Refusal;
 use govflow_model::{Actor, Case, GuardRef};
 use serde_json::{Map, Value};
 
@@ -13,6 +14,51 @@ pub struct GuardInput<'a> {
 /// scripts are compiled when the pack loads, so here they only run.
 pub trait Guards: Send + Sync {
     fn check(&self, guard: &GuardRef, input: &GuardInput<'_>) -> Result<bool, GuardError>;
+}
+
+/// Runs `guards` in order; the first that answers false refuses with its message and
+/// article.
+pub(crate) fn require_guards(
+    guards: &dyn Guards,
+    declared: &[GuardRef],
+    input: &GuardInput<'_>,
+) -> Result<(), Refusal> {
+    for guard in declared {
+        if !guards.check(guard, input)? {
+            return Err(Refusal::GuardRefused {
+                message: guard.message.clone(),
+                article: guard.basis.article.clone(),
+                quote: guard.basis.quote.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every `required` field of `data` says something: present, not blank, and not `false`
+/// (a requirement such as 安全保障措施 answered `false` is not met). `what` names the
+/// action or the submission, `article` the rule that requires them.
+pub(crate) fn require_fields<'a>(
+    required: impl IntoIterator<Item = &'a str>,
+    data: &Map<String, Value>,
+    what: &str,
+    article: &str,
+) -> Result<(), Refusal> {
+    for field in required {
+        let given = match data.get(field) {
+            Some(Value::String(s)) => !s.trim().is_empty(),
+            Some(Value::Bool(b)) => *b,
+            Some(Value::Null) | None => false,
+            Some(_) => true,
+        };
+        if !given {
+            return Err(Refusal::MissingField {
+                field: format!("data.{field}"),
+                help: format!("{what} must carry `{field}` ({article})"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A guard that could not give an answer (ran away, raised an error).

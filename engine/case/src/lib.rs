@@ -9,7 +9,7 @@
 //! |---|---|
 //! | `command` | the entry: [`Command`], [`apply`] |
 //! | `transition` | [`Context`], [`OpenCase`], and a decision before it is settled |
-//! | `open` | opening: procedure, regulation in force, opener's role, provider, resource |
+//! | `open` | opening: procedure, regulation in force, opener's role, provider, resource, the submission's requires and guards |
 //! | `act` | actions: state, role, fields, guards, the next state's deadlines |
 //! | `extension` | 延长: request, approval, cap, before the lapse |
 //! | `timer` | a fired warning or lapse, and the penalty it opens |

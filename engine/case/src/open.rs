@@ -1,8 +1,10 @@
 //! Opening a case: the procedure must exist in the city, the regulation must govern the
-//! receipt date, and the opener must hold a role the procedure allows.
+//! receipt date, the opener must hold a role the procedure allows, and the submission must
+//! carry what the procedure requires and pass its guards.
 
 use crate::authorize::require_role_to_open;
 use crate::deadlines::arm;
+use crate::guards::{require_fields, require_guards, GuardInput};
 use crate::transition::{Context, Effect, OpenCase, Transition};
 use crate::Refusal;
 use govflow_model::RegulationStatus;
@@ -10,6 +12,9 @@ use govflow_model::{
     local_date, Actor, Anchor, Case, CaseId, DataResource, EventKind, Opener, Procedure,
 };
 use serde_json::{Map, Value};
+
+/// What a guard on the submission sees as `action`.
+const OPENING_ACTION: &str = "open";
 
 pub(crate) fn open(
     ctx: &Context<'_>,
@@ -93,8 +98,8 @@ pub(crate) fn open(
         }
     };
     let mut case = Case {
-        // Drawn only once the request is accepted: a refusal uses up no id.
-        id: new_id(),
+        // Drawn only once the request is accepted (below): a refusal uses up no id.
+        id: CaseId::new(""),
         city: pack.city.clone(),
         procedure: procedure.id.clone(),
         state,
@@ -124,6 +129,12 @@ pub(crate) fn open(
         updated_at: ctx.now,
         revision: 1,
     };
+    // A penalty case is opened by a lapse, not submitted: the submission's checks are for
+    // a request, as the opener's role is.
+    if request.parent.is_none() {
+        check_submission(ctx, procedure, &case, actor)?;
+    }
+    case.id = new_id();
     let mut effects = vec![opened_event(ctx, &case, procedure, actor)];
     if let Some(state) = procedure.state(&case.state) {
         // A case received in the past counts its initial deadlines from receipt.
@@ -165,6 +176,29 @@ fn check_period(procedure: &Procedure, period: Option<i32>) -> Result<Option<i32
     }
 }
 
+/// The procedure's `requires:` and `guards:` on the submission. The guards see the
+/// submission's `data`, the actor, and the case as it would open (no id, no deadlines yet).
+fn check_submission(
+    ctx: &Context<'_>,
+    procedure: &Procedure,
+    case: &Case,
+    actor: &Actor,
+) -> Result<(), Refusal> {
+    require_fields(
+        procedure.requires.iter().map(String::as_str),
+        &case.data,
+        &format!("a `{}` submission", procedure.id),
+        &procedure.basis.article,
+    )?;
+    let input = GuardInput {
+        case,
+        action: OPENING_ACTION,
+        data: &case.data,
+        actor,
+    };
+    require_guards(ctx.guards, &procedure.guards, &input)
+}
+
 fn opened_event(ctx: &Context<'_>, case: &Case, procedure: &Procedure, actor: &Actor) -> Effect {
     Effect::Emit(case.event(
         ctx.now,
@@ -187,7 +221,7 @@ fn check_resource(pack: &govflow_model::Pack, data: &Map<String, Value>) -> Resu
         serde_json::from_value(resource.clone()).map_err(|e| Refusal::InvalidField {
             field: "data.resource".into(),
             help: format!(
-                "a data resource has `sharing`, `opening`, `base_database`, `legal_basis`, `filing` and `use`: {e}"
+                "a data resource has `sharing`, `opening`, `base_database`, `legal_basis`, `legal_basis_kind`, `filing` and `use`: {e}"
             ),
         })?;
     let violations = pack.classification.check(&resource);

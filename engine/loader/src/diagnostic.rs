@@ -27,6 +27,8 @@ pub mod code {
     pub const RECURRING_PERIOD: &str = "GF0020";
     pub const RECURRING_START: &str = "GF0021";
     pub const NOTHING_TO_REPORT: &str = "GF0022";
+    pub const BASIS_KIND_AS_CITATION: &str = "GF0027";
+    pub const OPENING_FIELD: &str = "GF0028";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

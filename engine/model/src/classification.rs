@@ -17,6 +17,10 @@ pub struct ClassificationScheme {
     pub base_databases: Vocabulary,
     /// Uses of conditionally open data (`research`, `commercial`).
     pub uses: Vocabulary,
+    /// Kinds of legal basis the text names (`law` → `法律`, `central_policy` →
+    /// `党中央、国务院政策`), tested through a resource's `legal_basis_kind`.
+    #[serde(default)]
+    pub legal_bases: Vocabulary,
     pub rules: Vec<ClassificationRule>,
 }
 
@@ -67,7 +71,12 @@ impl Condition {
 }
 
 /// The fields of a data resource that classification rules test. Field names are the
-/// keys rules use: `sharing`, `opening`, `base_database`, `legal_basis`, `filing`, `use`.
+/// keys rules use: `sharing`, `opening`, `base_database`, `legal_basis`,
+/// `legal_basis_kind`, `filing`, `use`.
+///
+/// `legal_basis` is the v1 field: the basis cited, as free text (《中华人民共和国统计法》
+/// 第二十五条). `legal_basis_kind` says what kind of instrument it is, a term of the
+/// pack's `legal_bases` vocabulary, where the text requires a basis of a given kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataResource {
@@ -80,6 +89,8 @@ pub struct DataResource {
     #[serde(default)]
     pub legal_basis: Option<String>,
     #[serde(default)]
+    pub legal_basis_kind: Option<String>,
+    #[serde(default)]
     pub filing: Option<String>,
     #[serde(default, rename = "use")]
     pub intended_use: Option<String>,
@@ -87,11 +98,12 @@ pub struct DataResource {
 
 impl DataResource {
     /// The field names rules may test.
-    pub const FIELDS: [&'static str; 6] = [
+    pub const FIELDS: [&'static str; 7] = [
         "sharing",
         "opening",
         "base_database",
         "legal_basis",
+        "legal_basis_kind",
         "filing",
         "use",
     ];
@@ -102,6 +114,7 @@ impl DataResource {
             "opening" => self.opening.as_deref(),
             "base_database" => self.base_database.as_deref(),
             "legal_basis" => self.legal_basis.as_deref(),
+            "legal_basis_kind" => self.legal_basis_kind.as_deref(),
             "filing" => self.filing.as_deref(),
             "use" => self.intended_use.as_deref(),
             _ => None,

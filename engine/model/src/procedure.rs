@@ -21,6 +21,12 @@ pub struct Procedure {
     pub opened_by: Vec<RoleId>,
     /// Whether a case must name the provider department it is addressed to.
     pub requires_provider: bool,
+    /// Data fields the submission must carry (present, not blank, not `false`).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Guards on the submission, run before anything is stored.
+    #[serde(default)]
+    pub guards: Vec<GuardRef>,
     pub initial: StateId,
     pub states: BTreeMap<StateId, State>,
     pub actions: Vec<Action>,

@@ -283,6 +283,35 @@ mod tests {
     }
 
     #[test]
+    fn a_guard_reads_the_stored_case() {
+        let s = scripts(
+            r#"this_case.data.purpose == "research" && this_case.provider == "dept"
+               && this_case.opened_by.actor == "a" && this_case.deadlines.len() == 0
+               && blank(this_case.subject) && this_case.state == "s""#,
+        );
+        let mut case = case();
+        let actor = Actor::system();
+        let empty = serde_json::Map::new();
+        let input = |case: &Case| {
+            s.check(
+                &guard(),
+                &GuardInput {
+                    case,
+                    action: "reply",
+                    data: &empty,
+                    actor: &actor,
+                },
+            )
+        };
+        assert!(!input(&case).unwrap());
+        case.data
+            .insert("purpose".into(), serde_json::json!("research"));
+        assert!(input(&case).unwrap());
+        case.provider = Some("other".into());
+        assert!(!input(&case).unwrap());
+    }
+
+    #[test]
     fn a_runaway_script_is_stopped_with_its_location() {
         let s = scripts("let x = 0;\nloop { x += 1; }\ntrue");
         let e = run(&s, serde_json::json!({})).unwrap_err();

@@ -156,3 +156,87 @@ fn a_resource_classified_against_the_rules_is_refused() {
         "{refusal}"
     );
 }
+
+/// 第四十五条: the application for an IT project carries its catalog list. A submission
+/// without it (or with `false`) is refused before an id is drawn; with it the case opens
+/// with the first id.
+#[test]
+fn a_submission_missing_a_required_field_is_refused_and_draws_no_id() {
+    let law = wanzhou();
+    let now = at("2022-03-01T09:00:00+08:00");
+    let ctx = law.at(now);
+    let transport = actor("transport", "区交通局", &["provider"]);
+    let mut drawn = 0;
+    let mut count = || {
+        drawn += 1;
+        govflow_model::CaseId::new(format!("c-{drawn:06}"))
+    };
+    for data in [
+        json!({}),
+        json!({"catalog_list": false}),
+        json!({"catalog_list": " "}),
+    ] {
+        let mut plan = request("it_project_plan", "区交通局");
+        plan.data = as_map(data);
+        let refused = govflow_case::apply(
+            &ctx,
+            govflow_case::Command::Open {
+                request: &plan,
+                actor: &transport,
+            },
+            &mut count,
+        )
+        .unwrap_err();
+        assert_eq!(refused.code(), "missing_field");
+        assert!(
+            refused.to_string().contains("data.catalog_list"),
+            "{refused}"
+        );
+        assert!(refused.to_string().contains("第四十五条"), "{refused}");
+    }
+    let mut plan = request("it_project_plan", "区交通局");
+    plan.data = as_map(json!({"catalog_list": "目录清单（预编）"}));
+    let settled = govflow_case::apply(
+        &ctx,
+        govflow_case::Command::Open {
+            request: &plan,
+            actor: &transport,
+        },
+        &mut count,
+    )
+    .unwrap();
+    assert_eq!(settled.cases[0].id.as_str(), "c-000001");
+    assert_eq!(drawn, 1);
+}
+
+/// A guard on the submission sees the case as it would open: `this_case.data` is the
+/// submission's data. Wanzhou's `unconditionally_open` script, set on the submission of a
+/// conditional open, refuses an application whose catalog entry is 有条件开放 even though
+/// its `data.opening` says unconditional, and lets one through whose entry agrees.
+#[test]
+fn a_guard_on_the_submission_reads_the_case_as_it_would_open() {
+    let law = wanzhou().edited(|pack| {
+        let closing = pack
+            .procedures
+            .get(&"conditional_open".into())
+            .and_then(|p| p.actions.iter().find(|a| a.id.as_str() == "close"))
+            .and_then(|a| a.guards.first())
+            .cloned()
+            .expect("wanzhou closes direct-access applications with a guard");
+        let open = pack.procedures.get_mut(&"conditional_open".into()).unwrap();
+        open.guards.push(closing);
+    });
+    let now = at("2022-03-01T09:00:00+08:00");
+    let citizen = citizen();
+    let mut application = request("conditional_open", "区规划自然资源局");
+    application.data = as_map(json!({"opening": "unconditional",
+        "resource": {"opening": "conditional", "legal_basis": "《中华人民共和国测绘法》", "legal_basis_kind": "law"}}));
+    match law.open(now, &application, &citizen) {
+        Err(Refusal::GuardRefused { article, .. }) => assert_eq!(article, "第三十一条"),
+        other => panic!("expected the guard to refuse, got {other:?}"),
+    }
+    application.data =
+        as_map(json!({"opening": "unconditional", "resource": {"opening": "unconditional"}}));
+    let settled = law.open(now, &application, &citizen).unwrap();
+    assert_eq!(settled.cases[0].id.as_str(), "c-000001");
+}

@@ -103,6 +103,9 @@ pub struct ClassificationDoc {
     pub base_databases: Option<VocabularyDoc>,
     #[serde(default)]
     pub uses: Option<VocabularyDoc>,
+    /// Kinds of legal basis the text names (`law: 法律`), for rules on `legal_basis_kind`.
+    #[serde(default)]
+    pub legal_bases: Option<VocabularyDoc>,
     #[serde(default)]
     pub rules: Vec<RuleDoc>,
 }
@@ -141,6 +144,7 @@ closed_set! {
         Opening = "opening",
         BaseDatabase = "base_database",
         LegalBasis = "legal_basis",
+        LegalBasisKind = "legal_basis_kind",
         Filing = "filing",
         Use = "use",
     }

@@ -21,6 +21,14 @@ pub struct ProcedureDoc {
     /// Whether a case must name the department it is addressed to.
     #[serde(default)]
     pub requires_provider: bool,
+    /// Data fields the submission must carry: present, not blank, not `false`
+    /// (`application_scenario`). Checked before the case is stored.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Guards on the submission: each script must evaluate to true for the case to open.
+    /// They see `data` (the submission's), `actor`, and `this_case` as it would open.
+    #[serde(default)]
+    pub guards: Vec<GuardDoc>,
     /// The state a new case starts in.
     pub initial: String,
     pub states: BTreeMap<String, StateDoc>,

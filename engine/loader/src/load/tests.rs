@@ -102,6 +102,16 @@ fn edit(files: &InMemory, dir: &Path, file: &str, from: &str, to: &str) {
     files.write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// The 1-based line of `needle`'s first occurrence in `dir`'s `file`, so an expected
+/// location does not go stale when the pack above it changes.
+fn line_of(files: &InMemory, dir: &Path, file: &str, needle: &str) -> usize {
+    let text = files.read(&dir.join(file)).unwrap();
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{file} has no `{needle}`"));
+    text[..at].lines().count() + usize::from(text[..at].ends_with('\n'))
+}
+
 /// The diagnostics of `dir`'s pack, with paths relative to it.
 fn rendered(files: &InMemory, dir: &Path) -> Vec<String> {
     let (loaded, diagnostics) = load_pack(files, dir);
@@ -124,12 +134,13 @@ fn a_misspelt_name_of_a_closed_set_is_located_with_a_suggestion() {
         "from: event",
         "from: evnet",
     );
+    let scope = line_of(&files, &dir, "pack.yaml", "scope: department");
     assert_eq!(
         rendered(&files, &dir),
         [
-            "pack.yaml:12:3: error[GF0003]: unknown value `in_forse`\n  help: did you mean `in_force`?",
-            "pack.yaml:171:5: error[GF0003]: unknown value `department`\n  help: did you mean `departments`?",
-            "procedures/catalog_update.yaml:29:9: error[GF0003]: unknown value `evnet`\n  help: did you mean `event`?",
+            "pack.yaml:12:3: error[GF0003]: unknown value `in_forse`\n  help: did you mean `in_force`?".to_owned(),
+            format!("pack.yaml:{scope}:5: error[GF0003]: unknown value `department`\n  help: did you mean `departments`?"),
+            "procedures/catalog_update.yaml:29:9: error[GF0003]: unknown value `evnet`\n  help: did you mean `event`?".to_owned(),
         ]
     );
 }
@@ -186,10 +197,11 @@ fn an_obligation_falls_on_a_role_the_pack_declares() {
         "  authority:\n    name:",
         "  mayor:\n    name:",
     );
+    let scope = line_of(&files, &dir, "pack.yaml", "scope: authority");
     let rendered = rendered(&files, &dir);
-    let expected = "pack.yaml:182:5: error[GF0004]: the obligation falls on role `authority`, which this pack's `roles` does not declare";
+    let expected = format!("pack.yaml:{scope}:5: error[GF0004]: the obligation falls on role `authority`, which this pack's `roles` does not declare");
     assert!(
-        rendered.iter().any(|d| d.starts_with(expected)),
+        rendered.iter().any(|d| d.starts_with(&expected)),
         "{rendered:#?}"
     );
 }
@@ -285,4 +297,69 @@ fn nothing_to_report_must_close_the_case_and_cancel_its_deadlines() {
     ] {
         assert!(codes.iter().any(|c| c.contains(message)), "{codes:#?}");
     }
+}
+
+/// `legal_basis` is the basis cited; a list of kinds belongs to `legal_basis_kind`, whose
+/// terms are the pack's `legal_bases`.
+#[test]
+fn a_kind_of_basis_is_tested_on_legal_basis_kind() {
+    let (files, root) = in_memory();
+    let dir = root.join("cities/wanzhou");
+    let shared = "require: {legal_basis: present, legal_basis_kind: [law, administrative_regulation, central_policy]}";
+    let line = line_of(&files, &dir, "pack.yaml", shared);
+    edit(
+        &files,
+        &dir,
+        "pack.yaml",
+        shared,
+        "require: {legal_basis: [law, central_policy]}",
+    );
+    assert_eq!(
+        rendered(&files, &dir),
+        [format!("pack.yaml:{line}:17: error[GF0027]: `legal_basis` is the basis cited, as free text; `[law, central_policy]` are kinds of basis\n  help: require `legal_basis: present` and `legal_basis_kind: [...]` with the terms of `classification.legal_bases`")]
+    );
+    edit(
+        &files,
+        &dir,
+        "pack.yaml",
+        "{legal_basis: [law, central_policy]}",
+        "{legal_basis_kind: [law, local_rule]}",
+    );
+    let rendered = rendered(&files, &dir);
+    assert!(
+        rendered[0].starts_with(&format!("pack.yaml:{line}:17: error[GF0004]: `local_rule` is not a term of this pack's `legal_basis_kind` vocabulary")),
+        "{rendered:#?}"
+    );
+}
+
+/// A submission's `requires:` names fields of its `data`; its guards name scripts of the pack.
+#[test]
+fn opening_requirements_name_data_fields_and_scripts() {
+    let (files, root) = in_memory();
+    let dir = root.join("cities/chongqing");
+    let file = "procedures/conditional_share.yaml";
+    edit(
+        &files,
+        &dir,
+        file,
+        "requires: [purpose]",
+        "requires: [purpose, provider, purpose]",
+    );
+    edit(
+        &files,
+        &dir,
+        file,
+        "script: not_unconditionally_shared",
+        "script: not_unconditionaly_shared",
+    );
+    let requires = line_of(&files, &dir, file, "requires: [purpose,");
+    let script = line_of(&files, &dir, file, "script: not_unconditionaly");
+    assert_eq!(
+        rendered(&files, &dir),
+        [
+            format!("{file}:{requires}:21: error[GF0028]: `provider` is a field of the submission, not of its `data`\n  help: use `requires_provider: true`"),
+            format!("{file}:{requires}:31: error[GF0010]: `purpose` is required twice"),
+            format!("{file}:{script}:5: error[GF0004]: no script `scripts/not_unconditionaly_shared.rhai` in this pack\n  help: did you mean `not_unconditionally_shared`?"),
+        ]
+    );
 }

@@ -232,6 +232,7 @@ fn lower_classification(parts: &Parts, sink: &mut Sink) -> ClassificationScheme 
         opening: lower_vocabulary(&parts.opening, "the opening classes", sink),
         base_databases: lower_vocabulary(&parts.base_databases, "the base databases", sink),
         uses: lower_vocabulary(&parts.uses, "the uses of open data", sink),
+        legal_bases: lower_vocabulary(&parts.legal_bases, "the kinds of legal basis", sink),
         rules: Vec::new(),
     };
     for item in &parts.rules {
@@ -261,7 +262,12 @@ fn lower_rule(
                             FieldDoc::Opening => Some(&scheme.opening),
                             FieldDoc::BaseDatabase => Some(&scheme.base_databases),
                             FieldDoc::Use => Some(&scheme.uses),
-                            FieldDoc::LegalBasis | FieldDoc::Filing => None,
+                            FieldDoc::LegalBasisKind => Some(&scheme.legal_bases),
+                            FieldDoc::LegalBasis => {
+                                kind_listed_as_basis(item, key, values, sink);
+                                None
+                            }
+                            FieldDoc::Filing => None,
                         };
                         if let Some(v) = vocabulary {
                             let field = field.as_str();
@@ -361,6 +367,24 @@ fn check_recurring_case(
         }
         Some(_) => {}
     }
+}
+
+/// `legal_basis` is the basis cited, free text; a list of allowed values tests the kind
+/// of basis, which is `legal_basis_kind`'s to carry (GF0027).
+fn kind_listed_as_basis(item: &Item<RuleDoc>, key: &str, values: &[String], sink: &mut Sink) {
+    let path = format!("{}.{key}.legal_basis", item.path);
+    sink.at(
+        &item.file,
+        code::BASIS_KIND_AS_CITATION,
+        &path,
+        format!(
+            "`legal_basis` is the basis cited, as free text; `[{}]` are kinds of basis",
+            values.join(", ")
+        ),
+    )
+    .help = Some(
+        "require `legal_basis: present` and `legal_basis_kind: [...]` with the terms of `classification.legal_bases`".into(),
+    );
 }
 
 fn lower_recurring(

@@ -44,6 +44,7 @@ pub(crate) struct Parts {
     pub opening: Option<Item<VocabularyDoc>>,
     pub base_databases: Option<Item<VocabularyDoc>>,
     pub uses: Option<Item<VocabularyDoc>>,
+    pub legal_bases: Option<Item<VocabularyDoc>>,
     pub rules: Vec<Item<RuleDoc>>,
     pub prohibited_acts: Vec<Item<ProhibitedActDoc>>,
     pub recurring: Vec<Item<RecurringDoc>>,
@@ -81,6 +82,9 @@ impl Parts {
             uses: classification
                 .uses
                 .map(|d| Item::new(file, "classification.uses", d)),
+            legal_bases: classification
+                .legal_bases
+                .map(|d| Item::new(file, "classification.legal_bases", d)),
             rules: indexed(file, "classification.rules", classification.rules),
             prohibited_acts: indexed(file, "prohibited_acts", doc.prohibited_acts),
             recurring: indexed(file, "recurring", doc.recurring),
@@ -120,6 +124,7 @@ impl Parts {
             opening: self.opening.or(parent.opening),
             base_databases: self.base_databases.or(parent.base_databases),
             uses: self.uses.or(parent.uses),
+            legal_bases: self.legal_bases.or(parent.legal_bases),
             rules: merge_by_id(
                 parent.rules,
                 self.rules,

@@ -1,5 +1,5 @@
 use crate::diagnostic::{code, did_you_mean};
-use crate::docs::{ActionDoc, DeadlineDoc, ProcedureDoc, SpanDoc, TargetDoc};
+use crate::docs::{ActionDoc, DeadlineDoc, GuardDoc, ProcedureDoc, SpanDoc, TargetDoc};
 use crate::lower::parts::Item;
 use crate::lower::Sink;
 use crate::source::SourceFile;
@@ -63,6 +63,8 @@ pub(crate) fn lower_procedure(
     for (i, role) in doc.opened_by.iter().enumerate() {
         check_role(f, &format!("opened_by[{i}]"), role, names, sink);
     }
+    check_opening_requires(f, &doc.requires, sink);
+    let opening_guards = lower_guards(f, "", &doc.guards, names, sink);
     let state_names: Vec<&str> = doc.states.keys().map(String::as_str).collect();
     let check_state = |sink: &mut Sink, path: &str, s: &str| {
         if !doc.states.contains_key(s) {
@@ -142,6 +144,8 @@ pub(crate) fn lower_procedure(
         basis,
         opened_by: doc.opened_by.iter().map(RoleId::new).collect(),
         requires_provider: doc.requires_provider,
+        requires: doc.requires.iter().map(|r| r.trim().to_owned()).collect(),
+        guards: opening_guards,
         initial: StateId::new(&doc.initial),
         states,
         actions,
@@ -471,12 +475,37 @@ fn lower_action(
             )
         }
     };
-    let guards = a
-        .guards
+    let guards = lower_guards(f, path, &a.guards, names, sink);
+    Action {
+        id: ActionId::new(&a.id),
+        from: a.from.iter().map(StateId::new).collect(),
+        to,
+        roles: a.roles.iter().map(RoleId::new).collect(),
+        requires: a.requires.clone(),
+        sets_provider: a.sets_provider,
+        cancels_deadlines: a.cancels_deadlines,
+        guards,
+        basis,
+    }
+}
+
+fn lower_guards(
+    f: &SourceFile,
+    path: &str,
+    guards: &[GuardDoc],
+    names: &Names<'_>,
+    sink: &mut Sink,
+) -> Vec<GuardRef> {
+    let prefix = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}.")
+    };
+    guards
         .iter()
         .enumerate()
         .map(|(i, g)| {
-            let gpath = format!("{path}.guards[{i}]");
+            let gpath = format!("{prefix}guards[{i}]");
             if !names.scripts.contains(g.script.as_str()) {
                 sink.at(
                     f,
@@ -503,17 +532,53 @@ fn lower_action(
                 ),
             }
         })
-        .collect();
-    Action {
-        id: ActionId::new(&a.id),
-        from: a.from.iter().map(StateId::new).collect(),
-        to,
-        roles: a.roles.iter().map(RoleId::new).collect(),
-        requires: a.requires.clone(),
-        sets_provider: a.sets_provider,
-        cancels_deadlines: a.cancels_deadlines,
-        guards,
-        basis,
+        .collect()
+}
+
+/// The fields of a submission that are not in its `data`: an opening `requires` never
+/// sees them (GF0028).
+const SUBMISSION_FIELDS: [&str; 6] = [
+    "city",
+    "procedure",
+    "provider",
+    "subject",
+    "received_at",
+    "data",
+];
+
+fn check_opening_requires(f: &SourceFile, requires: &[String], sink: &mut Sink) {
+    for (i, field) in requires.iter().enumerate() {
+        let path = format!("requires[{i}]");
+        let name = field.trim();
+        if name.is_empty() {
+            sink.at(
+                f,
+                code::OPENING_FIELD,
+                &path,
+                "a required field has no name",
+            )
+            .help =
+                Some("name the field of the submission's `data` (`application_scenario`)".into());
+        } else if let Some(top) = SUBMISSION_FIELDS.iter().find(|t| **t == name) {
+            sink.at(
+                f,
+                code::OPENING_FIELD,
+                &path,
+                format!("`{top}` is a field of the submission, not of its `data`"),
+            )
+            .help = Some(if *top == "provider" {
+                "use `requires_provider: true`".into()
+            } else {
+                format!("`requires:` names fields of `data`; `{top}` cannot be required here")
+            });
+        } else if requires[..i].iter().any(|r| r.trim() == name) {
+            sink.at(
+                f,
+                code::DUPLICATE,
+                &path,
+                format!("`{name}` is required twice"),
+            );
+        }
     }
 }
 

@@ -119,7 +119,7 @@ fn unknown_cities_and_cases_are_named() {
         other => panic!("expected no such case, got {other:?}"),
     }
     // A procedure the city does not offer is a refusal that lists what it offers.
-    match rt.submit(&edu, &request("it_project_plan", "区教委"), None) {
+    match rt.submit(&edu, &request("nongov_share", "区教委"), None) {
         Err(Error::Refused(r @ Refusal::UnknownProcedure { .. })) => {
             assert_eq!(r.code(), "unknown_procedure");
             assert!(r.to_string().contains("catalog_update"), "{r}");
