@@ -23,6 +23,10 @@ pub mod code {
     pub const CALENDAR: &str = "GF0016";
     pub const SCENARIO: &str = "GF0017";
     pub const QUOTE: &str = "GF0018";
+    pub const CHILD_CASE: &str = "GF0030";
+    pub const ENTRY: &str = "GF0031";
+    pub const BODY: &str = "GF0032";
+    pub const JOINT_ACT: &str = "GF0033";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

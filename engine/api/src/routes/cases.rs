@@ -45,7 +45,7 @@ pub async fn submit(
             subject: body.subject,
             data: body.data,
             parent: None,
-            start: None,
+            start: body.start.map(StateId::new),
         },
     };
     let runtime = state.runtime.clone();
