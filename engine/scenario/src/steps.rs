@@ -137,7 +137,7 @@ impl<'a> Runner<'a> {
                 subject: s.subject.clone(),
                 data: s.data.clone(),
                 parent: None,
-                start: None,
+                start: s.start.as_deref().map(govflow_model::StateId::new),
             },
         };
         let submitted = self

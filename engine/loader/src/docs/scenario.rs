@@ -108,6 +108,9 @@ pub struct SubmitDoc {
     pub subject: Option<String>,
     #[serde(default)]
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// The `entry` state to open the case in (`start` of `POST /v1/cases`).
+    #[serde(default)]
+    pub start: Option<String>,
     /// Sent as the `Idempotency-Key`: submitting the same request again under the same
     /// key returns the case the first submission opened (and may name it again).
     #[serde(default)]
