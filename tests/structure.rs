@@ -8,7 +8,12 @@ use std::path::Path;
 /// Replaces the one occurrence of `from` in `file` and returns the 1-based line it is on.
 fn edit(file: &Path, from: &str, to: &str) -> usize {
     let text = std::fs::read_to_string(file).unwrap();
-    assert_eq!(text.matches(from).count(), 1, "`{from}` in {}", file.display());
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "`{from}` in {}",
+        file.display()
+    );
     let line = line_of(file, from);
     std::fs::write(file, text.replacen(from, to, 1)).unwrap();
     line
@@ -51,20 +56,53 @@ fn misused_child_cases_entries_bodies_and_joint_acts_are_located_errors() {
             .any(|l| l.starts_with(&expected) && l.contains(code) && l.contains(message));
         assert!(found, "no `{expected}… {code} {message}` in:\n{err}");
     };
-    at(&acceptance, child, "error[GF0031]", "`awaiting_approval` is not an entry of `it_project_acceptance`");
-    at(&acceptance, child, "error[GF0030]", "`rejected` is not a decision of `reply`");
-    at(&acceptance, child, "error[GF0030]", "addressed to `data.provider`, which `reply` does not require");
-    at(&acceptance, lapse, "error[GF0031]", "the lapse opens no case");
-    at(&pack.join("pack.yaml"), body, "error[GF0032]", "`audit_bureu` is not a canonical body");
+    at(
+        &acceptance,
+        child,
+        "error[GF0031]",
+        "`awaiting_approval` is not an entry of `it_project_acceptance`",
+    );
+    at(
+        &acceptance,
+        child,
+        "error[GF0030]",
+        "`rejected` is not a decision of `reply`",
+    );
+    at(
+        &acceptance,
+        child,
+        "error[GF0030]",
+        "addressed to `data.provider`, which `reply` does not require",
+    );
+    at(
+        &acceptance,
+        lapse,
+        "error[GF0031]",
+        "the lapse opens no case",
+    );
+    at(
+        &pack.join("pack.yaml"),
+        body,
+        "error[GF0032]",
+        "`audit_bureu` is not a canonical body",
+    );
     assert!(err.contains("did you mean `audit_bureau`?"), "{err}");
     // The body is then undeclared where the audit ladder names it.
     at(
         &procedures.join("rectification.yaml"),
-        line_of(&procedures.join("rectification.yaml"), "opened_by: [audit_bureau]"),
+        line_of(
+            &procedures.join("rectification.yaml"),
+            "opened_by: [audit_bureau]",
+        ),
         "error[GF0032]",
         "body `audit_bureau` is not declared in this pack's `bodies`",
     );
-    at(&procedures.join("it_project_plan.yaml"), joint + 1, "error[GF0033]", "joint act `decide` names 1 role");
+    at(
+        &procedures.join("it_project_plan.yaml"),
+        joint + 1,
+        "error[GF0033]",
+        "joint act `decide` names 1 role",
+    );
 }
 
 /// The 1-based line of the one occurrence of `needle` in `file`.

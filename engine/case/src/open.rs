@@ -160,7 +160,11 @@ fn start_state(
                 field: "start".into(),
                 help: format!(
                     "`{start}` is {} of `{}`; a case may be opened in `{}`{}",
-                    if found.is_some() { "not an entry" } else { "not a state" },
+                    if found.is_some() {
+                        "not an entry"
+                    } else {
+                        "not a state"
+                    },
                     procedure.id,
                     procedure.initial,
                     if entries.is_empty() {

@@ -126,8 +126,7 @@ pub(crate) fn lower_procedure(
                     },
                 )
                 .help = Some(
-                    "declare `entry` on the state another ladder or a child case starts in"
-                        .into(),
+                    "declare `entry` on the state another ladder or a child case starts in".into(),
                 );
             }
             for (i, role) in e.opened_by.iter().enumerate() {
@@ -319,7 +318,14 @@ fn lower_deadline(
                     names.procedure_list()
                 ));
             } else if let Some(start) = start {
-                check_start(f, &format!("{path}.on_lapse.start"), open, start, names, sink);
+                check_start(
+                    f,
+                    &format!("{path}.on_lapse.start"),
+                    open,
+                    start,
+                    names,
+                    sink,
+                );
             }
         }
         (None, Some(_)) => {
@@ -605,7 +611,10 @@ fn lower_opens(
             f,
             code::CHILD_CASE,
             &format!("{path}.procedure"),
-            format!("the child case's procedure `{}` is not in this pack", o.procedure),
+            format!(
+                "the child case's procedure `{}` is not in this pack",
+                o.procedure
+            ),
         )
         .help = Some(format!(
             "this pack's procedures are: {}",
@@ -614,7 +623,14 @@ fn lower_opens(
         return None;
     }
     if let Some(start) = &o.start {
-        check_start(f, &format!("{path}.start"), &o.procedure, start, names, sink);
+        check_start(
+            f,
+            &format!("{path}.start"),
+            &o.procedure,
+            start,
+            names,
+            sink,
+        );
     }
     if let Some(decision) = &o.on_decision {
         let decisions: Vec<&str> = match &a.to {
@@ -683,7 +699,9 @@ fn check_start(
         Some(_) => return,
     };
     sink.at(f, code::ENTRY, path, problem).help = Some(if entries.is_empty() {
-        format!("declare `entry:` (article, quote) on the state of `{procedure}` the case starts in")
+        format!(
+            "declare `entry:` (article, quote) on the state of `{procedure}` the case starts in"
+        )
     } else {
         format!(
             "the entries of `{procedure}` are: {}; or declare `entry:` on the state",
