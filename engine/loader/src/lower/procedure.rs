@@ -231,7 +231,7 @@ pub(crate) fn canonical_reach(
             f,
             code::NOT_CANONICAL,
             path,
-            format!("`{role}` is not a canonical role or body"),
+            format!("`{role}` is not a canonical role"),
         );
         d.help = Some(
             match did_you_mean(role, canonical.roles.keys().map(RoleId::as_str)) {
