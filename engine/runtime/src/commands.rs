@@ -26,7 +26,7 @@ impl Submission {
     /// A digest of the request, to tell a retry from a different request under one key.
     fn fingerprint(&self) -> String {
         let c = &self.case;
-        let canonical = json!({
+        let mut canonical = json!({
             "city": self.city,
             "procedure": c.procedure,
             "received_at": c.received_at,
@@ -34,6 +34,10 @@ impl Submission {
             "subject": c.subject,
             "data": c.data,
         });
+        // Only when given, so the fingerprints of keys stored before `start` existed hold.
+        if let Some(start) = &c.start {
+            canonical["start"] = json!(start);
+        }
         let digest = Sha256::digest(canonical.to_string().as_bytes());
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
