@@ -12,4 +12,5 @@ mod matrix;
 mod scenarios;
 mod schema;
 mod serve;
+mod structure;
 mod walkthrough;

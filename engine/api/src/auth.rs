@@ -1,6 +1,7 @@
 //! Bearer tokens from the `--auth` file (BRIEF.md):
 //! `tokens: [{token, actor, city ("*" for all), department, roles: [...]}]`; `city` is the
-//! actor's [`Jurisdiction`].
+//! actor's [`Jurisdiction`]. `roles` lists canonical roles and the canonical bodies
+//! (policies/vocabulary.yaml, `bodies`) the actor acts as (`finance_bureau`).
 
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -79,8 +80,9 @@ impl Tokens {
             for role in &t.roles {
                 if canonical.reach(role).is_none() {
                     return Err(invalid(format!(
-                        "{at}: unknown role `{role}`; use one of {}",
-                        canonical.role_list()
+                        "{at}: unknown role `{role}`; use a role ({}) or a body ({})",
+                        canonical.role_list(),
+                        canonical.body_list()
                     )));
                 }
             }

@@ -27,6 +27,11 @@ pub struct SubmitCase {
     #[schema(value_type = Object)]
     #[serde(default)]
     pub data: Map<String, Value>,
+    /// The state to open the case in: one the procedure declares an `entry` the caller's
+    /// role may open (another penalty ladder, e.g. 万州 第四十九条第二款 for staff); the
+    /// procedure's initial state when absent.
+    #[serde(default)]
+    pub start: Option<String>,
 }
 
 /// `POST /v1/cases/{id}/actions/{action}`.
@@ -47,7 +52,7 @@ pub struct CaseView {
     pub procedure: String,
     pub state: String,
     pub overdue: bool,
-    /// The case whose lapse opened this one.
+    /// The case whose lapse, or action, opened this one.
     pub parent: Option<String>,
     pub pack_version: String,
     /// `in_force`, `draft` or `expired`.
@@ -63,9 +68,23 @@ pub struct CaseView {
     pub decision: Option<String>,
     pub opened_by: String,
     pub deadlines: Vec<DeadlineView>,
+    /// The bodies that have taken a joint act in the current state, while others have
+    /// yet to take it.
+    pub joint_acts: Vec<JointActView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub revision: u64,
+}
+
+/// One body's taking of a joint act (会同, 联合), waiting for the others.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JointActView {
+    pub action: String,
+    /// The role or body it was taken in.
+    pub role: String,
+    pub actor: String,
+    pub decision: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -110,6 +129,17 @@ impl From<&Case> for CaseView {
             decision: c.decision.clone(),
             opened_by: c.opened_by.actor.clone(),
             deadlines: c.deadlines.iter().map(DeadlineView::from).collect(),
+            joint_acts: c
+                .joint
+                .iter()
+                .map(|t| JointActView {
+                    action: t.action.to_string(),
+                    role: t.role.to_string(),
+                    actor: t.actor.clone(),
+                    decision: t.decision.clone(),
+                    at: t.at,
+                })
+                .collect(),
             created_at: c.created_at,
             updated_at: c.updated_at,
             revision: c.revision,
@@ -165,7 +195,8 @@ pub struct CaseFilter {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedEvent {
     pub seq: u64,
-    /// `opened`, `acted`, `warning`, `lapsed`, `penalty_opened`, `extension_requested`…
+    /// `opened`, `acted`, `warning`, `lapsed`, `penalty_opened`, `child_opened`,
+    /// `joint_act_recorded`, `extension_requested`…
     #[serde(rename = "type")]
     pub kind: String,
     pub case: String,

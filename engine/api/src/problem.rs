@@ -159,7 +159,8 @@ fn refusal(r: &Refusal) -> Problem {
             | Refusal::ExtensionPending { .. }
             | Refusal::NoPendingExtension
             | Refusal::NothingToExtend { .. }
-            | Refusal::ExtensionAfterLapse { .. } => StatusCode::CONFLICT,
+            | Refusal::ExtensionAfterLapse { .. }
+            | Refusal::JointDisagreement { .. } => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     };

@@ -4,10 +4,11 @@ use crate::authorize::{require_city, require_role};
 use crate::deadlines::{arm, close_state};
 use crate::extension;
 use crate::guards::{require_fields, require_guards, GuardInput};
-use crate::transition::{Context, Effect, Transition};
+use crate::transition::{Cause, Context, Effect, Handover, OpenCase, Transition};
 use crate::Refusal;
 use govflow_model::{
-    Action, Actor, Case, EventKind, Procedure, StateId, Target, BUILTIN_EXTENSION_ACTIONS,
+    Action, Actor, Case, ChildProvider, EventKind, JointTake, Opens, Procedure, RoleId, StateId,
+    Target, BUILTIN_EXTENSION_ACTIONS,
 };
 use serde_json::{Map, Value};
 
@@ -71,8 +72,16 @@ pub(crate) fn act(
     };
     require_guards(ctx.guards, &declared.guards, &input)?;
 
+    let decision = data.get("decision").and_then(Value::as_str);
+    if declared.jointly {
+        if let Some(waiting) = record_joint(ctx, case, declared, &role, decision, data, actor)? {
+            return Ok(waiting);
+        }
+    }
+
     let mut next = case.clone();
     let mut effects = Vec::new();
+    next.joint.clear();
     close_state(&mut next, declared.cancels_deadlines, &mut effects);
     if declared.sets_provider {
         next.provider = data
@@ -100,10 +109,120 @@ pub(crate) fn act(
     if let Some(entered) = procedure.state(&to) {
         arm(ctx, &mut next, entered, &mut effects);
     }
+    if let Some(opens) = declared.opens_on(decision) {
+        effects.push(Effect::OpenChild(child_request(
+            ctx, case, declared, opens, data,
+        )));
+    }
     Ok(Transition {
         case: next,
         effects,
     })
+}
+
+/// The handover to the child case `opens` asks for: addressed to the acting case's
+/// department or to the one the action names, carrying the action's data.
+fn child_request(
+    ctx: &Context<'_>,
+    case: &Case,
+    action: &Action,
+    opens: &Opens,
+    data: &Map<String, Value>,
+) -> Handover {
+    let provider = match opens.provider {
+        ChildProvider::Case => case.provider.clone(),
+        ChildProvider::Data => data
+            .get("provider")
+            .and_then(Value::as_str)
+            .map(|p| p.trim().to_owned()),
+    };
+    let mut carried = data.clone();
+    carried.insert("parent_case".to_owned(), case.id.as_str().into());
+    carried.insert("parent_action".to_owned(), action.id.as_str().into());
+    Handover {
+        cause: Cause::Action(action.id.clone()),
+        article: action.basis.article.clone(),
+        request: OpenCase {
+            procedure: opens.procedure.clone(),
+            received_at: Some(ctx.now),
+            provider,
+            subject: Some(format!(
+                "{} {} `{}` ({})",
+                case.procedure, case.id, action.id, action.basis.article
+            )),
+            data: carried,
+            parent: Some(case.id.clone()),
+            start: opens.start.clone(),
+            // A child case is not for a reporting period of its own.
+            period: None,
+        },
+    }
+}
+
+/// Records one body's taking of a joint act. `Some` (the case waiting for the others)
+/// while a body named in `roles` has yet to take it; `None` when this taking completes
+/// it. Every taking must carry the same decision; a body may take it again to change its
+/// own.
+fn record_joint(
+    ctx: &Context<'_>,
+    case: &Case,
+    action: &Action,
+    role: &RoleId,
+    decision: Option<&str>,
+    data: &Map<String, Value>,
+    actor: &Actor,
+) -> Result<Option<Transition>, Refusal> {
+    let mut takes: Vec<JointTake> = case
+        .joint
+        .iter()
+        .filter(|t| t.action == action.id && &t.role != role)
+        .cloned()
+        .collect();
+    if let Some(other) = takes.iter().find(|t| t.decision.as_deref() != decision) {
+        return Err(Refusal::JointDisagreement {
+            action: action.id.to_string(),
+            taken: format!(
+                "`{}` took it with decision `{}`",
+                other.role,
+                other.decision.as_deref().unwrap_or("none")
+            ),
+            article: action.basis.article.clone(),
+        });
+    }
+    takes.push(JointTake {
+        action: action.id.clone(),
+        role: role.clone(),
+        actor: actor.id.clone(),
+        decision: decision.map(str::to_owned),
+        at: ctx.now,
+    });
+    let awaiting: Vec<RoleId> = action
+        .roles
+        .iter()
+        .filter(|r| !takes.iter().any(|t| &t.role == *r))
+        .cloned()
+        .collect();
+    if awaiting.is_empty() {
+        return Ok(None);
+    }
+    let mut next = case.clone();
+    next.joint = takes;
+    next.bump(ctx.now);
+    let event = next.event(
+        ctx.now,
+        format!("{} ({})", actor.id, role),
+        EventKind::JointActRecorded {
+            action: action.id.clone(),
+            role: role.clone(),
+            awaiting,
+            data: data.clone(),
+        },
+        Some(action.basis.article.clone()),
+    );
+    Ok(Some(Transition {
+        case: next,
+        effects: vec![Effect::Emit(event)],
+    }))
 }
 
 fn find_action<'p>(

@@ -102,29 +102,37 @@ fn in_scope(pack: &Pack, case: &Case, role: &RoleId, actor: &Actor) -> Result<()
     }
 }
 
+/// The actor may open a case of `procedure` if it holds one of `opened_by` (the
+/// procedure's, or those of the entry state it opens in).
 pub(crate) fn require_role_to_open(
     pack: &Pack,
     procedure: &Procedure,
+    opened_by: &[RoleId],
+    basis: &ArticleRef,
     actor: &Actor,
 ) -> Result<(), Refusal> {
-    require_city(actor, &pack.city, &procedure.basis)?;
-    if actor.reaches(Reach::Everything) || procedure.opened_by.iter().any(|r| actor.has_role(r)) {
+    require_city(actor, &pack.city, basis)?;
+    if actor.reaches(Reach::Everything) || opened_by.iter().any(|r| actor.has_role(r)) {
         return Ok(());
     }
     Err(Refusal::WrongRole {
         action: format!("opening a `{}` case", procedure.id),
-        allowed: role_names(pack, &procedure.opened_by),
+        allowed: if opened_by.is_empty() {
+            "system alone (another case opens it)".into()
+        } else {
+            role_names(pack, opened_by)
+        },
         held: if actor.roles.is_empty() {
             "no role".into()
         } else {
             role_names(pack, &actor.roles)
         },
-        article: procedure.basis.article.clone(),
+        article: basis.article.clone(),
     })
 }
 
 fn role_name(pack: &Pack, role: &RoleId) -> String {
-    match pack.roles.get(role) {
+    match pack.holder(role) {
         Some(r) => format!("`{}` ({})", role, r.name),
         None => format!("`{role}`"),
     }

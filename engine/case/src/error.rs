@@ -78,6 +78,14 @@ pub enum Refusal {
     GuardFailed(#[from] crate::GuardError),
     #[error("the case is closed in state `{state}`")]
     Closed { state: String },
+    #[error(
+        "`{action}` is a joint act and {taken}; every body must take it with the same decision ({article})"
+    )]
+    JointDisagreement {
+        action: String,
+        taken: String,
+        article: String,
+    },
     #[error("the data resource breaks the classification rules: {}", describe(.0))]
     Classification(Vec<govflow_model::Violation>),
 }
@@ -119,6 +127,7 @@ impl Refusal {
             Refusal::GuardFailed(_) => "guard_failed",
             Refusal::Closed { .. } => "closed",
             Refusal::Classification(_) => "classification",
+            Refusal::JointDisagreement { .. } => "joint_disagreement",
         }
     }
 

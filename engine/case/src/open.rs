@@ -9,7 +9,7 @@ use crate::transition::{Context, Effect, OpenCase, Transition};
 use crate::Refusal;
 use govflow_model::RegulationStatus;
 use govflow_model::{
-    local_date, Actor, Anchor, Case, CaseId, DataResource, EventKind, Opener, Procedure,
+    local_date, Actor, Anchor, Case, CaseId, DataResource, EventKind, Opener, Procedure, StateId,
 };
 use serde_json::{Map, Value};
 
@@ -67,8 +67,21 @@ pub(crate) fn open(
             ),
         });
     }
+    let state = start_state(procedure, request, actor)?;
     if request.parent.is_none() {
-        require_role_to_open(pack, procedure, actor)?;
+        match procedure.state(&state).and_then(|s| s.entry.as_ref()) {
+            // A case opened by hand in an entry state: the entry says who may.
+            Some(entry) if state != procedure.initial && actor.id != Actor::SYSTEM_ID => {
+                require_role_to_open(pack, procedure, &entry.opened_by, &entry.basis, actor)?
+            }
+            _ => require_role_to_open(
+                pack,
+                procedure,
+                &procedure.opened_by,
+                &procedure.basis,
+                actor,
+            )?,
+        }
     }
     let provider = request
         .provider
@@ -87,16 +100,6 @@ pub(crate) fn open(
     }
     check_resource(pack, &request.data)?;
     let period = check_period(procedure, request.period)?;
-    let state = match &request.start {
-        None => procedure.initial.clone(),
-        Some(start) if procedure.state(start).is_some() => start.clone(),
-        Some(start) => {
-            return Err(Refusal::InvalidField {
-                field: "start".into(),
-                help: format!("`{start}` is not a state of `{}`", procedure.id),
-            })
-        }
-    };
     let mut case = Case {
         // Drawn only once the request is accepted (below): a refusal uses up no id.
         id: CaseId::new(""),
@@ -124,6 +127,7 @@ pub(crate) fn open(
         data: request.data.clone(),
         decision: None,
         deadlines: Vec::new(),
+        joint: Vec::new(),
         entered_at: ctx.now,
         created_at: ctx.now,
         updated_at: ctx.now,
@@ -197,6 +201,46 @@ fn check_submission(
         actor,
     };
     require_guards(ctx.guards, &procedure.guards, &input)
+}
+
+/// The state the case starts in. The system (a recurring obligation, a lapse, an action
+/// of another case) may start a case in any state the loader has checked; whoever opens
+/// by hand only in `initial` or a state the procedure declares an `entry`.
+fn start_state(
+    procedure: &Procedure,
+    request: &OpenCase,
+    actor: &Actor,
+) -> Result<StateId, Refusal> {
+    let Some(start) = &request.start else {
+        return Ok(procedure.initial.clone());
+    };
+    let by_hand = request.parent.is_none() && actor.id != Actor::SYSTEM_ID;
+    match procedure.state(start) {
+        Some(s) if !by_hand || s.entry.is_some() || *start == procedure.initial => {
+            Ok(start.clone())
+        }
+        found => {
+            let entries: Vec<&str> = procedure.entries().map(|(s, _)| s.id.as_str()).collect();
+            Err(Refusal::InvalidField {
+                field: "start".into(),
+                help: format!(
+                    "`{start}` is {} of `{}`; a case may be opened in `{}`{}",
+                    if found.is_some() {
+                        "not an entry"
+                    } else {
+                        "not a state"
+                    },
+                    procedure.id,
+                    procedure.initial,
+                    if entries.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" or in an entry: {}", entries.join(", "))
+                    }
+                ),
+            })
+        }
+    }
 }
 
 fn opened_event(ctx: &Context<'_>, case: &Case, procedure: &Procedure, actor: &Actor) -> Effect {

@@ -1,8 +1,9 @@
-//! Settling a transition: the penalty cases its effects open are opened too, so what is
-//! left is plain data to store (cases, timer changes, events).
+//! Settling a transition: the child cases its effects open (penalty cases, cases opened
+//! by an action) are opened too, so what is left is plain data to store (cases, timer
+//! changes, events).
 
 use crate::open::open;
-use crate::transition::{Context, Effect, Penalty, Transition};
+use crate::transition::{Cause, Context, Effect, Handover, Transition};
 use govflow_model::{Actor, Case, CaseId, Event, EventKind, TimerOp};
 
 /// Everything one accepted command changes.
@@ -29,8 +30,9 @@ pub(crate) fn settle(
     settled
 }
 
-/// Opens each case an [`Effect::OpenPenalty`] asks for as the system, with an id from
-/// `new_id`; the parent records a `penalty_opened` event for each.
+/// Opens each case an [`Effect::OpenChild`] asks for as the system, with an id from
+/// `new_id`, under the parent's pack version (the context's); the parent records a
+/// `penalty_opened` (a lapse) or `child_opened` (an action) event for each.
 fn settle_into(
     ctx: &Context<'_>,
     transition: Transition,
@@ -44,30 +46,44 @@ fn settle_into(
         match effect {
             Effect::Timer(op) => out.timers.push(op),
             Effect::Emit(event) => out.events.push(event),
-            Effect::OpenPenalty(Penalty {
-                lapsed,
+            Effect::OpenChild(Handover {
+                cause,
                 article,
                 request,
             }) => {
-                // The loader has checked that the procedure exists, so a refusal here is
-                // the pack's date window.
+                // The loader has checked the procedure and its start, so a refusal here
+                // is the pack's date window, or a child without a department to address.
                 match open(ctx, new_id, &request, &Actor::system()) {
                     Ok(t) => {
+                        let child = t.case.id.clone();
+                        let procedure = t.case.procedure.clone();
+                        let kind = match cause {
+                            Cause::Lapse(deadline) => EventKind::PenaltyOpened {
+                                deadline,
+                                child,
+                                procedure,
+                            },
+                            Cause::Action(action) => EventKind::ChildOpened {
+                                action,
+                                child,
+                                procedure,
+                            },
+                        };
                         out.events.push(parent.event(
                             ctx.now,
                             Actor::SYSTEM_ID,
-                            EventKind::PenaltyOpened {
-                                deadline: lapsed,
-                                child: t.case.id.clone(),
-                                procedure: t.case.procedure.clone(),
-                            },
+                            kind,
                             Some(article),
                         ));
                         settle_into(ctx, t, new_id, out);
                     }
                     Err(refusal) => out.problems.push(format!(
-                        "the lapse of `{}` could not open its penalty case: {refusal}",
-                        parent.id
+                        "`{}` could not open its {} case: {refusal}",
+                        parent.id,
+                        match cause {
+                            Cause::Lapse(_) => "penalty",
+                            Cause::Action(_) => "child",
+                        }
                     )),
                 }
             }

@@ -2,7 +2,7 @@
 //! marks the deadline missed and the case overdue, and runs what the pack says a lapse does.
 
 use crate::deadlines::arm;
-use crate::transition::{Context, Effect, OpenCase, Penalty, Transition};
+use crate::transition::{Cause, Context, Effect, Handover, OpenCase, Transition};
 use govflow_model::{Actor, Case, DeadlineStatus, EventKind, Reach, RoleId, Timer, TimerKind};
 
 /// Fires `timer`, which `case` arms and which is due at `ctx.now` (the caller has checked
@@ -36,8 +36,8 @@ pub(crate) fn fire(ctx: &Context<'_>, case: &Case, timer: &Timer) -> Option<Tran
                 responsible: d.responsible.clone(),
             }));
             if let Some(penalty) = &rule.on_lapse.open {
-                effects.push(Effect::OpenPenalty(Penalty {
-                    lapsed: deadline.clone(),
+                effects.push(Effect::OpenChild(Handover {
+                    cause: Cause::Lapse(deadline.clone()),
                     article: d.article.clone(),
                     request: OpenCase {
                         procedure: penalty.clone(),
@@ -56,13 +56,14 @@ pub(crate) fn fire(ctx: &Context<'_>, case: &Case, timer: &Timer) -> Option<Tran
                             ("article".to_owned(), d.article.clone().into()),
                         ]),
                         parent: Some(case.id.clone()),
-                        start: None,
+                        start: rule.on_lapse.start.clone(),
                     },
                 }));
             }
             if let Some(to) = &rule.on_lapse.to {
                 let from = next.state.clone();
                 next.state = to.clone();
+                next.joint.clear();
                 next.entered_at = ctx.now;
                 effects.push(event(EventKind::Acted {
                     action: "lapse".into(),
@@ -91,8 +92,7 @@ fn answerable_department(ctx: &Context<'_>, case: &Case, responsible: &RoleId) -
         Some(Reach::Department) => case.provider.clone(),
         _ => ctx
             .pack
-            .roles
-            .get(responsible)
+            .holder(responsible)
             .map(|r| r.name.clone())
             .or_else(|| case.provider.clone()),
     }

@@ -4,7 +4,7 @@
 use crate::guards::Guards;
 use chrono::{DateTime, Utc};
 use govflow_model::{
-    Calendar, Case, CaseId, DeadlineId, Event, Pack, ProcedureId, StateId, TimerOp,
+    ActionId, Calendar, Case, CaseId, DeadlineId, Event, Pack, ProcedureId, StateId, TimerOp,
 };
 use serde_json::{Map, Value};
 
@@ -33,8 +33,9 @@ pub struct OpenCase {
     pub data: Map<String, Value>,
     pub parent: Option<CaseId>,
     /// The state the case starts in, where the opener chooses one (a recurring
-    /// obligation's `initial`, a penalty ladder's step); the procedure's `initial` when
-    /// absent. Not open to API callers.
+    /// obligation's `initial`, a penalty ladder's step, a child's step); the procedure's
+    /// `initial` when absent. An API caller may name only a state the procedure declares
+    /// an `entry` that its role may open.
     pub start: Option<StateId>,
 }
 
@@ -49,17 +50,26 @@ pub(crate) struct Transition {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Effect {
     Timer(TimerOp),
-    /// Open the penalty ladder's case for a lapsed duty.
-    OpenPenalty(Penalty),
+    /// Open a child case: the penalty ladder's case for a lapsed duty, or the case an
+    /// action opens.
+    OpenChild(Handover),
     Emit(Event),
 }
 
-/// The handover from a lapse to the penalty case it opens.
+/// The handover from a case to the child case it opens.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Penalty {
-    /// The deadline whose lapse opens the case.
-    pub lapsed: DeadlineId,
-    /// The article the lapsed duty rests on.
+pub(crate) struct Handover {
+    pub cause: Cause,
+    /// The article the lapsed duty, or the action, rests on.
     pub article: String,
     pub request: OpenCase,
+}
+
+/// What opens a child case.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cause {
+    /// The lapse of this deadline (a penalty case).
+    Lapse(DeadlineId),
+    /// This action.
+    Action(ActionId),
 }

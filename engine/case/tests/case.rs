@@ -3,6 +3,7 @@
 
 mod case {
     mod act;
+    mod children;
     mod extension;
     mod fire;
     mod open;

@@ -29,6 +29,10 @@ pub mod code {
     pub const NOTHING_TO_REPORT: &str = "GF0022";
     pub const BASIS_KIND_AS_CITATION: &str = "GF0027";
     pub const OPENING_FIELD: &str = "GF0028";
+    pub const CHILD_CASE: &str = "GF0030";
+    pub const ENTRY: &str = "GF0031";
+    pub const BODY: &str = "GF0032";
+    pub const JOINT_ACT: &str = "GF0033";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

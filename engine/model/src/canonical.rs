@@ -14,6 +14,11 @@ pub struct CanonicalIds {
     pub cities: Vec<String>,
     pub procedures: Vec<String>,
     pub roles: BTreeMap<RoleId, CanonicalRole>,
+    /// Bodies the texts name beyond the fixed roles (财政局, 审计局, …). A pack declares the
+    /// ones its text names under `bodies:`; a token or an action names them as it names a
+    /// role, and each reaches the cases its `reach` gives.
+    #[serde(default)]
+    pub bodies: BTreeMap<RoleId, CanonicalRole>,
     pub actions: Vec<String>,
 }
 
@@ -58,9 +63,26 @@ impl CanonicalIds {
         serde_yaml::from_str(text)
     }
 
-    /// How far `role` reaches; `None` for a role outside the vocabulary.
+    /// How far `role` (a role or a body) reaches; `None` for one outside the vocabulary.
     pub fn reach(&self, role: &RoleId) -> Option<Reach> {
-        self.roles.get(role).map(|r| r.reach)
+        self.roles
+            .get(role)
+            .or_else(|| self.bodies.get(role))
+            .map(|r| r.reach)
+    }
+
+    /// Whether `id` is a canonical body rather than a fixed role.
+    pub fn is_body(&self, id: &RoleId) -> bool {
+        self.bodies.contains_key(id)
+    }
+
+    /// The canonical body ids, for messages.
+    pub fn body_list(&self) -> String {
+        self.bodies
+            .keys()
+            .map(RoleId::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The roles that reach exactly `reach`.
@@ -115,6 +137,16 @@ mod tests {
         assert_eq!(reach("mayor"), None);
         let everything: Vec<&RoleId> = v.roles_reaching(Reach::Everything).collect();
         assert_eq!(everything, [&RoleId::from("admin")]);
+    }
+
+    #[test]
+    fn a_body_reaches_the_city_and_is_not_a_fixed_role() {
+        let v = CanonicalIds::builtin();
+        let finance = RoleId::from("finance_bureau");
+        assert!(v.is_body(&finance));
+        assert!(!v.roles.contains_key(&finance));
+        assert_eq!(v.reach(&finance), Some(Reach::City));
+        assert!(!v.is_body(&RoleId::from("authority")));
     }
 
     const HEAD: &str = "cities: [wanzhou]\nprocedures: [objection]\nactions: [reply]\n";

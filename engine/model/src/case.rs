@@ -130,6 +130,10 @@ pub struct Case {
     /// The last `decision` taken on the case (`approve`, `reject`, …), if any.
     pub decision: Option<String>,
     pub deadlines: Vec<CaseDeadline>,
+    /// The takings of a joint act recorded in the current state, while some of its
+    /// bodies have yet to take it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joint: Vec<JointTake>,
     /// When the case entered its current state.
     pub entered_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
@@ -177,6 +181,17 @@ impl Case {
         self.revision += 1;
         self.updated_at = now;
     }
+}
+
+/// One body's taking of a joint act, waiting for the others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JointTake {
+    pub action: ActionId,
+    /// The role or body it was taken in.
+    pub role: RoleId,
+    pub actor: String,
+    pub decision: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 /// Who opened a case: applicants and using departments act on their own cases only.
@@ -299,6 +314,19 @@ pub enum EventKind {
     Recomputed {
         deadline: DeadlineId,
         due_date: NaiveDate,
+    },
+    /// An action opened a child case.
+    ChildOpened {
+        action: ActionId,
+        child: CaseId,
+        procedure: ProcedureId,
+    },
+    /// One body took a joint act; it completes once the others have taken it too.
+    JointActRecorded {
+        action: ActionId,
+        role: RoleId,
+        awaiting: Vec<RoleId>,
+        data: Map<String, Value>,
     },
 }
 

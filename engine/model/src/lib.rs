@@ -19,8 +19,8 @@ mod timer;
 pub use article::ArticleRef;
 pub use canonical::{CanonicalIds, CanonicalRole, Reach};
 pub use case::{
-    Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Jurisdiction,
-    Opener,
+    Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, JointTake,
+    Jurisdiction, Opener,
 };
 pub use classification::{
     ClassificationRule, ClassificationScheme, Condition, DataResource, Violation, Vocabulary,
@@ -32,8 +32,8 @@ pub use pack::{
     RegulationStatus, Role,
 };
 pub use procedure::{
-    Action, Anchor, DeadlineRule, ExtensionRule, GuardRef, Lapse, Procedure, Span, State, Target,
-    YearOf, BUILTIN_EXTENSION_ACTIONS,
+    Action, Anchor, ChildProvider, DeadlineRule, Entry, ExtensionRule, GuardRef, Lapse, Opens,
+    Procedure, Span, State, Target, YearOf, BUILTIN_EXTENSION_ACTIONS,
 };
 pub use time::{deadline_end, local_date, local_midnight, DEADLINE_END, SHANGHAI};
 pub use timer::{lapse_instant, Timer, TimerKey, TimerKind, TimerOp};

@@ -15,6 +15,10 @@ pub struct Pack {
     pub extends: Option<CityId>,
     pub regulation: Regulation,
     pub roles: BTreeMap<RoleId, Role>,
+    /// The bodies the text names beyond the fixed roles (市财政局, 审计局, …), by their
+    /// canonical body id, with the city's own name for each.
+    #[serde(default)]
+    pub bodies: BTreeMap<RoleId, Role>,
     pub procedures: BTreeMap<ProcedureId, Procedure>,
     pub classification: ClassificationScheme,
     pub prohibited_acts: Vec<ProhibitedAct>,
@@ -24,6 +28,11 @@ pub struct Pack {
 impl Pack {
     pub fn procedure(&self, id: &str) -> Option<&Procedure> {
         self.procedures.get(&ProcedureId::from(id))
+    }
+
+    /// The city's name for a role or a body.
+    pub fn holder(&self, id: &RoleId) -> Option<&Role> {
+        self.roles.get(id).or_else(|| self.bodies.get(id))
     }
 
     /// Whether the regulation governs a case received on `date`.

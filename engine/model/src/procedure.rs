@@ -47,6 +47,13 @@ impl Procedure {
     pub fn deadline_rule(&self, id: &DeadlineId) -> Option<&DeadlineRule> {
         self.deadline_rules().map(|(_, d)| d).find(|d| &d.id == id)
     }
+
+    /// The states a case may start in besides `initial`.
+    pub fn entries(&self) -> impl Iterator<Item = (&State, &Entry)> {
+        self.states
+            .values()
+            .filter_map(|s| s.entry.as_ref().map(|e| (s, e)))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +64,20 @@ pub struct State {
     pub terminal: bool,
     /// Deadlines armed when the case enters this state.
     pub deadlines: Vec<DeadlineRule>,
+    /// Where a case may start in this state rather than the procedure's `initial`: the
+    /// head of a second penalty ladder, or the step a child case takes up.
+    #[serde(default)]
+    pub entry: Option<Entry>,
+}
+
+/// A state a case may start in: opened there by a lapse's or an action's child case
+/// (`start:`), or by hand by the roles in `opened_by`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The roles or bodies that may open a case in this state themselves (`start` on
+    /// `POST /v1/cases`); empty when only another case opens it here.
+    pub opened_by: Vec<RoleId>,
+    pub basis: ArticleRef,
 }
 
 /// How long a duty lasts: a counted period or a fixed annual date.
@@ -147,6 +168,33 @@ pub struct Lapse {
     /// Open a case of this procedure against the responsible department, with this case
     /// as its parent.
     pub open: Option<ProcedureId>,
+    /// The state the opened case starts in (an `entry` of that procedure: another ladder);
+    /// its `initial` when absent.
+    #[serde(default)]
+    pub start: Option<StateId>,
+}
+
+/// A child case an action opens (an agreed correction opens the catalog update, a failed
+/// acceptance the second acceptance), with the acting case as its parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Opens {
+    pub procedure: ProcedureId,
+    /// The `entry` state the child starts in; the procedure's `initial` when absent.
+    pub start: Option<StateId>,
+    /// Whom the child is addressed to.
+    pub provider: ChildProvider,
+    /// Only when the action is taken with this `decision`; on every decision when absent.
+    pub on_decision: Option<String>,
+}
+
+/// The department a child case is addressed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChildProvider {
+    /// The acting case's provider.
+    Case,
+    /// The department the action names in `data.provider`.
+    Data,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -163,7 +211,23 @@ pub struct Action {
     /// Leaving by this action cancels the open deadlines instead of meeting them.
     pub cancels_deadlines: bool,
     pub guards: Vec<GuardRef>,
+    /// A joint act (会同, 联合): it completes only once every role in `roles` has taken it,
+    /// with the same decision; until then each taking is recorded on the case.
+    #[serde(default)]
+    pub jointly: bool,
+    /// The child case the action opens.
+    #[serde(default)]
+    pub opens: Option<Opens>,
     pub basis: ArticleRef,
+}
+
+impl Action {
+    /// The child case this action opens when taken with `decision`, if any.
+    pub fn opens_on(&self, decision: Option<&str>) -> Option<&Opens> {
+        self.opens
+            .as_ref()
+            .filter(|o| o.on_decision.is_none() || o.on_decision.as_deref() == decision)
+    }
 }
 
 /// Where an action leads.

@@ -38,6 +38,10 @@ impl Submission {
         if let Some(period) = c.period {
             canonical["period"] = period.into();
         }
+        // Only when given, so the fingerprints of keys stored before `start` existed hold.
+        if let Some(start) = &c.start {
+            canonical["start"] = json!(start);
+        }
         let digest = Sha256::digest(canonical.to_string().as_bytes());
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }

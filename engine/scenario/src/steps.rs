@@ -138,7 +138,7 @@ impl<'a> Runner<'a> {
                 period: s.period,
                 data: s.data.clone(),
                 parent: None,
-                start: None,
+                start: s.start.as_deref().map(govflow_model::StateId::new),
             },
         };
         let submitted = self
@@ -202,7 +202,7 @@ impl<'a> Runner<'a> {
     }
 
     /// `main`, a submitted name, a case id, or `<obligation>@<department>`, each followed
-    /// by any number of `/penalty`.
+    /// by any number of `/penalty` or `/child` (the newest case it opened).
     pub fn resolve(&self, reference: &str) -> Result<CaseId, String> {
         let mut parts = reference.split('/');
         let head = parts.next().unwrap_or("main");
@@ -225,9 +225,9 @@ impl<'a> Runner<'a> {
             ));
         };
         for part in parts {
-            if part != "penalty" {
+            if part != "penalty" && part != "child" {
                 return Err(format!(
-                    "`{part}` in `{reference}`: only `penalty` follows a case name"
+                    "`{part}` in `{reference}`: only `penalty` or `child` follows a case name"
                 ));
             }
             id = self
@@ -235,7 +235,7 @@ impl<'a> Runner<'a> {
                 .children(&id)?
                 .last()
                 .map(|c| c.id.clone())
-                .ok_or_else(|| format!("`{reference}`: the case has opened no penalty case"))?;
+                .ok_or_else(|| format!("`{reference}`: the case has opened no case"))?;
         }
         Ok(id)
     }

@@ -43,6 +43,7 @@ fn case(n: u64) -> Case {
         data: Default::default(),
         decision: None,
         deadlines: Vec::new(),
+        joint: Vec::new(),
         entered_at: at,
         created_at: at,
         updated_at: at,

@@ -225,25 +225,25 @@ fn a_file_moved_in_from_outside_reloads() {
 fn a_delete_then_create_reloads() {
     let world = World::new();
     let before = world.version();
-    let file = world.path("cities/wanzhou/procedures/catalog_update.yaml");
+    let file = world.path("cities/wanzhou/procedures/objection.yaml");
     let content = std::fs::read_to_string(&file).unwrap();
     let reloads = world.reloads();
 
     std::fs::remove_file(&file).unwrap();
-    // The deletion alone is a change: a pack without catalog_update is still valid, so a
+    // The deletion alone is a change: a pack without objection is still valid, so a
     // smaller pack is served until the file comes back.
     eventually("the deletion is reloaded", || {
         (world.reloads() > reloads).then_some(())
     });
     let without = world.runtime.registry().current(&wanzhou()).unwrap();
-    assert!(without.pack.procedure("catalog_update").is_none());
+    assert!(without.pack.procedure("objection").is_none());
     assert_ne!(without.pack.version, before);
     std::fs::write(&file, format!("{content}# recreated\n")).unwrap();
 
     let with = world.new_version_after(&without.pack.version);
     assert_ne!(with, before);
     let pack = world.runtime.registry().current(&wanzhou()).unwrap();
-    assert!(pack.pack.procedure("catalog_update").is_some());
+    assert!(pack.pack.procedure("objection").is_some());
 }
 
 #[test]

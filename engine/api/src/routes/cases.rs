@@ -46,7 +46,7 @@ pub async fn submit(
             period: body.period,
             data: body.data,
             parent: None,
-            start: None,
+            start: body.start.map(StateId::new),
         },
     };
     let runtime = state.runtime.clone();

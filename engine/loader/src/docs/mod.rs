@@ -17,8 +17,8 @@ pub use pack::{
     RecurringDoc, RegulationDoc, RemoveDoc, RoleDoc, RuleDoc, ScopeDoc, StatusDoc, VocabularyDoc,
 };
 pub use procedure::{
-    ActionDoc, AnchorDoc, DeadlineDoc, ExtensionDoc, GuardDoc, LapseDoc, ProcedureDoc, SpanDoc,
-    StateDoc, TargetDoc, YearDoc,
+    ActionDoc, AnchorDoc, ChildProviderDoc, DeadlineDoc, EntryDoc, ExtensionDoc, GuardDoc,
+    LapseDoc, OpensDoc, ProcedureDoc, SpanDoc, StateDoc, TargetDoc, YearDoc,
 };
 pub use scenario::{
     ActDoc, CaseExpectDoc, ChildExpectDoc, DeadlineExpectDoc, ErrorExpectDoc, ScenarioActorDoc,

@@ -26,6 +26,10 @@ pub struct PackDoc {
     /// Canonical role id → the city's own name for it.
     #[serde(default)]
     pub roles: BTreeMap<String, RoleDoc>,
+    /// Canonical body id (policies/vocabulary.yaml `bodies`) → the text's name for a body
+    /// it names beyond the fixed roles (`finance_bureau: {name: 市财政局（国资委）, …}`).
+    #[serde(default)]
+    pub bodies: BTreeMap<String, RoleDoc>,
     #[serde(default)]
     pub classification: Option<ClassificationDoc>,
     #[serde(default)]

@@ -45,6 +45,23 @@ pub struct StateDoc {
     /// Armed when a case enters the state.
     #[serde(default)]
     pub deadlines: Vec<DeadlineDoc>,
+    /// A case may start here instead of `initial`: the head of another penalty ladder, or
+    /// the step a child case takes up (`start:` on `on_lapse` or `opens`).
+    #[serde(default)]
+    pub entry: Option<EntryDoc>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryDoc {
+    /// Roles or bodies that may open a case here themselves (`start` on `POST /v1/cases`);
+    /// none when only another case's lapse or action opens it here.
+    #[serde(default)]
+    pub opened_by: Vec<String>,
+    #[serde(default)]
+    pub article: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -158,6 +175,45 @@ pub struct LapseDoc {
     /// Open a case of this procedure against the responsible department.
     #[serde(default)]
     pub open: Option<String>,
+    /// With `open`: the `entry` state of that procedure the case starts in (another
+    /// ladder); its `initial` when absent.
+    #[serde(default)]
+    pub start: Option<String>,
+}
+
+/// The child case an action opens, with the acting case as its parent.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpensDoc {
+    /// A procedure of this pack (this one included).
+    pub procedure: String,
+    /// An `entry` state of that procedure; its `initial` when absent.
+    #[serde(default)]
+    pub start: Option<String>,
+    /// Whom the child is addressed to: `case` (the acting case's provider, the default)
+    /// or `data` (the department the action names in `data.provider`).
+    #[serde(default)]
+    pub provider: Option<ChildProviderDoc>,
+    /// Only when the action is taken with this decision (a key of `to`).
+    #[serde(default)]
+    pub on_decision: Option<String>,
+}
+
+closed_set! {
+    /// `case` (the acting case's provider) or `data` (`data.provider` of the action).
+    pub enum ChildProviderDoc {
+        Case = "case",
+        Data = "data",
+    }
+}
+
+impl From<ChildProviderDoc> for govflow_model::ChildProvider {
+    fn from(doc: ChildProviderDoc) -> Self {
+        match doc {
+            ChildProviderDoc::Case => govflow_model::ChildProvider::Case,
+            ChildProviderDoc::Data => govflow_model::ChildProvider::Data,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -180,6 +236,13 @@ pub struct ActionDoc {
     pub cancels_deadlines: bool,
     #[serde(default)]
     pub guards: Vec<GuardDoc>,
+    /// A joint act (会同, 联合): every role or body in `roles` must take it, with the same
+    /// decision, before it completes.
+    #[serde(default)]
+    pub jointly: bool,
+    /// The child case the action opens.
+    #[serde(default)]
+    pub opens: Option<OpensDoc>,
     #[serde(default)]
     pub article: Option<String>,
     #[serde(default)]

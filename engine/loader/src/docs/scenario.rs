@@ -115,6 +115,9 @@ pub struct SubmitDoc {
     pub period: Option<i32>,
     #[serde(default)]
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// The `entry` state to open the case in (`start` of `POST /v1/cases`).
+    #[serde(default)]
+    pub start: Option<String>,
     /// Sent as the `Idempotency-Key`: submitting the same request again under the same
     /// key returns the case the first submission opened (and may name it again).
     #[serde(default)]
@@ -127,7 +130,8 @@ pub struct ActDoc {
     /// A case reference: `main`; a name given at submit; a case id (`c-000003`: ids in a
     /// scenario are numbered in the order cases are opened); `<obligation>@<department>`
     /// for the newest case a recurring obligation opened for a department; each followed
-    /// by `/penalty` for the newest case its lapse opened (repeatable: `main/penalty/penalty`).
+    /// by `/penalty` (or `/child`) for the newest case its lapse or an action opened
+    /// (repeatable: `main/penalty/penalty`).
     #[serde(default)]
     pub case: Option<String>,
     pub action: String,
@@ -157,7 +161,7 @@ pub struct CaseExpectDoc {
     /// Deadline name → what must hold of it.
     #[serde(default)]
     pub deadlines: BTreeMap<String, DeadlineExpectDoc>,
-    /// The cases this case's lapses opened, oldest first.
+    /// The cases this case opened (by its lapses or its actions), oldest first.
     #[serde(default)]
     pub penalties: Option<Vec<ChildExpectDoc>>,
     /// Event types recorded for this case, in order (`warning`, `lapsed`, …), as a
@@ -225,5 +229,7 @@ closed_set! {
         Lapsed = "lapsed",
         PenaltyOpened = "penalty_opened",
         Recomputed = "recomputed",
+        ChildOpened = "child_opened",
+        JointActRecorded = "joint_act_recorded",
     }
 }

@@ -1,4 +1,4 @@
-use crate::diagnostic::code;
+use crate::diagnostic::{code, did_you_mean};
 use crate::docs::{AnchorDoc, ConditionDoc, FieldDoc, ProcedureDoc, RuleDoc, VocabularyDoc};
 use crate::lower::parts::{squeeze, Item, Parts};
 use crate::lower::procedure::{canonical_reach, lower_procedure, Names};
@@ -51,6 +51,16 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
 
     let mut roles = BTreeMap::new();
     for (id, item) in &parts.roles {
+        if CanonicalIds::builtin().is_body(&RoleId::from(id.as_str())) {
+            sink.at(
+                &item.file,
+                code::BODY,
+                &item.path,
+                format!("`{id}` is a body, not one of the fixed roles"),
+            )
+            .help = Some(format!("declare it under `bodies:` instead: bodies.{id}"));
+            continue;
+        }
         canonical_reach(&item.file, &item.path, id, sink);
         let basis = sink.item_basis(
             item,
@@ -68,9 +78,12 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
         );
     }
 
+    let bodies = lower_bodies(parts, sink);
+
     let names = Names {
         roles: parts.roles.keys().map(String::as_str).collect(),
-        procedures: parts.procedures.keys().map(String::as_str).collect(),
+        bodies: parts.bodies.keys().map(String::as_str).collect(),
+        procedures: &parts.procedures,
         scripts: parts.scripts.keys().map(String::as_str).collect(),
         entries: recurring_entries(parts),
     };
@@ -164,6 +177,7 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
             extends: parts.extends.as_deref().map(CityId::new),
             regulation,
             roles,
+            bodies,
             procedures,
             classification,
             prohibited_acts,
@@ -171,6 +185,55 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
         },
         scripts,
     ))
+}
+
+/// The bodies the text names beyond the fixed roles: each must be a canonical body of
+/// policies/vocabulary.yaml, with the city's name for it, its article and its quote.
+fn lower_bodies(parts: &Parts, sink: &mut Sink) -> BTreeMap<RoleId, Role> {
+    let canonical = CanonicalIds::builtin();
+    let mut bodies = BTreeMap::new();
+    for (id, item) in &parts.bodies {
+        let body = RoleId::new(id);
+        if !canonical.is_body(&body) {
+            let d = sink.at(
+                &item.file,
+                code::BODY,
+                &item.path,
+                if canonical.reach(&body).is_some() {
+                    format!("`{id}` is a fixed role, not a body")
+                } else {
+                    format!("`{id}` is not a canonical body")
+                },
+            );
+            d.help = Some(if canonical.reach(&body).is_some() {
+                format!("declare it under `roles:` instead: roles.{id}")
+            } else {
+                match did_you_mean(id, canonical.bodies.keys().map(RoleId::as_str)) {
+                    Some(s) => format!("did you mean `{s}`? (policies/vocabulary.yaml, bodies)"),
+                    None => format!(
+                        "the bodies are: {}; a new one is added to policies/vocabulary.yaml, deliberately",
+                        canonical.body_list()
+                    ),
+                }
+            });
+            continue;
+        }
+        let basis = sink.item_basis(
+            item,
+            &format!("body `{id}`"),
+            &item.doc.article,
+            &item.doc.quote,
+        );
+        bodies.insert(
+            body.clone(),
+            Role {
+                id: body,
+                name: item.doc.name.clone(),
+                basis,
+            },
+        );
+    }
+    bodies
 }
 
 /// `<city>@<first 12 hex digits of the SHA-256 of every file, in path order>`.

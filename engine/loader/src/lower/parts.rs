@@ -40,6 +40,7 @@ pub(crate) struct Parts {
     /// read; `None` when the regulation names no text.
     pub regulation_text: Option<Result<String, Diagnostic>>,
     pub roles: BTreeMap<String, Item<RoleDoc>>,
+    pub bodies: BTreeMap<String, Item<RoleDoc>>,
     pub sharing: Option<Item<VocabularyDoc>>,
     pub opening: Option<Item<VocabularyDoc>>,
     pub base_databases: Option<Item<VocabularyDoc>>,
@@ -69,6 +70,11 @@ impl Parts {
                 .roles
                 .into_iter()
                 .map(|(id, r)| (id.clone(), Item::new(file, format!("roles.{id}"), r)))
+                .collect(),
+            bodies: doc
+                .bodies
+                .into_iter()
+                .map(|(id, b)| (id.clone(), Item::new(file, format!("bodies.{id}"), b)))
                 .collect(),
             sharing: classification
                 .sharing
@@ -101,6 +107,8 @@ impl Parts {
         let mut roles = parent.roles;
         roles.retain(|id, _| !drop(&removed.roles, id));
         roles.extend(self.roles);
+        let mut bodies = parent.bodies;
+        bodies.extend(self.bodies);
         let mut procedures = parent.procedures;
         procedures.retain(|id, _| !drop(&removed.procedures, id));
         procedures.extend(self.procedures);
@@ -120,6 +128,7 @@ impl Parts {
             regulation,
             regulation_text,
             roles,
+            bodies,
             sharing: self.sharing.or(parent.sharing),
             opening: self.opening.or(parent.opening),
             base_databases: self.base_databases.or(parent.base_databases),

@@ -1,19 +1,22 @@
 use crate::diagnostic::{code, did_you_mean};
-use crate::docs::{ActionDoc, DeadlineDoc, GuardDoc, ProcedureDoc, SpanDoc, TargetDoc};
+use crate::docs::{ActionDoc, DeadlineDoc, GuardDoc, OpensDoc, ProcedureDoc, SpanDoc, TargetDoc};
 use crate::lower::parts::Item;
 use crate::lower::Sink;
 use crate::source::SourceFile;
 use govflow_model::{
-    Action, ActionId, Anchor, CanonicalIds, DayOfMonth, DeadlineId, DeadlineRule, ExtensionRule,
-    GuardRef, Lapse, Period, Procedure, ProcedureId, Reach, RoleId, Span, State, StateId, Target,
-    YearOf, BUILTIN_EXTENSION_ACTIONS,
+    Action, ActionId, Anchor, CanonicalIds, ChildProvider, DayOfMonth, DeadlineId, DeadlineRule,
+    Entry, ExtensionRule, GuardRef, Lapse, Opens, Period, Procedure, ProcedureId, Reach, RoleId,
+    Span, State, StateId, Target, YearOf, BUILTIN_EXTENSION_ACTIONS,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a procedure may refer to.
 pub(crate) struct Names<'a> {
     pub roles: BTreeSet<&'a str>,
-    pub procedures: BTreeSet<&'a str>,
+    pub bodies: BTreeSet<&'a str>,
+    /// Every procedure of the pack, so that a child case's `start` is checked against the
+    /// procedure it opens.
+    pub procedures: &'a BTreeMap<String, Item<ProcedureDoc>>,
     pub scripts: BTreeSet<&'a str>,
     /// Procedure id → the states recurring obligations start its cases in, besides its
     /// `initial`.
@@ -23,6 +26,16 @@ pub(crate) struct Names<'a> {
 /// The canonical action by which the addressee of a recurring duty declares it has
 /// nothing to report for the period.
 const NOTHING_TO_REPORT: &str = "nothing_to_report";
+
+impl Names<'_> {
+    fn procedure_list(&self) -> String {
+        self.procedures
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
 
 /// Warnings longer than this many working days ahead are a typo, not a policy.
 const MAX_WARNING_WORKING_DAYS: u32 = 30;
@@ -108,6 +121,37 @@ pub(crate) fn lower_procedure(
                 format!("terminal state `{id}` arms deadlines that nothing could ever meet"),
             );
         }
+        let entry = s.entry.as_ref().map(|e| {
+            let path = format!("states.{id}.entry");
+            if id == &doc.initial || s.terminal {
+                sink.at(
+                    f,
+                    code::ENTRY,
+                    &path,
+                    if s.terminal {
+                        format!("`{id}` is terminal: a case started there could do nothing")
+                    } else {
+                        format!("`{id}` is the initial state: every case may start there already")
+                    },
+                )
+                .help = Some(
+                    "declare `entry` on the state another ladder or a child case starts in".into(),
+                );
+            }
+            for (i, role) in e.opened_by.iter().enumerate() {
+                check_role(f, &format!("{path}.opened_by[{i}]"), role, names, sink);
+            }
+            Entry {
+                opened_by: e.opened_by.iter().map(RoleId::new).collect(),
+                basis: sink.basis(
+                    f,
+                    &path,
+                    &format!("the entry into `{id}`"),
+                    &e.article,
+                    &e.quote,
+                ),
+            }
+        });
         states.insert(
             StateId::new(id),
             State {
@@ -115,6 +159,7 @@ pub(crate) fn lower_procedure(
                 title: s.title.clone(),
                 terminal: s.terminal,
                 deadlines,
+                entry,
             },
         );
     }
@@ -153,6 +198,21 @@ pub(crate) fn lower_procedure(
 }
 
 fn check_role(f: &SourceFile, path: &str, role: &str, names: &Names<'_>, sink: &mut Sink) {
+    if CanonicalIds::builtin().is_body(&RoleId::from(role)) {
+        if !names.bodies.contains(role) {
+            sink.at(
+                f,
+                code::BODY,
+                path,
+                format!("body `{role}` is not declared in this pack's `bodies`"),
+            )
+            .help = Some(
+                "declare it in pack.yaml under `bodies:` with the text's name for it and its article"
+                    .into(),
+            );
+        }
+        return;
+    }
     let Some(reach) = canonical_reach(f, path, role, sink) else {
         return;
     };
@@ -258,24 +318,40 @@ fn lower_deadline(
     if let Some(to) = &lapse.to {
         check_state(sink, &format!("{path}.on_lapse.to"), to);
     }
-    if let Some(open) = &lapse.open {
-        if !names.procedures.contains(open.as_str()) {
+    match (&lapse.open, &lapse.start) {
+        (Some(open), start) => {
+            if !names.procedures.contains_key(open) {
+                sink.at(
+                    f,
+                    code::UNKNOWN_REFERENCE,
+                    &format!("{path}.on_lapse.open"),
+                    format!("unknown procedure `{open}`"),
+                )
+                .help = Some(format!(
+                    "this pack's procedures are: {}",
+                    names.procedure_list()
+                ));
+            } else if let Some(start) = start {
+                check_start(
+                    f,
+                    &format!("{path}.on_lapse.start"),
+                    open,
+                    start,
+                    names,
+                    sink,
+                );
+            }
+        }
+        (None, Some(_)) => {
             sink.at(
                 f,
-                code::UNKNOWN_REFERENCE,
-                &format!("{path}.on_lapse.open"),
-                format!("unknown procedure `{open}`"),
+                code::ENTRY,
+                &format!("{path}.on_lapse.start"),
+                "`start` names where the opened case starts, but the lapse opens no case",
             )
-            .help = Some(format!(
-                "this pack's procedures are: {}",
-                names
-                    .procedures
-                    .iter()
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            .help = Some("add `open: <procedure>`, or remove `start`".into());
         }
+        (None, None) => {}
     }
     Some(DeadlineRule {
         id: DeadlineId::new(&d.id),
@@ -287,6 +363,7 @@ fn lower_deadline(
         on_lapse: Lapse {
             to: lapse.to.map(StateId::new),
             open: lapse.open.map(ProcedureId::new),
+            start: lapse.start.map(StateId::new),
         },
         basis,
     })
@@ -476,6 +553,13 @@ fn lower_action(
         }
     };
     let guards = lower_guards(f, path, &a.guards, names, sink);
+    if a.jointly {
+        check_joint(f, path, a, sink);
+    }
+    let opens = a
+        .opens
+        .as_ref()
+        .and_then(|o| lower_opens(f, &format!("{path}.opens"), o, a, names, sink));
     Action {
         id: ActionId::new(&a.id),
         from: a.from.iter().map(StateId::new).collect(),
@@ -485,6 +569,8 @@ fn lower_action(
         sets_provider: a.sets_provider,
         cancels_deadlines: a.cancels_deadlines,
         guards,
+        jointly: a.jointly,
+        opens,
         basis,
     }
 }
@@ -625,6 +711,158 @@ fn check_nothing_to_report(
     }
 }
 
+/// A joint act needs at least two distinct holders, each of a role that reaches the case
+/// on its own (a department or the city), so that every one of them can take it.
+fn check_joint(f: &SourceFile, path: &str, a: &ActionDoc, sink: &mut Sink) {
+    let distinct: BTreeSet<&str> = a.roles.iter().map(String::as_str).collect();
+    if distinct.len() < 2 {
+        sink.at(
+            f,
+            code::JOINT_ACT,
+            &format!("{path}.jointly"),
+            format!(
+                "joint act `{}` names {} role; a joint act is taken by every role or body in `roles`",
+                a.id,
+                distinct.len()
+            ),
+        )
+        .help = Some(
+            "list every body the text names (会同, 联合) in `roles`, or remove `jointly`".into(),
+        );
+    }
+    if distinct.len() != a.roles.len() {
+        sink.at(
+            f,
+            code::JOINT_ACT,
+            &format!("{path}.roles"),
+            format!("joint act `{}` names a role twice", a.id),
+        );
+    }
+    for (i, role) in a.roles.iter().enumerate() {
+        if RoleId::from(role.as_str()).reach() == Some(Reach::Everything) {
+            sink.at(
+                f,
+                code::JOINT_ACT,
+                &format!("{path}.roles[{i}]"),
+                format!("`{role}` operates the service; it is not a body that takes part in a joint act"),
+            )
+            .help = Some("name the bodies the text names".into());
+        }
+    }
+}
+
+fn lower_opens(
+    f: &SourceFile,
+    path: &str,
+    o: &OpensDoc,
+    a: &ActionDoc,
+    names: &Names<'_>,
+    sink: &mut Sink,
+) -> Option<Opens> {
+    if !names.procedures.contains_key(&o.procedure) {
+        sink.at(
+            f,
+            code::CHILD_CASE,
+            &format!("{path}.procedure"),
+            format!(
+                "the child case's procedure `{}` is not in this pack",
+                o.procedure
+            ),
+        )
+        .help = Some(format!(
+            "this pack's procedures are: {}",
+            names.procedure_list()
+        ));
+        return None;
+    }
+    if let Some(start) = &o.start {
+        check_start(
+            f,
+            &format!("{path}.start"),
+            &o.procedure,
+            start,
+            names,
+            sink,
+        );
+    }
+    if let Some(decision) = &o.on_decision {
+        let decisions: Vec<&str> = match &a.to {
+            TargetDoc::ByDecision(choices) => choices.keys().map(String::as_str).collect(),
+            TargetDoc::State(_) => Vec::new(),
+        };
+        if !decisions.contains(&decision.as_str()) {
+            sink.at(
+                f,
+                code::CHILD_CASE,
+                &format!("{path}.on_decision"),
+                format!("`{decision}` is not a decision of `{}`", a.id),
+            )
+            .help = Some(if decisions.is_empty() {
+                "the action leads to one state; remove `on_decision`".into()
+            } else {
+                format!("the decisions are: {}", decisions.join(", "))
+            });
+        }
+    }
+    let provider = o.provider.map_or(ChildProvider::Case, ChildProvider::from);
+    if provider == ChildProvider::Data && !a.requires.iter().any(|r| r == "provider") {
+        sink.at(
+            f,
+            code::CHILD_CASE,
+            &format!("{path}.provider"),
+            format!(
+                "the child is addressed to `data.provider`, which `{}` does not require",
+                a.id
+            ),
+        )
+        .help = Some("add `provider` to the action's `requires`".into());
+    }
+    Some(Opens {
+        procedure: ProcedureId::new(&o.procedure),
+        start: o.start.as_deref().map(StateId::new),
+        provider,
+        on_decision: o.on_decision.clone(),
+    })
+}
+
+/// A case opened by another case starts in `initial` or in a state declared `entry`.
+fn check_start(
+    f: &SourceFile,
+    path: &str,
+    procedure: &str,
+    start: &str,
+    names: &Names<'_>,
+    sink: &mut Sink,
+) {
+    let Some(target) = names.procedures.get(procedure) else {
+        return;
+    };
+    let entries: Vec<&str> = target
+        .doc
+        .states
+        .iter()
+        .filter(|(_, s)| s.entry.is_some())
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let problem = match target.doc.states.get(start) {
+        None => format!("`{start}` is not a state of `{procedure}`"),
+        Some(s) if s.entry.is_none() && start != target.doc.initial => {
+            format!("`{start}` is not an entry of `{procedure}`")
+        }
+        Some(_) => return,
+    };
+    sink.at(f, code::ENTRY, path, problem).help = Some(if entries.is_empty() {
+        format!(
+            "declare `entry:` (article, quote) on the state of `{procedure}` the case starts in"
+        )
+    } else {
+        format!(
+            "the entries of `{procedure}` are: {}; or declare `entry:` on the state",
+            entries.join(", ")
+        )
+    });
+}
+
 /// Every state must be reachable from the initial one (or a state a recurring obligation
 /// starts in) by actions or lapses.
 fn check_reachable(
@@ -638,6 +876,12 @@ fn check_reachable(
     let roots: BTreeSet<StateId> = std::iter::once(doc.initial.as_str())
         .chain(entries.into_iter().flatten().copied())
         .map(StateId::new)
+        .chain(
+            states
+                .values()
+                .filter(|s| s.entry.is_some())
+                .map(|s| s.id.clone()),
+        )
         .collect();
     let mut seen = roots.clone();
     let mut todo: Vec<StateId> = roots.into_iter().collect();
@@ -662,9 +906,15 @@ fn check_reachable(
                 &item.file,
                 code::UNREACHABLE_STATE,
                 &format!("states.{id}"),
-                format!("state `{id}` cannot be reached from `{}`", doc.initial),
+                format!(
+                    "state `{id}` cannot be reached from `{}` or from an entry",
+                    doc.initial
+                ),
             )
-            .help = Some("add an action or a lapse that leads to it, or remove it".into());
+            .help = Some(
+                "add an action or a lapse that leads to it, declare it an `entry`, or remove it"
+                    .into(),
+            );
         }
     }
 }

@@ -231,6 +231,8 @@ pub fn kind(event: &Event) -> &'static str {
         EventKind::Lapsed { .. } => "lapsed",
         EventKind::PenaltyOpened { .. } => "penalty_opened",
         EventKind::Recomputed { .. } => "recomputed",
+        EventKind::ChildOpened { .. } => "child_opened",
+        EventKind::JointActRecorded { .. } => "joint_act_recorded",
     }
 }
 

@@ -36,6 +36,7 @@ fn case(id: &str, city: &str, state: &str) -> Case {
         data: Default::default(),
         decision: None,
         deadlines: Vec::new(),
+        joint: Vec::new(),
         entered_at: t(0),
         created_at: t(0),
         updated_at: t(0),
