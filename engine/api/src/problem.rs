@@ -159,7 +159,10 @@ fn refusal(r: &Refusal) -> Problem {
             | Refusal::ExtensionPending { .. }
             | Refusal::NoPendingExtension
             | Refusal::NothingToExtend { .. }
-            | Refusal::ExtensionAfterLapse { .. } => StatusCode::CONFLICT,
+            | Refusal::ExtensionAfterLapse { .. }
+            | Refusal::TooEarly { .. }
+            | Refusal::NothingToSet { .. }
+            | Refusal::PeriodClosed { .. } => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     };

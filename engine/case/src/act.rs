@@ -4,10 +4,12 @@ use crate::authorize::{require_city, require_role};
 use crate::deadlines::{arm, close_state};
 use crate::extension;
 use crate::guards::GuardInput;
+use crate::period;
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
 use govflow_model::{
     Action, Actor, Case, EventKind, Procedure, StateId, Target, BUILTIN_EXTENSION_ACTIONS,
+    SET_PERIOD_ACTION,
 };
 use serde_json::{Map, Value};
 
@@ -43,6 +45,9 @@ pub(crate) fn act(
     if BUILTIN_EXTENSION_ACTIONS.contains(&action) {
         return extension::handle(ctx, procedure, case, action, data, actor);
     }
+    if action == SET_PERIOD_ACTION {
+        return period::handle(ctx, procedure, case, data, actor);
+    }
     let declared = find_action(procedure, &case.state, action)?;
     let role = require_role(
         ctx.pack,
@@ -54,6 +59,7 @@ pub(crate) fn act(
     )?;
     let to = target_state(declared, data)?;
     check_fields(declared, data)?;
+    period::check_not_before(ctx, case, declared)?;
     for guard in &declared.guards {
         let input = GuardInput {
             case,
@@ -99,6 +105,17 @@ pub(crate) fn act(
     if let Some(entered) = procedure.state(&to) {
         arm(ctx, &mut next, entered, &mut effects);
     }
+    if let Some(deadline) = &declared.sets_period {
+        period::set_by_action(
+            ctx,
+            procedure,
+            &mut next,
+            deadline,
+            data,
+            actor,
+            &mut effects,
+        )?;
+    }
     Ok(Transition {
         case: next,
         effects,
@@ -122,6 +139,12 @@ fn find_action<'p>(
             .any(|(_, d)| d.extension.is_some())
         {
             offered.extend(BUILTIN_EXTENSION_ACTIONS);
+        }
+        if procedure
+            .deadline_rules()
+            .any(|(_, d)| d.imposed_by.is_some())
+        {
+            offered.push(SET_PERIOD_ACTION);
         }
         offered.dedup();
         return Err(Refusal::UnknownAction {

@@ -4,14 +4,37 @@ use crate::transition::{Context, Effect, Transition};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use govflow_model::{
     deadline_end, local_date, local_midnight, Actor, Anchor, Calendar, Case, CaseDeadline,
-    DeadlineRule, DeadlineStatus, Due, EventKind, Span, State, TimerKey, TimerKind, TimerOp,
+    DeadlineKind, DeadlineRule, DeadlineStatus, Due, EventKind, Period, Span, State, TimerKey,
+    TimerKind, TimerOp,
 };
+
+/// The last day of `period` counted from `from`, a day of the kind `anchor` says: an
+/// event's day is not moved off a rest day first, a receipt's is.
+pub(crate) fn count_period(
+    calendar: &Calendar,
+    period: Period,
+    anchor: Anchor,
+    from: NaiveDate,
+) -> Due {
+    match anchor {
+        Anchor::Event => calendar.add_from_event(from, period),
+        Anchor::Received | Anchor::Entered => calendar.add(from, period),
+    }
+}
+
+/// The day a count anchored on `anchor` starts from, for a case that entered its current
+/// state on `entered`.
+pub(crate) fn anchor_date(case: &Case, anchor: Anchor, entered: NaiveDate) -> NaiveDate {
+    match anchor {
+        Anchor::Received | Anchor::Event => case.received_date,
+        Anchor::Entered => entered,
+    }
+}
 
 /// The due date of `rule` counted from `from`.
 pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> Due {
     match rule.span {
-        Span::Period(period) if rule.from == Anchor::Event => calendar.add_from_event(from, period),
-        Span::Period(period) => calendar.add(from, period),
+        Span::Period(period) => count_period(calendar, period, rule.from, from),
         Span::Fixed { month, day } => {
             // The first such date on or after the anchor. The loader admits only dates
             // every year has (`02-29` is refused in favour of `02-last`), so neither
@@ -72,10 +95,7 @@ pub(crate) fn move_warning(calendar: &Calendar, rule: &DeadlineRule, deadline: &
 /// Arms every deadline of `state` on `case`, which has just entered it at `ctx.now`.
 pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &mut Vec<Effect>) {
     for rule in &state.deadlines {
-        let from = match rule.from {
-            Anchor::Received | Anchor::Event => case.received_date,
-            Anchor::Entered => local_date(ctx.now),
-        };
+        let from = anchor_date(case, rule.from, local_date(ctx.now));
         let due = due(ctx.calendar, rule, from);
         let warn_at = warning_for(ctx, rule, due.date);
         let deadline = CaseDeadline {
@@ -94,6 +114,8 @@ pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &m
             pending_extension: None,
             warn_at,
             warned: false,
+            kind: rule.kind,
+            statutory: rule.statutory,
         };
         arm_timers(case, &deadline, effects);
         case.deadlines.retain(|d| d.name != rule.id);
@@ -120,13 +142,14 @@ pub(crate) fn cancel_timers(case: &Case, deadline: &CaseDeadline, effects: &mut 
 }
 
 /// Closes the open deadlines of the state the case is leaving: met, or cancelled when the
-/// action withdraws the case.
+/// action withdraws the case. A notice is never met (nothing was owed): leaving before
+/// its date cancels it.
 pub(crate) fn close_state(case: &mut Case, cancelled: bool, effects: &mut Vec<Effect>) {
     let state = case.state.clone();
     let mut closed = Vec::new();
     for d in case.deadlines.iter_mut() {
         if d.state == state && d.status == DeadlineStatus::Open {
-            d.status = if cancelled {
+            d.status = if cancelled || d.kind == DeadlineKind::Notice {
                 DeadlineStatus::Cancelled
             } else {
                 DeadlineStatus::Met

@@ -23,6 +23,10 @@ pub mod code {
     pub const CALENDAR: &str = "GF0016";
     pub const SCENARIO: &str = "GF0017";
     pub const QUOTE: &str = "GF0018";
+    pub const IMPOSED_PERIOD: &str = "GF0023";
+    pub const NOTICE: &str = "GF0024";
+    pub const NOT_BEFORE: &str = "GF0025";
+    pub const SETS_PERIOD: &str = "GF0026";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -31,8 +31,8 @@ pub use pack::{
     Pack, ProhibitedAct, Recurring, RecurringScope, Regulation, RegulationStatus, Role,
 };
 pub use procedure::{
-    Action, Anchor, DeadlineRule, ExtensionRule, GuardRef, Lapse, Procedure, Span, State, Target,
-    BUILTIN_EXTENSION_ACTIONS,
+    Action, Anchor, DeadlineKind, DeadlineRule, ExtensionRule, GuardRef, ImposedRule, Lapse,
+    NotBefore, Procedure, Span, State, Target, BUILTIN_EXTENSION_ACTIONS, SET_PERIOD_ACTION,
 };
 pub use time::{deadline_end, local_date, local_midnight, DEADLINE_END, SHANGHAI};
 pub use timer::{lapse_instant, Timer, TimerKey, TimerKind, TimerOp};

@@ -17,8 +17,8 @@ pub use pack::{
     RecurringDoc, RegulationDoc, RemoveDoc, RoleDoc, RuleDoc, ScopeDoc, StatusDoc, VocabularyDoc,
 };
 pub use procedure::{
-    ActionDoc, AnchorDoc, DeadlineDoc, ExtensionDoc, GuardDoc, LapseDoc, ProcedureDoc, SpanDoc,
-    StateDoc, TargetDoc,
+    ActionDoc, AnchorDoc, DeadlineDoc, ExtensionDoc, GuardDoc, ImposedDoc, KindDoc, LapseDoc,
+    NotBeforeDoc, ProcedureDoc, SpanDoc, StateDoc, TargetDoc,
 };
 pub use scenario::{
     ActDoc, CaseExpectDoc, ChildExpectDoc, DeadlineExpectDoc, ErrorExpectDoc, ScenarioActorDoc,
