@@ -217,6 +217,14 @@ fn set(
             (due, None)
         }
     };
+    // A stated date that moves the text's own period (a delay report, 不能按期验收) moves
+    // it later; only an imposer's order may also shorten its default.
+    if rule.imposed_by.is_none() && due.date <= d.original_due_date {
+        return Err(out_of_bounds(format!(
+            "a delay moves the date later than {}",
+            d.original_due_date
+        )));
+    }
     if due.date < local_date(ctx.now) {
         return Err(out_of_bounds(format!(
             "it would have ended on {}, which has passed",
