@@ -4,8 +4,8 @@ use crate::transition::{Context, Effect, Transition};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use govflow_model::{
     deadline_end, local_date, local_midnight, Actor, Anchor, Calendar, Case, CaseDeadline,
-    DeadlineKind, DeadlineRule, DeadlineStatus, Due, EventKind, Period, Span, State, TimerKey,
-    TimerKind, TimerOp,
+    DeadlineKind, DeadlineRule, DeadlineStatus, Due, EventKind, Period, SetPeriod, Span, State,
+    TimerKey, TimerKind, TimerOp,
 };
 
 /// The last day of `period` counted from `from`, a day of the kind `anchor` says: an
@@ -28,6 +28,25 @@ pub(crate) fn anchor_date(case: &Case, anchor: Anchor, entered: NaiveDate) -> Na
     match anchor {
         Anchor::Received | Anchor::Event => case.received_date,
         Anchor::Entered => entered,
+    }
+}
+
+/// The due date before any extension of a deadline of `rule` counted from `from`: the
+/// period an act set, or else the rule's.
+pub(crate) fn original_due(
+    calendar: &Calendar,
+    rule: &DeadlineRule,
+    from: NaiveDate,
+    set: Option<SetPeriod>,
+) -> Due {
+    match set {
+        Some(SetPeriod::WorkingDays(n)) => {
+            count_period(calendar, Period::WorkingDays(n), rule.from, from)
+        }
+        // A stated last day on a rest day moves to the next working day, as every
+        // period's last day does (民法典 第二百零三条).
+        Some(SetPeriod::DueDate(date)) => calendar.next_workday_on_or_after(date),
+        None => due(calendar, rule, from),
     }
 }
 
@@ -116,6 +135,7 @@ pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &m
             warned: false,
             kind: rule.kind,
             statutory: rule.statutory,
+            period_set: None,
         };
         arm_timers(case, &deadline, effects);
         case.deadlines.retain(|d| d.name != rule.id);
@@ -177,7 +197,7 @@ pub(crate) fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<Tr
         let Some(rule) = procedure.deadline_rule(&d.name) else {
             continue;
         };
-        let original = due(ctx.calendar, rule, d.counted_from);
+        let original = original_due(ctx.calendar, rule, d.counted_from, d.period_set);
         let extended = if d.extended_working_days > 0 {
             ctx.calendar.extend(original.date, d.extended_working_days)
         } else {

@@ -4,23 +4,17 @@
 //! (项目 第二十三条 投入运行满一年后).
 
 use crate::authorize::require_role;
-use crate::deadlines::{anchor_date, arm_timers, cancel_timers, count_period, move_warning};
+use crate::deadlines::{
+    anchor_date, arm_timers, cancel_timers, count_period, move_warning, original_due,
+};
 use crate::extension::working_days;
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
-use chrono::NaiveDate;
 use govflow_model::{
     deadline_end, lapse_instant, local_date, Action, Actor, Case, DeadlineId, DeadlineRule,
-    DeadlineStatus, EventKind, Period, Procedure, SET_PERIOD_ACTION,
+    DeadlineStatus, EventKind, Period, Procedure, SetPeriod, SET_PERIOD_ACTION,
 };
 use serde_json::{Map, Value};
-
-/// What the imposer (or a delay report) states: a period, or the date itself.
-#[derive(Debug, Clone, Copy)]
-enum Stated {
-    WorkingDays(u32),
-    Date(NaiveDate),
-}
 
 /// The built-in `set_period`: the imposer of a deadline of the current state sets its
 /// period (`{deadline?, working_days | due_date}`).
@@ -116,7 +110,8 @@ fn imposed<'p>(
         })
 }
 
-fn stated(data: &Map<String, Value>) -> Result<Option<Stated>, Refusal> {
+/// What the imposer (or a delay report) states: a period, or the date itself.
+fn stated(data: &Map<String, Value>) -> Result<Option<SetPeriod>, Refusal> {
     let days = data.get("working_days").filter(|v| !v.is_null());
     let date = data.get("due_date").filter(|v| !v.is_null());
     match (days, date) {
@@ -125,14 +120,14 @@ fn stated(data: &Map<String, Value>) -> Result<Option<Stated>, Refusal> {
             field: "data.due_date".into(),
             help: "give either `working_days` or `due_date`, not both".into(),
         }),
-        (Some(_), None) => Ok(Some(Stated::WorkingDays(working_days(
+        (Some(_), None) => Ok(Some(SetPeriod::WorkingDays(working_days(
             data,
             "the period the order sets",
         )?))),
         (None, Some(v)) => v
             .as_str()
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-            .map(|d| Some(Stated::Date(d)))
+            .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .map(|d| Some(SetPeriod::DueDate(d)))
             .ok_or_else(|| Refusal::InvalidField {
                 field: "data.due_date".into(),
                 help: format!("must be a date `YYYY-MM-DD`, got {v}"),
@@ -148,7 +143,7 @@ fn set(
     rule: &DeadlineRule,
     case: &mut Case,
     name: &DeadlineId,
-    stated: Stated,
+    stated: SetPeriod,
     actor: &str,
     effects: &mut Vec<Effect>,
 ) -> Result<(), Refusal> {
@@ -178,35 +173,31 @@ fn set(
         article: article.clone(),
     };
     let bound = rule.imposed_by.as_ref().and_then(|i| i.max_working_days);
-    let count = |n| {
-        count_period(
-            ctx.calendar,
-            Period::WorkingDays(n),
-            rule.from,
-            d.counted_from,
-        )
-    };
-    let (due, working_days) = match stated {
-        Stated::WorkingDays(n) => {
+    let due = original_due(ctx.calendar, rule, d.counted_from, Some(stated));
+    let working_days = match stated {
+        SetPeriod::WorkingDays(n) => {
             if let Some(max) = bound.filter(|max| n > *max) {
                 return Err(out_of_bounds(format!(
                     "{n} working days is over the bound of {max}"
                 )));
             }
-            (count(n), Some(n))
+            Some(n)
         }
-        Stated::Date(date) => {
+        SetPeriod::DueDate(date) => {
             if date <= d.counted_from {
                 return Err(out_of_bounds(format!(
                     "{date} is not after {}, the day the period counts from",
                     d.counted_from
                 )));
             }
-            // A stated last day on a rest day moves to the next working day, as every
-            // period's last day does (民法典 第二百零三条).
-            let due = ctx.calendar.next_workday_on_or_after(date);
             if let Some(max) = bound {
-                let latest = count(max).date;
+                let latest = count_period(
+                    ctx.calendar,
+                    Period::WorkingDays(max),
+                    rule.from,
+                    d.counted_from,
+                )
+                .date;
                 if due.date > latest {
                     return Err(out_of_bounds(format!(
                         "{date} is later than {latest}, {max} working days from {}",
@@ -214,7 +205,7 @@ fn set(
                     )));
                 }
             }
-            (due, None)
+            None
         }
     };
     // A stated date that moves the text's own period (a delay report, 不能按期验收) moves
@@ -238,6 +229,7 @@ fn set(
     d.due_at = deadline_end(extended.date);
     d.provisional = due.provisional || extended.provisional;
     d.statutory = false;
+    d.period_set = Some(stated);
     move_warning(ctx.calendar, rule, d);
     let d = d.clone();
     cancel_timers(case, &d, effects);

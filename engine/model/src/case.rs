@@ -213,6 +213,19 @@ pub struct CaseDeadline {
     /// Whether the period is the text's (false: the pack's choice, or the imposer's).
     #[serde(default = "statutory_unless_stated")]
     pub statutory: bool,
+    /// The period an act set in place of the rule's (`set_period`, a delay report), kept
+    /// so that a recount keeps it.
+    #[serde(default)]
+    pub period_set: Option<SetPeriod>,
+}
+
+/// A period stated by an act: a number of working days counted like the rule's, or the
+/// last day itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SetPeriod {
+    WorkingDays(u32),
+    DueDate(NaiveDate),
 }
 
 /// Cases stored before the flag existed carried only the texts' own periods as far as

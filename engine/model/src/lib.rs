@@ -20,7 +20,7 @@ pub use article::ArticleRef;
 pub use canonical::{CanonicalIds, CanonicalRole, Reach};
 pub use case::{
     Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, Jurisdiction,
-    Opener,
+    Opener, SetPeriod,
 };
 pub use classification::{
     ClassificationRule, ClassificationScheme, Condition, DataResource, Violation, Vocabulary,
