@@ -12,6 +12,7 @@ mod extensions;
 mod idempotency;
 mod input;
 mod ladder;
+mod periods;
 
 use crate::support::server::{Options, Reply, Server, Who};
 use serde_json::{json, Value};

@@ -56,3 +56,69 @@ fn a_quote_that_is_not_in_the_text_is_an_error() {
         stderr(&out)
     );
 }
+
+/// Issue 9: each misuse of notices, imposed periods, not-before gates and `sets_period` is
+/// its own diagnostic, located at the line and column of the key that is wrong.
+#[test]
+fn misused_gates_notices_and_imposed_periods_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cities, _) = govflow_testkit::copy_sources(dir.path());
+    let procedures = cities.join("jiaozuo/procedures");
+    // Replaces `from` (once in `file`) and returns `file:line:column` of `key` in the edit.
+    let edit = |file: &str, from: &str, to: &str, key: &str| {
+        let path = procedures.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "`{from}` in {file}");
+        let text = text.replacen(from, to, 1);
+        let at = text.find(to).unwrap() + to.find(key).unwrap();
+        let line = text[..at].matches('\n').count() + 1;
+        let column = at - text[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+        std::fs::write(&path, &text).unwrap();
+        format!("{}:{line}:{column}", path.display())
+    };
+    let expected = [
+        (
+            edit(
+                "rectification.yaml",
+                "        imposed_by:\n          role: authority",
+                "        statutory: true\n        imposed_by:\n          role: authority",
+                "statutory",
+            ),
+            "error[GF0023]: `rectify` is imposed by `authority`, so its period is not the text's",
+        ),
+        (
+            edit(
+                "it_project_plan.yaml",
+                "on_lapse: {to: removed}",
+                "on_lapse: {to: removed, open: rectification}",
+                "open",
+            ),
+            "error[GF0024]: notice `library_funding` cannot open a penalty case",
+        ),
+        (
+            edit(
+                "it_project_evaluation.yaml",
+                "after: {years: 1}",
+                "after: {fixed_date: \"01-10\"}",
+                "fixed_date",
+            ),
+            "error[GF0025]: a not-before gate counts a period, not a fixed date",
+        ),
+        (
+            edit(
+                "it_project_acceptance.yaml",
+                "sets_period: acceptance",
+                "sets_period: acceptanse",
+                "sets_period",
+            ),
+            "error[GF0026]: state `awaiting_acceptance`, where the action leads, arms no deadline `acceptanse`",
+        ),
+    ];
+    let out = govflow(&["check", cities.join("jiaozuo").to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    for (at, message) in expected {
+        let line = format!("{at}: {message}");
+        assert!(err.contains(&line), "missing `{line}` in:\n{err}");
+    }
+}

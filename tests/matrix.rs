@@ -31,7 +31,11 @@ fn matrix_json_has_one_object_per_deadline_with_every_field() {
             "months",
             "fixed_date",
             "extension_working_days",
+            "statutory",
+            "imposed_by",
+            "kind",
             "article",
+            "regulation_status",
         ] {
             assert!(row.get(key).is_some(), "`{key}` missing in {row}");
         }
@@ -43,4 +47,18 @@ fn matrix_json_has_one_object_per_deadline_with_every_field() {
     assert_eq!(verify["working_days"], 10);
     assert_eq!(verify["extension_working_days"], 10);
     assert_eq!(verify["article"], "第十七条");
+    assert_eq!(verify["statutory"], true);
+    assert_eq!(verify["regulation_status"], "in_force");
+    // The period of an order to rectify is the imposer's: the pack's is only a default.
+    let rectify = rows
+        .iter()
+        .find(|r| r["city"] == "wanzhou" && r["procedure"] == "rectification")
+        .expect("wanzhou rectification is in the matrix");
+    assert_eq!(rectify["statutory"], false);
+    assert_eq!(rectify["imposed_by"], "authority");
+    let draft = rows
+        .iter()
+        .find(|r| r["city"] == "neijiang")
+        .expect("neijiang is in the matrix");
+    assert_eq!(draft["regulation_status"], "draft");
 }

@@ -94,10 +94,16 @@ pub struct DeadlineView {
     pub due_date: NaiveDate,
     /// 23:59:59 local on `due_date`.
     pub due_at: DateTime<Utc>,
-    /// `open`, `met`, `missed` or `cancelled`.
+    /// `open`, `met`, `missed`, `cancelled`, or `elapsed` (a notice whose date passed:
+    /// no one was late).
     pub status: String,
     /// Counted on weekends only: the calendar does not yet cover the year.
     pub provisional: bool,
+    /// Whether the period is the text's; false where the pack chose it or the imposer
+    /// set it.
+    pub statutory: bool,
+    /// `duty` (a lapse makes the case overdue) or `notice` (it only marks a date).
+    pub kind: String,
     pub article: String,
     pub quote: String,
     /// The role whose duty it is.
@@ -155,6 +161,8 @@ impl From<&CaseDeadline> for DeadlineView {
             due_at: d.due_at,
             status: d.status.as_str().to_owned(),
             provisional: d.provisional,
+            statutory: d.statutory,
+            kind: d.kind.as_str().to_owned(),
             article: d.article.clone(),
             quote: d.quote.clone(),
             responsible: d.responsible.to_string(),
@@ -195,8 +203,9 @@ pub struct CaseFilter {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedEvent {
     pub seq: u64,
-    /// `opened`, `acted`, `warning`, `lapsed`, `penalty_opened`, `child_opened`,
-    /// `joint_act_recorded`, `extension_requested`…
+    /// `opened`, `acted`, `warning`, `lapsed`, `elapsed` (a notice's date passed),
+    /// `period_set`, `penalty_opened`, `child_opened`, `joint_act_recorded`,
+    /// `extension_requested`…
     #[serde(rename = "type")]
     pub kind: String,
     pub case: String,

@@ -160,7 +160,10 @@ fn refusal(r: &Refusal) -> Problem {
             | Refusal::NoPendingExtension
             | Refusal::NothingToExtend { .. }
             | Refusal::ExtensionAfterLapse { .. }
-            | Refusal::JointDisagreement { .. } => StatusCode::CONFLICT,
+            | Refusal::JointDisagreement { .. }
+            | Refusal::TooEarly { .. }
+            | Refusal::NothingToSet { .. }
+            | Refusal::PeriodClosed { .. } => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     };

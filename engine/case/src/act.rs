@@ -4,11 +4,12 @@ use crate::authorize::{require_city, require_role};
 use crate::deadlines::{arm, close_state};
 use crate::extension;
 use crate::guards::{require_fields, require_guards, GuardInput};
+use crate::period;
 use crate::transition::{Cause, Context, Effect, Handover, OpenCase, Transition};
 use crate::Refusal;
 use govflow_model::{
     Action, Actor, Case, ChildProvider, EventKind, JointTake, Opens, Procedure, RoleId, StateId,
-    Target, BUILTIN_EXTENSION_ACTIONS,
+    Target, BUILTIN_EXTENSION_ACTIONS, SET_PERIOD_ACTION,
 };
 use serde_json::{Map, Value};
 
@@ -44,6 +45,9 @@ pub(crate) fn act(
     if BUILTIN_EXTENSION_ACTIONS.contains(&action) {
         return extension::handle(ctx, procedure, case, action, data, actor);
     }
+    if action == SET_PERIOD_ACTION {
+        return period::handle(ctx, procedure, case, data, actor);
+    }
     let declared = find_action(procedure, &case.state, action)?;
     let role = require_role(
         ctx.pack,
@@ -64,6 +68,7 @@ pub(crate) fn act(
         &format!("`{}`", declared.id),
         &declared.basis.article,
     )?;
+    period::check_not_before(ctx, case, declared)?;
     let input = GuardInput {
         case,
         action,
@@ -113,6 +118,17 @@ pub(crate) fn act(
         effects.push(Effect::OpenChild(child_request(
             ctx, case, declared, opens, data,
         )));
+    }
+    if let Some(deadline) = &declared.sets_period {
+        period::set_by_action(
+            ctx,
+            procedure,
+            &mut next,
+            deadline,
+            data,
+            actor,
+            &mut effects,
+        )?;
     }
     Ok(Transition {
         case: next,
@@ -242,6 +258,12 @@ fn find_action<'p>(
             .any(|(_, d)| d.extension.is_some())
         {
             offered.extend(BUILTIN_EXTENSION_ACTIONS);
+        }
+        if procedure
+            .deadline_rules()
+            .any(|(_, d)| d.imposed_by.is_some())
+        {
+            offered.push(SET_PERIOD_ACTION);
         }
         offered.dedup();
         return Err(Refusal::UnknownAction {

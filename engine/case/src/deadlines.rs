@@ -4,8 +4,57 @@ use crate::transition::{Context, Effect, Transition};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use govflow_model::{
     deadline_end, local_date, local_midnight, Actor, Anchor, Calendar, Case, CaseDeadline,
-    DeadlineRule, DeadlineStatus, Due, EventKind, Span, State, TimerKey, TimerKind, TimerOp,
+    DeadlineKind, DeadlineRule, DeadlineStatus, Due, EventKind, Period, SetPeriod, Span, State,
+    TimerKey, TimerKind, TimerOp,
 };
+
+/// The last day of `period` counted from `from`, a day of the kind `anchor` says: an
+/// event's day is not moved off a rest day first, a receipt's is.
+pub(crate) fn count_period(
+    calendar: &Calendar,
+    period: Period,
+    anchor: Anchor,
+    from: NaiveDate,
+) -> Due {
+    match anchor {
+        Anchor::Event => calendar.add_from_event(from, period),
+        // The loader admits `from: period` only on fixed dates (GF0019).
+        Anchor::Received | Anchor::Entered | Anchor::Period => calendar.add(from, period),
+    }
+}
+
+/// The day a count anchored on `anchor` starts from, for a case that entered its current
+/// state on `entered` (for `from: period`, the first day of the case's period).
+pub(crate) fn anchor_date(case: &Case, anchor: Anchor, entered: NaiveDate) -> NaiveDate {
+    match anchor {
+        Anchor::Received | Anchor::Event => case.received_date,
+        Anchor::Entered => entered,
+        // `open` refuses a case without a period when its procedure counts from one.
+        Anchor::Period => case
+            .period
+            .and_then(|year| NaiveDate::from_ymd_opt(year, 1, 1))
+            .unwrap_or(case.received_date),
+    }
+}
+
+/// The due date before any extension of a deadline of `rule` counted from `from`: the
+/// period an act set, or else the rule's.
+pub(crate) fn original_due(
+    calendar: &Calendar,
+    rule: &DeadlineRule,
+    from: NaiveDate,
+    set: Option<SetPeriod>,
+) -> Due {
+    match set {
+        Some(SetPeriod::WorkingDays(n)) => {
+            count_period(calendar, Period::WorkingDays(n), rule.from, from)
+        }
+        // A stated last day on a rest day moves to the next working day, as every
+        // period's last day does (民法典 第二百零三条).
+        Some(SetPeriod::DueDate(date)) => calendar.next_workday_on_or_after(date),
+        None => due(calendar, rule, from),
+    }
+}
 
 /// The due date of `rule` counted from `from` (for `from: period`, the first day of the
 /// case's period). A fixed date is the date of one year, the anchor's shifted by the
@@ -13,8 +62,7 @@ use govflow_model::{
 /// into the next one.
 pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> Due {
     match rule.span {
-        Span::Period(period) if rule.from == Anchor::Event => calendar.add_from_event(from, period),
-        Span::Period(period) => calendar.add(from, period),
+        Span::Period(period) => count_period(calendar, period, rule.from, from),
         // The loader admits only dates every year has (`02-29` is refused in favour of
         // `02-last`) and `open` only periods the calendar can count, so the lookup cannot
         // fail for a loaded pack and an accepted case.
@@ -24,19 +72,6 @@ pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> 
                 date: from,
                 provisional: true,
             }),
-    }
-}
-
-/// The day a deadline of `rule` counts from on `case`, entered into its state on `entered`.
-pub(crate) fn counted_from(rule: &DeadlineRule, case: &Case, entered: NaiveDate) -> NaiveDate {
-    match rule.from {
-        Anchor::Received | Anchor::Event => case.received_date,
-        Anchor::Entered => entered,
-        // `open` refuses a case without a period when its procedure counts from one.
-        Anchor::Period => case
-            .period
-            .and_then(|year| NaiveDate::from_ymd_opt(year, 1, 1))
-            .unwrap_or(case.received_date),
     }
 }
 
@@ -82,7 +117,7 @@ pub(crate) fn move_warning(calendar: &Calendar, rule: &DeadlineRule, deadline: &
 /// Arms every deadline of `state` on `case`, which has just entered it at `ctx.now`.
 pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &mut Vec<Effect>) {
     for rule in &state.deadlines {
-        let from = counted_from(rule, case, local_date(ctx.now));
+        let from = anchor_date(case, rule.from, local_date(ctx.now));
         let due = due(ctx.calendar, rule, from);
         let warn_at = warning_for(ctx, rule, due.date);
         let deadline = CaseDeadline {
@@ -101,6 +136,9 @@ pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &m
             pending_extension: None,
             warn_at,
             warned: false,
+            kind: rule.kind,
+            statutory: rule.statutory,
+            period_set: None,
         };
         arm_timers(case, &deadline, effects);
         case.deadlines.retain(|d| d.name != rule.id);
@@ -127,13 +165,14 @@ pub(crate) fn cancel_timers(case: &Case, deadline: &CaseDeadline, effects: &mut 
 }
 
 /// Closes the open deadlines of the state the case is leaving: met, or cancelled when the
-/// action withdraws the case.
+/// action withdraws the case. A notice is never met (nothing was owed): leaving before
+/// its date cancels it.
 pub(crate) fn close_state(case: &mut Case, cancelled: bool, effects: &mut Vec<Effect>) {
     let state = case.state.clone();
     let mut closed = Vec::new();
     for d in case.deadlines.iter_mut() {
         if d.state == state && d.status == DeadlineStatus::Open {
-            d.status = if cancelled {
+            d.status = if cancelled || d.kind == DeadlineKind::Notice {
                 DeadlineStatus::Cancelled
             } else {
                 DeadlineStatus::Met
@@ -161,7 +200,7 @@ pub(crate) fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<Tr
         let Some(rule) = procedure.deadline_rule(&d.name) else {
             continue;
         };
-        let original = due(ctx.calendar, rule, d.counted_from);
+        let original = original_due(ctx.calendar, rule, d.counted_from, d.period_set);
         let extended = if d.extended_working_days > 0 {
             ctx.calendar.extend(original.date, d.extended_working_days)
         } else {

@@ -68,6 +68,27 @@ pub enum Refusal {
     ExtensionPending { deadline: String },
     #[error("no extension request is waiting for approval on this case")]
     NoPendingExtension,
+    #[error("`{action}` may not be taken before {earliest} ({article}: 「{quote}」)")]
+    TooEarly {
+        action: String,
+        earliest: NaiveDate,
+        article: String,
+        quote: String,
+    },
+    #[error("state `{state}` has no deadline whose period is set by an order")]
+    NothingToSet { state: String },
+    #[error("the period of `{deadline}` cannot be set so: {reason} ({article})")]
+    PeriodOutOfBounds {
+        deadline: String,
+        reason: String,
+        article: String,
+    },
+    #[error("`{deadline}` is {status}; its period can be set only while it runs ({article})")]
+    PeriodClosed {
+        deadline: String,
+        status: String,
+        article: String,
+    },
     #[error("{message} ({article}: 「{quote}」)")]
     GuardRefused {
         message: String,
@@ -123,6 +144,10 @@ impl Refusal {
             Refusal::ExtensionAfterLapse { .. } => "extension_after_lapse",
             Refusal::ExtensionPending { .. } => "extension_pending",
             Refusal::NoPendingExtension => "no_pending_extension",
+            Refusal::TooEarly { .. } => "too_early",
+            Refusal::NothingToSet { .. } => "nothing_to_set",
+            Refusal::PeriodOutOfBounds { .. } => "period_out_of_bounds",
+            Refusal::PeriodClosed { .. } => "period_closed",
             Refusal::GuardRefused { .. } => "guard_refused",
             Refusal::GuardFailed(_) => "guard_failed",
             Refusal::Closed { .. } => "closed",

@@ -40,7 +40,7 @@ pub(crate) fn handle(
                     deadline: deadline.name.to_string(),
                 });
             }
-            let working_days = working_days(data)?;
+            let working_days = working_days(data, "how many working days the extension asks for")?;
             within_cap(deadline, extension, working_days)?;
             let reason = data
                 .get("reason")
@@ -198,11 +198,12 @@ fn within_cap(
     Ok(())
 }
 
-fn working_days(data: &Map<String, Value>) -> Result<u32, Refusal> {
+/// `data.working_days`: a whole number of working days from 1; `missing` says what it is.
+pub(crate) fn working_days(data: &Map<String, Value>, missing: &str) -> Result<u32, Refusal> {
     match data.get("working_days") {
         None | Some(Value::Null) => Err(Refusal::MissingField {
             field: "data.working_days".into(),
-            help: "how many working days the extension asks for".into(),
+            help: missing.into(),
         }),
         Some(v) => v
             .as_u64()

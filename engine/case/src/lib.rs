@@ -12,6 +12,7 @@
 //! | `open` | opening: procedure, regulation in force, opener's role, provider, resource, the submission's requires and guards |
 //! | `act` | actions: state, role, fields, guards, the next state's deadlines |
 //! | `extension` | 延长: request, approval, cap, before the lapse |
+//! | `period` | periods set by the imposer or a delay report; not-before gates |
 //! | `timer` | a fired warning or lapse, and the penalty it opens |
 //! | `deadlines` | arming a state's deadlines, warnings, closing them, the provisional recount |
 //! | `authorize` | who may act on which case |
@@ -25,6 +26,7 @@ mod error;
 mod extension;
 mod guards;
 mod open;
+mod period;
 mod settle;
 mod timer;
 mod transition;

@@ -1,9 +1,13 @@
 //! A fired timer is just another command: a warning records that it was given; a lapse
 //! marks the deadline missed and the case overdue, and runs what the pack says a lapse does.
+//! A notice's date passing marks it elapsed, with no one overdue and no penalty, and may
+//! move the case.
 
 use crate::deadlines::arm;
 use crate::transition::{Cause, Context, Effect, Handover, OpenCase, Transition};
-use govflow_model::{Actor, Case, DeadlineStatus, EventKind, Reach, RoleId, Timer, TimerKind};
+use govflow_model::{
+    Actor, Case, DeadlineKind, DeadlineStatus, EventKind, Reach, RoleId, Timer, TimerKind,
+};
 
 /// Fires `timer`, which `case` arms and which is due at `ctx.now` (the caller has checked
 /// both). `None` only if the case's pack no longer describes the deadline.
@@ -22,6 +26,15 @@ pub(crate) fn fire(ctx: &Context<'_>, case: &Case, timer: &Timer) -> Option<Tran
             effects.push(event(EventKind::Warning {
                 deadline: deadline.clone(),
                 due_date: d.due_date,
+                statutory: d.statutory,
+            }));
+        }
+        TimerKind::Lapse if d.kind == DeadlineKind::Notice => {
+            let nd = next.deadline_mut(deadline)?;
+            nd.status = DeadlineStatus::Elapsed;
+            effects.push(event(EventKind::Elapsed {
+                deadline: deadline.clone(),
+                due_date: d.due_date,
             }));
         }
         TimerKind::Lapse => {
@@ -34,6 +47,7 @@ pub(crate) fn fire(ctx: &Context<'_>, case: &Case, timer: &Timer) -> Option<Tran
                 deadline: deadline.clone(),
                 due_date: d.due_date,
                 responsible: d.responsible.clone(),
+                statutory: d.statutory,
             }));
             if let Some(penalty) = &rule.on_lapse.open {
                 effects.push(Effect::OpenChild(Handover {
@@ -60,20 +74,23 @@ pub(crate) fn fire(ctx: &Context<'_>, case: &Case, timer: &Timer) -> Option<Tran
                     },
                 }));
             }
-            if let Some(to) = &rule.on_lapse.to {
-                let from = next.state.clone();
-                next.state = to.clone();
-                next.joint.clear();
-                next.entered_at = ctx.now;
-                effects.push(event(EventKind::Acted {
-                    action: "lapse".into(),
-                    from,
-                    to: to.clone(),
-                    data: serde_json::Map::new(),
-                }));
-                if let Some(state) = procedure.state(to) {
-                    arm(ctx, &mut next, state, &mut effects);
-                }
+        }
+    }
+    if timer.kind == TimerKind::Lapse {
+        let rule = procedure.deadline_rule(deadline)?;
+        if let Some(to) = &rule.on_lapse.to {
+            let from = next.state.clone();
+            next.state = to.clone();
+            next.joint.clear();
+            next.entered_at = ctx.now;
+            effects.push(event(EventKind::Acted {
+                action: "lapse".into(),
+                from,
+                to: to.clone(),
+                data: serde_json::Map::new(),
+            }));
+            if let Some(state) = procedure.state(to) {
+                arm(ctx, &mut next, state, &mut effects);
             }
         }
     }

@@ -7,6 +7,7 @@ mod case {
     mod extension;
     mod fire;
     mod open;
+    mod period;
     mod properties;
     mod reach;
     mod support;

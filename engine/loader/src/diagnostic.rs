@@ -27,6 +27,10 @@ pub mod code {
     pub const RECURRING_PERIOD: &str = "GF0020";
     pub const RECURRING_START: &str = "GF0021";
     pub const NOTHING_TO_REPORT: &str = "GF0022";
+    pub const IMPOSED_PERIOD: &str = "GF0023";
+    pub const NOTICE: &str = "GF0024";
+    pub const NOT_BEFORE: &str = "GF0025";
+    pub const SETS_PERIOD: &str = "GF0026";
     pub const BASIS_KIND_AS_CITATION: &str = "GF0027";
     pub const OPENING_FIELD: &str = "GF0028";
     pub const CHILD_CASE: &str = "GF0030";

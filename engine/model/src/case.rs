@@ -1,8 +1,8 @@
 //! A case: one run of a procedure, with its deadlines as instances of the pack's rules.
 
 use crate::{
-    ActionId, CanonicalIds, CaseId, CityId, DeadlineId, ProcedureId, Reach, RegulationStatus,
-    RoleId, StateId,
+    ActionId, CanonicalIds, CaseId, CityId, DeadlineId, DeadlineKind, ProcedureId, Reach,
+    RegulationStatus, RoleId, StateId,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -228,6 +228,31 @@ pub struct CaseDeadline {
     /// When the warning fires, if the rule asks for one.
     pub warn_at: Option<DateTime<Utc>>,
     pub warned: bool,
+    /// A duty, or a notice that elapses without anyone being late.
+    #[serde(default)]
+    pub kind: DeadlineKind,
+    /// Whether the period is the text's (false: the pack's choice, or the imposer's).
+    #[serde(default = "statutory_unless_stated")]
+    pub statutory: bool,
+    /// The period an act set in place of the rule's (`set_period`, a delay report), kept
+    /// so that a recount keeps it.
+    #[serde(default)]
+    pub period_set: Option<SetPeriod>,
+}
+
+/// A period stated by an act: a number of working days counted like the rule's, or the
+/// last day itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SetPeriod {
+    WorkingDays(u32),
+    DueDate(NaiveDate),
+}
+
+/// Cases stored before the flag existed carried only the texts' own periods as far as
+/// they said; the flag is recomputed from the rule whenever the deadline is armed again.
+fn statutory_unless_stated() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,6 +262,8 @@ pub enum DeadlineStatus {
     Met,
     Missed,
     Cancelled,
+    /// A notice whose date has passed: nothing was owed, no one is late.
+    Elapsed,
 }
 
 impl DeadlineStatus {
@@ -246,6 +273,7 @@ impl DeadlineStatus {
             DeadlineStatus::Met => "met",
             DeadlineStatus::Missed => "missed",
             DeadlineStatus::Cancelled => "cancelled",
+            DeadlineStatus::Elapsed => "elapsed",
         }
     }
 }
@@ -300,11 +328,29 @@ pub enum EventKind {
     Warning {
         deadline: DeadlineId,
         due_date: NaiveDate,
+        /// Whether the period is the text's, not the pack's or the imposer's choice.
+        #[serde(default = "statutory_unless_stated")]
+        statutory: bool,
     },
     Lapsed {
         deadline: DeadlineId,
         due_date: NaiveDate,
         responsible: RoleId,
+        #[serde(default = "statutory_unless_stated")]
+        statutory: bool,
+    },
+    /// A notice's date passed (a window opened, an automatic consequence took effect):
+    /// nothing was owed, so no one is overdue.
+    Elapsed {
+        deadline: DeadlineId,
+        due_date: NaiveDate,
+    },
+    /// The imposer set the period of its order, or a delay report stated the new date.
+    PeriodSet {
+        deadline: DeadlineId,
+        due_date: NaiveDate,
+        /// The period in working days, where it was given so.
+        working_days: Option<u32>,
     },
     PenaltyOpened {
         deadline: DeadlineId,

@@ -20,7 +20,7 @@ pub use article::ArticleRef;
 pub use canonical::{CanonicalIds, CanonicalRole, Reach};
 pub use case::{
     Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, JointTake,
-    Jurisdiction, Opener,
+    Jurisdiction, Opener, SetPeriod,
 };
 pub use classification::{
     ClassificationRule, ClassificationScheme, Condition, DataResource, Violation, Vocabulary,
@@ -32,8 +32,9 @@ pub use pack::{
     RegulationStatus, Role,
 };
 pub use procedure::{
-    Action, Anchor, ChildProvider, DeadlineRule, Entry, ExtensionRule, GuardRef, Lapse, Opens,
-    Procedure, Span, State, Target, YearOf, BUILTIN_EXTENSION_ACTIONS,
+    Action, Anchor, ChildProvider, DeadlineKind, DeadlineRule, Entry, ExtensionRule, GuardRef,
+    ImposedRule, Lapse, NotBefore, Opens, Procedure, Span, State, Target, YearOf,
+    BUILTIN_EXTENSION_ACTIONS, SET_PERIOD_ACTION,
 };
 pub use time::{deadline_end, local_date, local_midnight, DEADLINE_END, SHANGHAI};
 pub use timer::{lapse_instant, Timer, TimerKey, TimerKind, TimerOp};

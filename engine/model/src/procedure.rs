@@ -11,6 +11,10 @@ use std::collections::BTreeMap;
 pub const BUILTIN_EXTENSION_ACTIONS: [&str; 3] =
     ["request_extension", "approve_extension", "reject_extension"];
 
+/// The action every procedure offers where a state has a deadline with `imposed_by`: the
+/// imposer sets the period of its order (`{deadline?, working_days | due_date}`).
+pub const SET_PERIOD_ACTION: &str = "set_period";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Procedure {
     pub id: ProcedureId,
@@ -138,6 +142,28 @@ pub enum Anchor {
     Period,
 }
 
+/// Whether a deadline is a duty someone can be late for, or a notice that only marks a
+/// date (a window opening, an automatic consequence) without anyone being late.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// A lapse marks the deadline `missed` and the case overdue, and may open a penalty.
+    #[default]
+    Duty,
+    /// When the date passes the deadline is `elapsed`: no one is overdue and no penalty
+    /// opens; it may move the case (`on_lapse.to`).
+    Notice,
+}
+
+impl DeadlineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::Duty => "duty",
+            DeadlineKind::Notice => "notice",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeadlineRule {
     pub id: DeadlineId,
@@ -145,6 +171,12 @@ pub struct DeadlineRule {
     pub responsible: RoleId,
     pub span: Span,
     pub from: Anchor,
+    pub kind: DeadlineKind,
+    /// Whether the period is the text's. False where the pack chose it, or where the
+    /// imposer sets it (`imposed_by`): the pack's span is then only the default.
+    pub statutory: bool,
+    /// Who sets the period by an order (责令限期改正), within these bounds.
+    pub imposed_by: Option<ImposedRule>,
     /// Working days before the due date on which a warning fires.
     pub warn_before_working_days: Option<u32>,
     pub extension: Option<ExtensionRule>,
@@ -157,6 +189,26 @@ pub struct ExtensionRule {
     /// The total of all extensions granted, in working days.
     pub max_working_days: u32,
     pub approver: RoleId,
+    pub basis: ArticleRef,
+}
+
+/// A period the text leaves to whoever imposes it: that role sets it by `set_period`
+/// (or by data on an action that `sets_period`), within `max_working_days`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImposedRule {
+    pub role: RoleId,
+    /// The longest period the imposer may set, counted like the default; none when the
+    /// text sets no bound.
+    pub max_working_days: Option<u32>,
+    pub basis: ArticleRef,
+}
+
+/// An earliest day for an action (项目 第二十三条 投入运行满一年后): the period is counted
+/// as a deadline's would be, and the action is allowed from the day after its last day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotBefore {
+    pub period: Period,
+    pub from: Anchor,
     pub basis: ArticleRef,
 }
 
@@ -210,6 +262,12 @@ pub struct Action {
     pub sets_provider: bool,
     /// Leaving by this action cancels the open deadlines instead of meeting them.
     pub cancels_deadlines: bool,
+    /// The action may not be taken before this gate opens.
+    pub not_before: Option<NotBefore>,
+    /// The action's data (`working_days` or `due_date`) sets the period of this deadline,
+    /// armed by the state it leads to: an order that fixes its own period, a delay report
+    /// that states the new date.
+    pub sets_period: Option<DeadlineId>,
     pub guards: Vec<GuardRef>,
     /// A joint act (会同, 联合): it completes only once every role in `roles` has taken it,
     /// with the same decision; until then each taking is recorded on the case.

@@ -50,7 +50,7 @@ impl Metrics {
             ),
             (
                 "govflow_lapses_fired_total",
-                "Deadlines that lapsed.",
+                "Deadlines that lapsed, and notices whose date passed.",
                 &self.lapses_fired,
             ),
             (

@@ -85,6 +85,12 @@ pub(crate) fn compare(service: &Service, id: &CaseId, expect: &CaseExpectDoc) ->
         );
         check(
             &mut out,
+            &format!("deadlines.{name}.statutory"),
+            want.statutory.map(|b| b.to_string()),
+            d.statutory.to_string(),
+        );
+        check(
+            &mut out,
             &format!("deadlines.{name}.article"),
             want.article.clone(),
             d.article.clone(),

@@ -18,7 +18,8 @@ pub use pack::{
 };
 pub use procedure::{
     ActionDoc, AnchorDoc, ChildProviderDoc, DeadlineDoc, EntryDoc, ExtensionDoc, GuardDoc,
-    LapseDoc, OpensDoc, ProcedureDoc, SpanDoc, StateDoc, TargetDoc, YearDoc,
+    ImposedDoc, KindDoc, LapseDoc, NotBeforeDoc, OpensDoc, ProcedureDoc, SpanDoc, StateDoc,
+    TargetDoc, YearDoc,
 };
 pub use scenario::{
     ActDoc, CaseExpectDoc, ChildExpectDoc, DeadlineExpectDoc, ErrorExpectDoc, ScenarioActorDoc,

@@ -1,4 +1,4 @@
-use govflow_model::{Anchor, YearOf};
+use govflow_model::{Anchor, DeadlineKind, YearOf};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -76,6 +76,18 @@ pub struct DeadlineDoc {
     /// `period` (a fixed date of the case's reporting period).
     #[serde(default)]
     pub from: Option<AnchorDoc>,
+    /// `duty` (the default: a lapse makes the case overdue) or `notice` (the date passes
+    /// without anyone being late: a window opens, an automatic consequence follows).
+    #[serde(default)]
+    pub kind: Option<KindDoc>,
+    /// Whether the period is the text's own. `true` unless stated; write `false` (with a
+    /// `# gap:` comment) where the pack chose it. An `imposed_by` period is never statutory.
+    #[serde(default)]
+    pub statutory: Option<bool>,
+    /// The text leaves the period to whoever imposes it (责令限期改正): that role sets it
+    /// with `set_period`; `within` is only the default.
+    #[serde(default)]
+    pub imposed_by: Option<ImposedDoc>,
     /// Working days before the due date on which a warning fires.
     #[serde(default)]
     pub warn_before_working_days: Option<u32>,
@@ -83,6 +95,52 @@ pub struct DeadlineDoc {
     pub extension: Option<ExtensionDoc>,
     #[serde(default)]
     pub on_lapse: Option<LapseDoc>,
+    #[serde(default)]
+    pub article: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+closed_set! {
+    /// `duty` or `notice`.
+    pub enum KindDoc {
+        Duty = "duty",
+        Notice = "notice",
+    }
+}
+
+impl From<KindDoc> for DeadlineKind {
+    fn from(doc: KindDoc) -> Self {
+        match doc {
+            KindDoc::Duty => DeadlineKind::Duty,
+            KindDoc::Notice => DeadlineKind::Notice,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImposedDoc {
+    /// The role that imposes the period (the authority that issues the order).
+    pub role: String,
+    /// The longest period it may set, in working days; leave out where the text sets none.
+    #[serde(default)]
+    pub max_working_days: Option<u32>,
+    #[serde(default)]
+    pub article: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotBeforeDoc {
+    /// The period that must have passed: one of `working_days`, `days`, `months`, `years`
+    /// (满一年后 → `years: 1`); the action is allowed from the day after its last day.
+    pub after: SpanDoc,
+    /// What the period counts from; the case's receipt date when absent.
+    #[serde(default)]
+    pub from: Option<AnchorDoc>,
     #[serde(default)]
     pub article: Option<String>,
     #[serde(default)]
@@ -234,6 +292,13 @@ pub struct ActionDoc {
     /// Leaving by this action cancels the open deadlines rather than meeting them.
     #[serde(default)]
     pub cancels_deadlines: bool,
+    /// The action may not be taken before a period has passed (满一年后).
+    #[serde(default)]
+    pub not_before: Option<NotBeforeDoc>,
+    /// A deadline the state this action leads to arms, whose period the action's data
+    /// sets (`working_days` or `due_date`), as an order or a delay report states it.
+    #[serde(default)]
+    pub sets_period: Option<String>,
     #[serde(default)]
     pub guards: Vec<GuardDoc>,
     /// A joint act (会同, 联合): every role or body in `roles` must take it, with the same

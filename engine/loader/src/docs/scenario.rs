@@ -183,6 +183,9 @@ pub struct DeadlineExpectDoc {
     pub status: Option<DeadlineStatusDoc>,
     #[serde(default)]
     pub provisional: Option<bool>,
+    /// Whether the period is the text's (false: the pack's choice or the imposer's).
+    #[serde(default)]
+    pub statutory: Option<bool>,
     #[serde(default)]
     pub article: Option<String>,
 }
@@ -208,12 +211,13 @@ pub struct ErrorExpectDoc {
 }
 
 closed_set! {
-    /// `open`, `met`, `missed` or `cancelled`.
+    /// `open`, `met`, `missed`, `cancelled` or `elapsed` (a notice whose date passed).
     pub enum DeadlineStatusDoc {
         Open = "open",
         Met = "met",
         Missed = "missed",
         Cancelled = "cancelled",
+        Elapsed = "elapsed",
     }
 }
 
@@ -227,6 +231,8 @@ closed_set! {
         ExtensionRejected = "extension_rejected",
         Warning = "warning",
         Lapsed = "lapsed",
+        Elapsed = "elapsed",
+        PeriodSet = "period_set",
         PenaltyOpened = "penalty_opened",
         Recomputed = "recomputed",
         ChildOpened = "child_opened",

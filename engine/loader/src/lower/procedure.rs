@@ -1,12 +1,16 @@
 use crate::diagnostic::{code, did_you_mean};
-use crate::docs::{ActionDoc, DeadlineDoc, GuardDoc, OpensDoc, ProcedureDoc, SpanDoc, TargetDoc};
+use crate::docs::{
+    ActionDoc, DeadlineDoc, GuardDoc, ImposedDoc, NotBeforeDoc, OpensDoc, ProcedureDoc, SpanDoc,
+    TargetDoc,
+};
 use crate::lower::parts::Item;
 use crate::lower::Sink;
 use crate::source::SourceFile;
 use govflow_model::{
-    Action, ActionId, Anchor, CanonicalIds, ChildProvider, DayOfMonth, DeadlineId, DeadlineRule,
-    Entry, ExtensionRule, GuardRef, Lapse, Opens, Period, Procedure, ProcedureId, Reach, RoleId,
-    Span, State, StateId, Target, YearOf, BUILTIN_EXTENSION_ACTIONS,
+    Action, ActionId, Anchor, CanonicalIds, ChildProvider, DayOfMonth, DeadlineId, DeadlineKind,
+    DeadlineRule, Entry, ExtensionRule, GuardRef, ImposedRule, Lapse, NotBefore, Opens, Period,
+    Procedure, ProcedureId, Reach, RoleId, Span, State, StateId, Target, YearOf,
+    BUILTIN_EXTENSION_ACTIONS, SET_PERIOD_ACTION,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -353,11 +357,23 @@ fn lower_deadline(
         }
         (None, None) => {}
     }
+    let kind = d.kind.map_or(DeadlineKind::Duty, DeadlineKind::from);
+    if kind == DeadlineKind::Notice {
+        check_notice(f, path, d, sink);
+    }
+    let imposed_by = d
+        .imposed_by
+        .as_ref()
+        .map(|i| lower_imposed(f, path, d, i, span, names, sink));
     Some(DeadlineRule {
         id: DeadlineId::new(&d.id),
         responsible: RoleId::new(&d.responsible),
         span: span?,
         from,
+        kind,
+        // True unless stated: a pack marks the periods it chose; an imposed one never is.
+        statutory: d.statutory.unwrap_or(imposed_by.is_none()),
+        imposed_by,
         warn_before_working_days: d.warn_before_working_days,
         extension,
         on_lapse: Lapse {
@@ -390,6 +406,157 @@ fn check_period_anchor(f: &SourceFile, path: &str, d: &DeadlineDoc, from: Anchor
         )
         .help = Some("a period anchors a date of the cycle (`fixed_date: \"01-10\"`, with `year:`); count a period of days from `received`, `event` or `entered`".into());
     }
+}
+
+/// A notice is no one's duty: nothing may extend it, and its passing opens no penalty.
+fn check_notice(f: &SourceFile, path: &str, d: &DeadlineDoc, sink: &mut Sink) {
+    let help = "a notice only marks a date; declare a duty (`kind: duty`) if someone can be late";
+    if d.extension.is_some() {
+        sink.at(
+            f,
+            code::NOTICE,
+            &format!("{path}.extension"),
+            format!("notice `{}` cannot be extended: no one owes it", d.id),
+        )
+        .help = Some(help.into());
+    }
+    if d.imposed_by.is_some() {
+        sink.at(
+            f,
+            code::NOTICE,
+            &format!("{path}.imposed_by"),
+            format!("notice `{}` has no period to impose: no one owes it", d.id),
+        )
+        .help = Some(help.into());
+    }
+    if d.on_lapse.as_ref().is_some_and(|l| l.open.is_some()) {
+        sink.at(
+            f,
+            code::NOTICE,
+            &format!("{path}.on_lapse.open"),
+            format!(
+                "notice `{}` cannot open a penalty case: its passing is no one's breach",
+                d.id
+            ),
+        )
+        .help = Some(format!(
+            "{help}; a notice may move the case (`on_lapse: {{to: …}}`)"
+        ));
+    }
+}
+
+/// The imposer of a period the text leaves to the order, and the bounds it sets within.
+fn lower_imposed(
+    f: &SourceFile,
+    path: &str,
+    d: &DeadlineDoc,
+    imposed: &ImposedDoc,
+    default: Option<Span>,
+    names: &Names<'_>,
+    sink: &mut Sink,
+) -> ImposedRule {
+    let ipath = format!("{path}.imposed_by");
+    let basis = sink.basis(
+        f,
+        &ipath,
+        "the imposed period",
+        &imposed.article,
+        &imposed.quote,
+    );
+    check_role(f, &format!("{ipath}.role"), &imposed.role, names, sink);
+    if d.statutory == Some(true) {
+        sink.at(
+            f,
+            code::IMPOSED_PERIOD,
+            &format!("{path}.statutory"),
+            format!(
+                "`{}` is imposed by `{}`, so its period is not the text's",
+                d.id, imposed.role
+            ),
+        )
+        .help = Some("remove `statutory: true`: an imposed period is never statutory".into());
+    }
+    match (imposed.max_working_days, default) {
+        (Some(0), _) => {
+            sink.at(
+                f,
+                code::IMPOSED_PERIOD,
+                &format!("{ipath}.max_working_days"),
+                "a bound of 0 working days allows no period",
+            )
+            .help = Some("give the longest period the text allows, or leave the bound out".into());
+        }
+        (Some(max), Some(Span::Period(Period::WorkingDays(n)))) if n > max => {
+            sink.at(
+                f,
+                code::IMPOSED_PERIOD,
+                &format!("{path}.within"),
+                format!("the default of {n} working days is over the imposer's bound of {max}"),
+            )
+            .help = Some("the default must be a period the imposer could set".into());
+        }
+        (Some(_), Some(Span::Period(Period::WorkingDays(_))) | None) | (None, _) => {}
+        (Some(_), Some(_)) => {
+            sink.at(
+                f,
+                code::IMPOSED_PERIOD,
+                &format!("{path}.within"),
+                "a bound in working days needs a default in working days",
+            )
+            .help =
+                Some("give `within: {working_days: N}`, or leave `max_working_days` out".into());
+        }
+    }
+    ImposedRule {
+        role: RoleId::new(&imposed.role),
+        max_working_days: imposed.max_working_days,
+        basis,
+    }
+}
+
+/// An earliest day for an action: a counted period (no fixed date) from an anchor.
+fn lower_not_before(
+    f: &SourceFile,
+    path: &str,
+    gate: &NotBeforeDoc,
+    sink: &mut Sink,
+) -> Option<NotBefore> {
+    let npath = format!("{path}.not_before");
+    let basis = sink.basis(f, &npath, "the not-before gate", &gate.article, &gate.quote);
+    if gate.after.fixed_date.is_some() {
+        sink.at(
+            f,
+            code::NOT_BEFORE,
+            &format!("{npath}.after.fixed_date"),
+            "a not-before gate counts a period, not a fixed date",
+        )
+        .help = Some(
+            "give one of `working_days`, `days`, `months`, `years` (满一年后 → `years: 1`)".into(),
+        );
+        return None;
+    }
+    let period = match lower_span(f, &format!("{npath}.after"), &gate.after, sink)? {
+        Span::Period(p) => p,
+        Span::Fixed { .. } => return None,
+    };
+    let zero = matches!(
+        period,
+        Period::WorkingDays(0) | Period::Days(0) | Period::Months(0) | Period::Years(0)
+    );
+    if zero {
+        sink.at(
+            f,
+            code::NOT_BEFORE,
+            &format!("{npath}.after"),
+            "a not-before gate of 0 holds nothing back",
+        )
+        .help = Some("give the period that must pass, or remove the gate".into());
+    }
+    Some(NotBefore {
+        period,
+        from: gate.from.map_or(Anchor::Received, Anchor::from),
+        basis,
+    })
 }
 
 fn lower_span(f: &SourceFile, path: &str, s: &SpanDoc, sink: &mut Sink) -> Option<Span> {
@@ -488,6 +655,9 @@ fn lower_action(
     if BUILTIN_EXTENSION_ACTIONS.contains(&a.id.as_str()) {
         sink.at(f, code::INVALID_VALUE, &format!("{path}.id"), format!("`{}` is built in", a.id))
             .help = Some("declare an `extension` block on the deadline instead; the engine offers the extension actions".into());
+    } else if a.id == SET_PERIOD_ACTION {
+        sink.at(f, code::INVALID_VALUE, &format!("{path}.id"), format!("`{}` is built in", a.id))
+            .help = Some("declare `imposed_by` on the deadline instead; the engine offers `set_period` to the imposer".into());
     } else if !actions.contains(&a.id) {
         let d = sink.at(
             f,
@@ -560,6 +730,13 @@ fn lower_action(
         .opens
         .as_ref()
         .and_then(|o| lower_opens(f, &format!("{path}.opens"), o, a, names, sink));
+    if let Some(deadline) = &a.sets_period {
+        check_sets_period(f, path, deadline, &to, doc, sink);
+    }
+    let not_before = a
+        .not_before
+        .as_ref()
+        .and_then(|g| lower_not_before(f, path, g, sink));
     Action {
         id: ActionId::new(&a.id),
         from: a.from.iter().map(StateId::new).collect(),
@@ -568,6 +745,8 @@ fn lower_action(
         requires: a.requires.clone(),
         sets_provider: a.sets_provider,
         cancels_deadlines: a.cancels_deadlines,
+        not_before,
+        sets_period: a.sets_period.as_deref().map(DeadlineId::new),
         guards,
         jointly: a.jointly,
         opens,
@@ -861,6 +1040,51 @@ fn check_start(
             entries.join(", ")
         )
     });
+}
+
+/// `sets_period` names a duty every state the action leads to arms: the period is set on
+/// the deadline the action has just armed.
+fn check_sets_period(
+    f: &SourceFile,
+    path: &str,
+    deadline: &str,
+    to: &Target,
+    doc: &ProcedureDoc,
+    sink: &mut Sink,
+) {
+    let spath = format!("{path}.sets_period");
+    for state in to.states() {
+        let Some(s) = doc.states.get(state.as_str()) else {
+            continue;
+        };
+        match s.deadlines.iter().find(|d| d.id == deadline) {
+            None => {
+                let armed: Vec<&str> = s.deadlines.iter().map(|d| d.id.as_str()).collect();
+                sink.at(
+                    f,
+                    code::SETS_PERIOD,
+                    &spath,
+                    format!(
+                        "state `{state}`, where the action leads, arms no deadline `{deadline}`"
+                    ),
+                )
+                .help = Some(if armed.is_empty() {
+                    format!("`{state}` arms no deadline; name one the action's target state arms")
+                } else {
+                    format!("`{state}` arms: {}", armed.join(", "))
+                });
+            }
+            Some(d) if d.kind == Some(crate::docs::KindDoc::Notice) => {
+                sink.at(
+                    f,
+                    code::SETS_PERIOD,
+                    &spath,
+                    format!("`{deadline}` is a notice; no one's period is set by an act"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 /// Every state must be reachable from the initial one (or a state a recurring obligation

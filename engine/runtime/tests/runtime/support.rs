@@ -229,6 +229,8 @@ pub fn kind(event: &Event) -> &'static str {
         EventKind::ExtensionRejected { .. } => "extension_rejected",
         EventKind::Warning { .. } => "warning",
         EventKind::Lapsed { .. } => "lapsed",
+        EventKind::Elapsed { .. } => "elapsed",
+        EventKind::PeriodSet { .. } => "period_set",
         EventKind::PenaltyOpened { .. } => "penalty_opened",
         EventKind::Recomputed { .. } => "recomputed",
         EventKind::ChildOpened { .. } => "child_opened",

@@ -147,10 +147,12 @@ fn a_lapsed_catalog_update_opens_a_rectification_that_turns_into_criticism() {
             deadline,
             due_date,
             responsible,
+            statutory,
         } => {
             assert_eq!(deadline, "apply");
             assert_eq!(*due_date, date("2023-10-18"));
             assert_eq!(responsible, "provider");
+            assert!(statutory, "第十三条 sets the 10 working days");
         }
         other => panic!("expected the lapse, got {other:?}"),
     }
