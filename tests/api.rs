@@ -7,6 +7,7 @@ mod auth;
 mod cities;
 mod endpoints;
 mod events;
+mod explain;
 mod extensions;
 mod idempotency;
 mod input;

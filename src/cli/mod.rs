@@ -4,6 +4,7 @@
 mod calendar;
 mod check;
 mod classify;
+mod explain;
 mod matrix;
 mod schema;
 mod serve;
@@ -28,6 +29,9 @@ pub struct Args {
 enum Command {
     /// Run the service: the v1 HTTP API, durable timers, recurring obligations, hot reload.
     Serve(serve::ServeArgs),
+    /// How every deadline of a case was derived: start basis and day, the rule and its
+    /// article, the days counted, rest days and make-up days passed over, extensions.
+    Explain(explain::ExplainArgs),
     /// Validate packs and report every problem as file:line:column.
     Check {
         /// Pack directories, or directories of packs (default: cities).
@@ -71,6 +75,7 @@ enum Command {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Serve(args) => serve::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Check { paths } => check::run(&default_paths(paths)),
         Command::Test { paths, policies } => test::run(&default_paths(paths), &policies),
         Command::Calendar(command) => calendar::run(command),

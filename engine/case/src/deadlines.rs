@@ -4,28 +4,37 @@ use crate::transition::{Context, Effect, Transition};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use govflow_model::{
     deadline_end, local_date, local_midnight, Actor, Anchor, Calendar, Case, CaseDeadline,
-    DeadlineRule, DeadlineStatus, Due, EventKind, Span, State, TimerKey, TimerKind, TimerOp,
+    DeadlineRule, DeadlineStatus, Due, EventKind, Span, State, TimerKey, TimerKind, TimerOp, Trace,
 };
 
-/// The due date of `rule` counted from `from`.
-pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> Due {
+/// The due date of `rule` counted from `from`; `trace` records how (`()` records nothing;
+/// `govflow explain` passes a `Vec<Step>`).
+pub(crate) fn due(
+    calendar: &Calendar,
+    rule: &DeadlineRule,
+    from: NaiveDate,
+    trace: &mut impl Trace,
+) -> Due {
     match rule.span {
-        Span::Period(period) if rule.from == Anchor::Event => calendar.add_from_event(from, period),
-        Span::Period(period) => calendar.add(from, period),
+        Span::Period(period) if rule.from == Anchor::Event => {
+            calendar.add_from_event_traced(from, period, trace)
+        }
+        Span::Period(period) => calendar.add_traced(from, period, trace),
         Span::Fixed { month, day } => {
             // The first such date on or after the anchor. The loader admits only dates
             // every year has (`02-29` is refused in favour of `02-last`), so neither
             // lookup can fail for a loaded pack.
             let this_year = calendar.fixed_date(from.year(), month, day);
-            match this_year {
-                Ok(d) if d.date >= from => d,
-                _ => calendar
-                    .fixed_date(from.year() + 1, month, day)
-                    .unwrap_or(Due {
-                        date: from,
-                        provisional: true,
-                    }),
-            }
+            let year = match this_year {
+                Ok(d) if d.date >= from => from.year(),
+                _ => from.year() + 1,
+            };
+            calendar
+                .fixed_date_traced(year, month, day, trace)
+                .unwrap_or(Due {
+                    date: from,
+                    provisional: true,
+                })
         }
     }
 }
@@ -76,7 +85,7 @@ pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &m
             Anchor::Received | Anchor::Event => case.received_date,
             Anchor::Entered => local_date(ctx.now),
         };
-        let due = due(ctx.calendar, rule, from);
+        let due = due(ctx.calendar, rule, from, &mut ());
         let warn_at = warning_for(ctx, rule, due.date);
         let deadline = CaseDeadline {
             name: rule.id.clone(),
@@ -154,7 +163,7 @@ pub(crate) fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<Tr
         let Some(rule) = procedure.deadline_rule(&d.name) else {
             continue;
         };
-        let original = due(ctx.calendar, rule, d.counted_from);
+        let original = due(ctx.calendar, rule, d.counted_from, &mut ());
         let extended = if d.extended_working_days > 0 {
             ctx.calendar.extend(original.date, d.extended_working_days)
         } else {
