@@ -37,14 +37,9 @@ enum Command {
         /// Pack directories, or directories of packs (default: cities).
         paths: Vec<PathBuf>,
     },
-    /// Run scenario files on the runtime, over an in-memory store and a simulated clock.
-    Test {
-        /// Scenario files, pack directories or directories of packs (default: cities).
-        paths: Vec<PathBuf>,
-        /// Shared data: the holiday calendars and the regulation texts (default: policies).
-        #[arg(long, default_value = "policies")]
-        policies: PathBuf,
-    },
+    /// Run scenario files on the runtime, over an in-memory store and a simulated clock;
+    /// `--coverage`: which articles they exercise, per city.
+    Test(test::TestArgs),
     /// Count deadlines and classify days on the official calendar.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
@@ -77,7 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Check { paths } => check::run(&default_paths(paths)),
-        Command::Test { paths, policies } => test::run(&default_paths(paths), &policies),
+        Command::Test(args) => test::run(args),
         Command::Calendar(command) => calendar::run(command),
         Command::Schema { out, check } => schema::run(&out, check),
         Command::Matrix {

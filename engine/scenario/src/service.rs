@@ -168,6 +168,21 @@ impl Service {
         Ok(recorded.into_iter().map(|r| r.event).collect())
     }
 
+    /// The articles the service's cases rest on: every deadline armed and every event
+    /// recorded that names one (for `govflow test --coverage`).
+    pub fn articles_hit(&self) -> Result<BTreeSet<String>, String> {
+        let mut hit = BTreeSet::new();
+        for case in self.all(CaseQuery::default())? {
+            hit.extend(case.deadlines.iter().map(|d| d.article.clone()));
+            hit.extend(
+                self.history(&case.id)?
+                    .into_iter()
+                    .filter_map(|e| e.article),
+            );
+        }
+        Ok(hit)
+    }
+
     fn all(&self, mut query: CaseQuery) -> Result<Vec<Case>, String> {
         query.limit = 1000;
         let mut all = Vec::new();
