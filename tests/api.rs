@@ -8,6 +8,7 @@ mod bodies;
 mod cities;
 mod endpoints;
 mod events;
+mod explain;
 mod extensions;
 mod idempotency;
 mod input;

@@ -13,6 +13,56 @@ fn every_city_scenario_passes() {
         failures.join("\n")
     );
     assert!(summary.passed() > 0, "no scenarios found under cities/");
+    // The same run keeps each city README's "Scenario coverage" section honest.
+    let coverage = summary.coverage();
+    assert_eq!(coverage.len(), 6, "one coverage per city pack");
+    for (dir, city) in coverage {
+        let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+        assert_eq!(
+            govflow_scenario::coverage::with_section(&readme, &city.markdown()),
+            readme,
+            "{}: the \"Scenario coverage\" section is out of date; run `govflow test cities --coverage --write`",
+            dir.display()
+        );
+        assert!(
+            city.exercised().count() > 0,
+            "{}: no article exercised",
+            city.city
+        );
+    }
+}
+
+/// `--coverage --format json`: per city, every article the pack cites, the scenarios that
+/// exercise it (none for some), and where the pack cites it.
+#[test]
+fn coverage_names_the_scenarios_that_exercise_each_article() {
+    let out =
+        crate::support::govflow(&["test", "cities/wanzhou", "--coverage", "--format", "json"]);
+    assert!(out.status.success(), "{out:?}");
+    let cities: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let wanzhou = &cities[0];
+    assert_eq!(wanzhou["city"], "wanzhou");
+    let article = |a: &str| {
+        wanzhou["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["article"] == a)
+            .unwrap_or_else(|| panic!("{a} in {wanzhou:#}"))
+            .clone()
+    };
+    // 第十七条 (数据校核): its scenario arms the deadline and extends it.
+    let verification = article("第十七条");
+    assert!(verification["scenarios"]
+        .as_array()
+        .unwrap()
+        .contains(&"data_verification_extension.yaml".into()));
+    assert!(verification["cited_at"]
+        .as_array()
+        .unwrap()
+        .contains(&"procedures.data_verification".into()));
+    // The regulation's own dates (第五十四条) are cited but no step rests on them.
+    assert_eq!(article("第五十四条")["scenarios"], serde_json::json!([]));
 }
 
 /// Every procedure of every city pack has at least one scenario that opens a case of it.

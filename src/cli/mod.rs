@@ -4,6 +4,7 @@
 mod calendar;
 mod check;
 mod classify;
+mod explain;
 mod matrix;
 mod schema;
 mod serve;
@@ -28,19 +29,17 @@ pub struct Args {
 enum Command {
     /// Run the service: the v1 HTTP API, durable timers, recurring obligations, hot reload.
     Serve(serve::ServeArgs),
+    /// How every deadline of a case was derived: start basis and day, the rule and its
+    /// article, the days counted, rest days and make-up days passed over, extensions.
+    Explain(explain::ExplainArgs),
     /// Validate packs and report every problem as file:line:column.
     Check {
         /// Pack directories, or directories of packs (default: cities).
         paths: Vec<PathBuf>,
     },
-    /// Run scenario files on the runtime, over an in-memory store and a simulated clock.
-    Test {
-        /// Scenario files, pack directories or directories of packs (default: cities).
-        paths: Vec<PathBuf>,
-        /// Shared data: the holiday calendars and the regulation texts (default: policies).
-        #[arg(long, default_value = "policies")]
-        policies: PathBuf,
-    },
+    /// Run scenario files on the runtime, over an in-memory store and a simulated clock;
+    /// `--coverage`: which articles they exercise, per city.
+    Test(test::TestArgs),
     /// Count deadlines and classify days on the official calendar.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
@@ -71,8 +70,9 @@ enum Command {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Serve(args) => serve::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Check { paths } => check::run(&default_paths(paths)),
-        Command::Test { paths, policies } => test::run(&default_paths(paths), &policies),
+        Command::Test(args) => test::run(args),
         Command::Calendar(command) => calendar::run(command),
         Command::Schema { out, check } => schema::run(&out, check),
         Command::Matrix {

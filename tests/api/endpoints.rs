@@ -5,11 +5,12 @@ use super::{problem, problem_naming, start, who};
 use serde_json::{json, Value};
 
 /// Every route of the router, as the OpenAPI description must list it.
-const ROUTES: [&str; 15] = [
+const ROUTES: [&str; 16] = [
     "/v1/cases",
     "/v1/cases/{id}",
     "/v1/cases/{id}/actions/{action}",
     "/v1/cases/{id}/events",
+    "/v1/cases/{id}/explain",
     "/v1/events",
     "/v1/packs",
     "/v1/packs/{city}",

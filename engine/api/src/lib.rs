@@ -15,12 +15,13 @@ mod state;
 
 pub use auth::{Error as AuthError, Tokens};
 pub use problem::Problem;
+pub use routes::explain::{DeadlineExplanationView, ExplanationView, StepView};
 pub use state::{AppState, BODY_LIMIT};
 
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use routes::{admin, cases, events, ops, packs};
+use routes::{admin, cases, events, explain, ops, packs};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/cases/{id}", get(cases::get))
         .route("/v1/cases/{id}/actions/{action}", post(cases::act))
         .route("/v1/cases/{id}/events", get(events::history))
+        .route("/v1/cases/{id}/explain", get(explain::explain))
         .route("/v1/events", get(events::feed))
         .route("/v1/packs", get(packs::list))
         .route("/v1/packs/{city}", get(packs::get))

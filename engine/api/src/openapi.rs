@@ -1,6 +1,6 @@
 //! The OpenAPI description served at `/v1/openapi.json`, generated from the handlers.
 
-use crate::routes::{admin, cases, events, ops, packs};
+use crate::routes::{admin, cases, events, explain, ops, packs};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -8,6 +8,7 @@ use utoipa::OpenApi;
     info(title = "govflow", description = "Executes Chinese municipal regulations on government data resources. Errors are application/problem+json (RFC 9457)."),
     paths(
         cases::submit, cases::act, cases::get, cases::list, events::history, events::feed,
+        explain::explain,
         packs::list, packs::get, packs::classify,
         admin::set_clock, admin::clock, admin::reload, admin::set_departments, admin::departments,
         ops::healthz, ops::metrics, ops::openapi,

@@ -95,6 +95,14 @@ impl Calendar {
             .find(|p| p.contains(date))
     }
 
+    /// The schedule whose notice names `date` as a day off or a make-up working day (the
+    /// next year's, for a 元旦 break that begins in December).
+    pub(crate) fn schedule_naming(&self, date: NaiveDate) -> Option<&YearSchedule> {
+        self.schedules.iter().find(|s| {
+            s.makeup_workdays.contains(&date) || s.holidays.iter().any(|p| p.contains(date))
+        })
+    }
+
     /// Whether `d` is a working day: a weekday not inside a holiday period, or a weekend
     /// day the schedule makes a working day (调休上班).
     ///

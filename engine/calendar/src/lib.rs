@@ -14,6 +14,9 @@
 //! - **Fixed dates** (每年1月上旬, 2月底前) move off rest days: [`Calendar::fixed_date`].
 //! - **Extensions** of N working days count on from the original due date:
 //!   [`Calendar::extend`].
+//! - **Derivations**: each count has a traced form that records its [`Step`]s (start
+//!   moved off a rest day, the working days counted and the rest days passed over, the
+//!   end moved), for `govflow explain`: the same code, not a second implementation.
 //!
 //! The schedules are data (`policies/calendars/<year>.yaml`), parsed by the caller into
 //! [`YearSchedule`] values; this crate does no IO and never reads the clock. A deadline
@@ -37,6 +40,7 @@ mod count;
 mod error;
 mod index;
 mod schedule;
+mod trace;
 
 pub use calendar::Calendar;
 pub use chrono::NaiveDate;
@@ -45,3 +49,4 @@ pub use error::Error;
 pub use schedule::{
     HolidayPeriod, YearSchedule, MAX_PERIOD_DAYS, MAX_YEAR, MIN_YEAR, SCHEMA_VERSION,
 };
+pub use trace::{Day, DayKind, Step, Trace};

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use govflow_model::{
     deadline_end, local_date, local_midnight, Actor, Anchor, Calendar, Case, CaseDeadline,
     DeadlineKind, DeadlineRule, DeadlineStatus, Due, EventKind, Period, SetPeriod, Span, State,
-    TimerKey, TimerKind, TimerOp,
+    TimerKey, TimerKind, TimerOp, Trace,
 };
 
 /// The last day of `period` counted from `from`, a day of the kind `anchor` says: an
@@ -15,11 +15,14 @@ pub(crate) fn count_period(
     period: Period,
     anchor: Anchor,
     from: NaiveDate,
+    trace: &mut impl Trace,
 ) -> Due {
     match anchor {
-        Anchor::Event => calendar.add_from_event(from, period),
+        Anchor::Event => calendar.add_from_event_traced(from, period, trace),
         // The loader admits `from: period` only on fixed dates (GF0019).
-        Anchor::Received | Anchor::Entered | Anchor::Period => calendar.add(from, period),
+        Anchor::Received | Anchor::Entered | Anchor::Period => {
+            calendar.add_traced(from, period, trace)
+        }
     }
 }
 
@@ -38,36 +41,43 @@ pub(crate) fn anchor_date(case: &Case, anchor: Anchor, entered: NaiveDate) -> Na
 }
 
 /// The due date before any extension of a deadline of `rule` counted from `from`: the
-/// period an act set, or else the rule's.
+/// period an act set, or else the rule's; `trace` records how (`()` records nothing;
+/// `govflow explain` passes a `Vec<Step>`).
 pub(crate) fn original_due(
     calendar: &Calendar,
     rule: &DeadlineRule,
     from: NaiveDate,
     set: Option<SetPeriod>,
+    trace: &mut impl Trace,
 ) -> Due {
     match set {
         Some(SetPeriod::WorkingDays(n)) => {
-            count_period(calendar, Period::WorkingDays(n), rule.from, from)
+            count_period(calendar, Period::WorkingDays(n), rule.from, from, trace)
         }
         // A stated last day on a rest day moves to the next working day, as every
         // period's last day does (民法典 第二百零三条).
         Some(SetPeriod::DueDate(date)) => calendar.next_workday_on_or_after(date),
-        None => due(calendar, rule, from),
+        None => due(calendar, rule, from, trace),
     }
 }
 
 /// The due date of `rule` counted from `from` (for `from: period`, the first day of the
 /// case's period). A fixed date is the date of one year, the anchor's shifted by the
 /// rule's `year`, even when that date is already past: a duty of a cycle is never rolled
-/// into the next one.
-pub(crate) fn due(calendar: &Calendar, rule: &DeadlineRule, from: NaiveDate) -> Due {
+/// into the next one. `trace` records how.
+pub(crate) fn due(
+    calendar: &Calendar,
+    rule: &DeadlineRule,
+    from: NaiveDate,
+    trace: &mut impl Trace,
+) -> Due {
     match rule.span {
-        Span::Period(period) => count_period(calendar, period, rule.from, from),
+        Span::Period(period) => count_period(calendar, period, rule.from, from, trace),
         // The loader admits only dates every year has (`02-29` is refused in favour of
         // `02-last`) and `open` only periods the calendar can count, so the lookup cannot
         // fail for a loaded pack and an accepted case.
         Span::Fixed { month, day, year } => calendar
-            .fixed_date(from.year() + year.offset(), month, day)
+            .fixed_date_traced(from.year() + year.offset(), month, day, trace)
             .unwrap_or(Due {
                 date: from,
                 provisional: true,
@@ -118,7 +128,7 @@ pub(crate) fn move_warning(calendar: &Calendar, rule: &DeadlineRule, deadline: &
 pub(crate) fn arm(ctx: &Context<'_>, case: &mut Case, state: &State, effects: &mut Vec<Effect>) {
     for rule in &state.deadlines {
         let from = anchor_date(case, rule.from, local_date(ctx.now));
-        let due = due(ctx.calendar, rule, from);
+        let due = due(ctx.calendar, rule, from, &mut ());
         let warn_at = warning_for(ctx, rule, due.date);
         let deadline = CaseDeadline {
             name: rule.id.clone(),
@@ -200,7 +210,7 @@ pub(crate) fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<Tr
         let Some(rule) = procedure.deadline_rule(&d.name) else {
             continue;
         };
-        let original = original_due(ctx.calendar, rule, d.counted_from, d.period_set);
+        let original = original_due(ctx.calendar, rule, d.counted_from, d.period_set, &mut ());
         let extended = if d.extended_working_days > 0 {
             ctx.calendar.extend(original.date, d.extended_working_days)
         } else {

@@ -156,6 +156,23 @@ impl Refusal {
         }
     }
 
+    /// The articles the refusal names (none for a refusal that rests on no article, such
+    /// as an unknown action).
+    pub fn articles(&self) -> Vec<&str> {
+        match self {
+            Refusal::NotInForce { article, .. }
+            | Refusal::WrongRole { article, .. }
+            | Refusal::OutOfScope { article, .. }
+            | Refusal::ExtensionOverCap { article, .. }
+            | Refusal::ExtensionAfterLapse { article, .. }
+            | Refusal::GuardRefused { article, .. } => vec![article.as_str()],
+            Refusal::Classification(violations) => {
+                violations.iter().map(|v| v.article.as_str()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the actor is not allowed (403) rather than the request being wrong (422).
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Refusal::WrongRole { .. } | Refusal::OutOfScope { .. })

@@ -7,9 +7,10 @@ use crate::authorize::require_role;
 use crate::deadlines::{arm_timers, cancel_timers, move_warning};
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
+use chrono::NaiveDate;
 use govflow_model::{
-    deadline_end, lapse_instant, Actor, Case, CaseDeadline, DeadlineRule, DeadlineStatus,
-    EventKind, ExtensionRequest, ExtensionRule, Procedure,
+    deadline_end, lapse_instant, Actor, Calendar, Case, CaseDeadline, DeadlineRule, DeadlineStatus,
+    Due, EventKind, ExtensionRequest, ExtensionRule, Procedure, Trace,
 };
 use serde_json::{Map, Value};
 
@@ -72,7 +73,7 @@ pub(crate) fn handle(
             not_lapsed(ctx, deadline, extension)?;
             within_cap(deadline, extension, request.working_days)?;
             let total = deadline.extended_working_days + request.working_days;
-            let due = ctx.calendar.extend(deadline.original_due_date, total);
+            let due = extended_due(ctx.calendar, deadline.original_due_date, total, &mut ());
             let d = next.deadline_mut(&deadline.name).expect("found above");
             d.extended_working_days = total;
             d.due_date = due.date;
@@ -113,6 +114,17 @@ pub(crate) fn handle(
         case: next,
         effects,
     })
+}
+
+/// The due date after extensions of `total` working days in all: counted on from the
+/// original due date, which is not counted; `trace` records how.
+pub(crate) fn extended_due(
+    calendar: &Calendar,
+    original: NaiveDate,
+    total: u32,
+    trace: &mut impl Trace,
+) -> Due {
+    calendar.extend_traced(original, total, trace)
 }
 
 /// The deadline of the current state that may be extended: the one named by

@@ -17,12 +17,14 @@
 //! | `deadlines` | arming a state's deadlines, warnings, closing them, the provisional recount |
 //! | `authorize` | who may act on which case |
 //! | `settle` | opening the penalty cases a transition asks for |
+//! | `explain` | how each deadline's date was derived, from the code that counts it (a read, not a command) |
 
 mod act;
 mod authorize;
 mod command;
 mod deadlines;
 mod error;
+mod explain;
 mod extension;
 mod guards;
 mod open;
@@ -33,6 +35,7 @@ mod transition;
 
 pub use command::{apply, Command};
 pub use error::Refusal;
+pub use explain::{explain, DeadlineExplanation, ExplainedStep, Explanation, Fact};
 pub use guards::{GuardError, GuardInput, Guards, NoGuards};
 pub use settle::Settled;
 pub use transition::{Context, OpenCase};

@@ -77,7 +77,7 @@ pub(crate) fn check_not_before(
         return Ok(());
     };
     let from = anchor_date(case, gate.from, local_date(case.entered_at));
-    let last = count_period(ctx.calendar, gate.period, gate.from, from).date;
+    let last = count_period(ctx.calendar, gate.period, gate.from, from, &mut ()).date;
     let earliest = last.succ_opt().unwrap_or(last);
     if local_date(ctx.now) < earliest {
         return Err(Refusal::TooEarly {
@@ -173,7 +173,7 @@ fn set(
         article: article.clone(),
     };
     let bound = rule.imposed_by.as_ref().and_then(|i| i.max_working_days);
-    let due = original_due(ctx.calendar, rule, d.counted_from, Some(stated));
+    let due = original_due(ctx.calendar, rule, d.counted_from, Some(stated), &mut ());
     let working_days = match stated {
         SetPeriod::WorkingDays(n) => {
             if let Some(max) = bound.filter(|max| n > *max) {
@@ -196,6 +196,7 @@ fn set(
                     Period::WorkingDays(max),
                     rule.from,
                     d.counted_from,
+                    &mut (),
                 )
                 .date;
                 if due.date > latest {

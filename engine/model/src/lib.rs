@@ -26,6 +26,7 @@ pub use classification::{
     ClassificationRule, ClassificationScheme, Condition, DataResource, Violation, Vocabulary,
 };
 pub use govflow_calendar::{Calendar, DayOfMonth, Due, NaiveDate, Period};
+pub use govflow_calendar::{Day, DayKind, Step, Trace};
 pub use ids::{ActionId, CaseId, CityId, DeadlineId, ProcedureId, RoleId, StateId};
 pub use pack::{
     DepartmentRegistry, Pack, PeriodOf, ProhibitedAct, Recurring, RecurringScope, Regulation,

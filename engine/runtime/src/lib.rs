@@ -17,11 +17,13 @@
 //! | reloading packs and the calendar, the provisional recount | `reload` |
 //! | which pack version governs a case; the archive of versions | `versions` |
 //! | the packs and calendar served | `registry` |
+//! | how a case's deadlines were derived (`govflow explain`) | `explain` |
 //! | case ids, the clock, metrics | `ids`, `clock`, `metrics` |
 
 mod clock;
 mod commands;
 mod error;
+mod explain;
 mod ids;
 mod metrics;
 mod obligations;

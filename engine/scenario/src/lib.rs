@@ -10,10 +10,12 @@
 //! | `service` | the service under test: store, pack files in memory, runtime, restarts |
 //! | `steps` | what each kind of step does, and naming cases |
 //! | `expect` | comparing a case with what a step expects |
+//! | `coverage` | which articles the scenarios exercise, and the README section |
 
+pub mod coverage;
 mod expect;
 mod run;
 mod service;
 mod steps;
 
-pub use run::{run_file, run_paths, Failure, Outcome, Summary};
+pub use run::{run_file, run_paths, Failure, Outcome, PackRun, Summary};

@@ -1,10 +1,11 @@
 //! Finding scenario files and running them, each on a service of its own.
 
+use crate::coverage::{citations, CityCoverage};
 use crate::service::Service;
 use crate::steps::Runner;
 use chrono::Utc;
 use govflow_loader::{load_pack, load_scenario, pack_dirs, scenario_files, Diagnostic, Disk};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// How one scenario went.
@@ -13,6 +14,8 @@ pub struct Outcome {
     pub file: String,
     pub name: String,
     pub failure: Option<Failure>,
+    /// The articles the scenario's steps hit (see [`crate::coverage`]).
+    pub exercised: BTreeSet<String>,
 }
 
 /// The first step that did not do what the scenario expects.
@@ -46,6 +49,16 @@ impl std::fmt::Display for Outcome {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub outcomes: Vec<Outcome>,
+    /// Each pack that loaded, by its directory: the articles it cites, with where, and the
+    /// outcomes (indices into `outcomes`) of its scenarios.
+    pub packs: BTreeMap<PathBuf, PackRun>,
+}
+
+/// One pack's part of a run.
+#[derive(Debug, Default)]
+pub struct PackRun {
+    pub cited: BTreeMap<String, BTreeSet<String>>,
+    pub outcomes: Vec<usize>,
 }
 
 impl Summary {
@@ -55,6 +68,35 @@ impl Summary {
 
     pub fn failed(&self) -> usize {
         self.outcomes.len() - self.passed()
+    }
+
+    /// Per pack directory, which articles its scenarios exercise and which it cites that
+    /// none does.
+    pub fn coverage(&self) -> Vec<(PathBuf, CityCoverage)> {
+        self.packs
+            .iter()
+            .map(|(dir, run)| {
+                let exercised: BTreeMap<String, BTreeSet<String>> = run
+                    .outcomes
+                    .iter()
+                    .filter_map(|i| self.outcomes.get(*i))
+                    .map(|o| {
+                        let file = Path::new(&o.file)
+                            .file_name()
+                            .map_or_else(|| o.file.clone(), |f| f.to_string_lossy().into_owned());
+                        (file, o.exercised.clone())
+                    })
+                    .collect();
+                let city = dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (
+                    dir.clone(),
+                    CityCoverage::new(&city, &run.cited, &exercised),
+                )
+            })
+            .collect()
     }
 
     /// The failed outcomes, each as `govflow test` prints it.
@@ -106,6 +148,7 @@ pub fn run_paths(paths: &[PathBuf], policies: &Path) -> Summary {
                         line: 0,
                         lines: vec![diagnostic.to_string()],
                     }),
+                    exercised: BTreeSet::new(),
                 }),
             }
         }
@@ -113,8 +156,15 @@ pub fn run_paths(paths: &[PathBuf], policies: &Path) -> Summary {
     let mut packs: BTreeMap<PathBuf, Result<Vec<PathBuf>, Vec<String>>> = BTreeMap::new();
     for (dir, file) in jobs {
         let pack = packs.entry(dir.clone()).or_insert_with(|| lineage(&dir));
-        summary.outcomes.push(match pack {
-            Ok(lineage) => run_with(lineage, policies, &file),
+        let outcome = match pack {
+            Ok(lineage) => {
+                let run = summary.packs.entry(dir.clone()).or_insert_with(|| PackRun {
+                    cited: cited_by(&dir),
+                    outcomes: Vec::new(),
+                });
+                run.outcomes.push(summary.outcomes.len());
+                run_with(lineage, policies, &file)
+            }
             Err(lines) => Outcome {
                 file: file.display().to_string(),
                 name: String::new(),
@@ -123,10 +173,22 @@ pub fn run_paths(paths: &[PathBuf], policies: &Path) -> Summary {
                     line: 0,
                     lines: lines.clone(),
                 }),
+                exercised: BTreeSet::new(),
             },
-        });
+        };
+        summary.outcomes.push(outcome);
     }
     summary
+}
+
+/// The articles the pack in `dir` cites, with where (empty if it does not load, which
+/// its scenarios then report).
+fn cited_by(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    load_pack(&Disk, dir)
+        .0
+        .and_then(|loaded| serde_json::to_value(&*loaded.pack).ok())
+        .map(|pack| citations(&pack))
+        .unwrap_or_default()
 }
 
 /// Runs one scenario file against the pack in `pack_dir`.
@@ -141,6 +203,7 @@ pub fn run_file(pack_dir: &Path, policies: &Path, scenario: &Path) -> Outcome {
                 line: 0,
                 lines,
             }),
+            exercised: BTreeSet::new(),
         },
     }
 }
@@ -183,6 +246,7 @@ fn run_with(lineage: &[PathBuf], policies: &Path, path: &Path) -> Outcome {
                     line: diagnostics.first().map(|d| d.line).unwrap_or(0),
                     lines: diagnostics.iter().map(|d| d.to_string()).collect(),
                 }),
+                exercised: BTreeSet::new(),
             }
         }
     };
@@ -192,6 +256,7 @@ fn run_with(lineage: &[PathBuf], policies: &Path, path: &Path) -> Outcome {
         .and_then(|d| d.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let mut exercised = BTreeSet::new();
     let failure = match Service::start(
         city.as_str().into(),
         lineage,
@@ -207,19 +272,32 @@ fn run_with(lineage: &[PathBuf], policies: &Path, path: &Path) -> Outcome {
         }),
         Ok(service) => {
             let mut runner = Runner::new(service, &doc);
-            doc.steps.iter().enumerate().find_map(|(i, step)| {
+            let failure = doc.steps.iter().enumerate().find_map(|(i, step)| {
                 let lines = runner.step(step);
                 (!lines.is_empty()).then(|| Failure {
                     step: i + 1,
                     line: file.spans.locate(&format!("steps[{i}]")).0,
                     lines,
                 })
-            })
+            });
+            exercised.append(&mut runner.refused_under);
+            match runner.service.articles_hit() {
+                Ok(mut hit) => {
+                    exercised.append(&mut hit);
+                    failure
+                }
+                Err(e) => failure.or(Some(Failure {
+                    step: 0,
+                    line: 0,
+                    lines: vec![e],
+                })),
+            }
         }
     };
     Outcome {
         file: file_name,
         name: doc.name.clone(),
         failure,
+        exercised,
     }
 }

@@ -8,7 +8,7 @@ use govflow_loader::{Files, InMemory};
 use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event};
 use govflow_runtime::{Registry, Runtime, SequentialIds, SimulatedClock, Sources};
 use govflow_store::{CaseQuery, Cases, Events, MemoryStore};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -174,6 +174,21 @@ impl Service {
     pub fn history(&self, id: &CaseId) -> Result<Vec<Event>, String> {
         let recorded = self.store.history(id).map_err(unreadable)?;
         Ok(recorded.into_iter().map(|r| r.event).collect())
+    }
+
+    /// The articles the service's cases rest on: every deadline armed and every event
+    /// recorded that names one (for `govflow test --coverage`).
+    pub fn articles_hit(&self) -> Result<BTreeSet<String>, String> {
+        let mut hit = BTreeSet::new();
+        for case in self.all(CaseQuery::default())? {
+            hit.extend(case.deadlines.iter().map(|d| d.article.clone()));
+            hit.extend(
+                self.history(&case.id)?
+                    .into_iter()
+                    .filter_map(|e| e.article),
+            );
+        }
+        Ok(hit)
     }
 
     fn all(&self, mut query: CaseQuery) -> Result<Vec<Case>, String> {

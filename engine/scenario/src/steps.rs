@@ -7,13 +7,15 @@ use govflow_case::OpenCase;
 use govflow_loader::docs::{ActDoc, ScenarioDoc, StepDoc, SubmitDoc};
 use govflow_model::{Actor, CaseId, ProcedureId, RoleId};
 use govflow_runtime::Submission;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) struct Runner<'a> {
     pub service: Service,
     doc: &'a ScenarioDoc,
     /// Names given at `submit`.
     names: BTreeMap<String, CaseId>,
+    /// The articles the refusals met so far named (for `govflow test --coverage`).
+    pub refused_under: BTreeSet<String>,
 }
 
 /// What a step did: the case `expect` looks at, or why it was refused (`[code] message`).
@@ -25,6 +27,7 @@ impl<'a> Runner<'a> {
             service,
             doc,
             names: BTreeMap::new(),
+            refused_under: BTreeSet::new(),
         }
     }
 
@@ -145,7 +148,7 @@ impl<'a> Runner<'a> {
             .service
             .runtime
             .submit(&actor, &submission, s.idempotency_key.as_deref())
-            .map_err(refused)?;
+            .map_err(|e| self.refused(e))?;
         self.service.settle().map_err(|e| vec![e])?;
         let id = submitted.case.id;
         let name = s.name.clone().unwrap_or_else(|| "main".into());
@@ -161,7 +164,7 @@ impl<'a> Runner<'a> {
         self.service
             .runtime
             .act(&actor, &id, &a.action, &a.data)
-            .map_err(refused)?;
+            .map_err(|e| self.refused(e))?;
         self.service.settle().map_err(|e| vec![e])?;
         Ok(Some(id))
     }
@@ -241,6 +244,13 @@ impl<'a> Runner<'a> {
     }
 }
 
-fn refused(e: govflow_runtime::Error) -> Vec<String> {
-    vec![format!("[{}] {e}", e.code())]
+impl Runner<'_> {
+    /// The refusal as `[code] message`, its articles noted as exercised.
+    fn refused(&mut self, e: govflow_runtime::Error) -> Vec<String> {
+        if let govflow_runtime::Error::Refused(refusal) = &e {
+            self.refused_under
+                .extend(refusal.articles().into_iter().map(str::to_owned));
+        }
+        vec![format!("[{}] {e}", e.code())]
+    }
 }

@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod cases;
 pub mod events;
+pub mod explain;
 pub mod ops;
 pub mod packs;

@@ -7,4 +7,5 @@ mod fixture;
 mod properties;
 mod provisional;
 mod support;
+mod trace;
 mod validation;
