@@ -81,7 +81,15 @@ fn the_authority_sets_the_period_of_its_order_and_nothing_calls_it_law() {
 fn an_evaluation_before_the_year_is_out_is_refused_and_the_year_is_a_notice() {
     let api = start(
         "2022-03-15T09:00:00+08:00",
-        &[who("bureau", "jiaozuo", "", &["authority"])],
+        &[
+            who("bureau", "jiaozuo", "", &["authority"]),
+            who(
+                "finance",
+                "jiaozuo",
+                "市财政局（国资委）",
+                &["finance_bureau"],
+            ),
+        ],
     );
     let case = api.submit(
         "bureau",
@@ -104,6 +112,9 @@ fn an_evaluation_before_the_year_is_out_is_refused_and_the_year_is_a_notice() {
     assert_eq!(api.history(&id), ["opened", "elapsed"]);
     assert!(api.cases("admin", &format!("?parent={id}")).is_empty());
     assert!(api.cases("admin", "?overdue=true").is_empty());
-    let passed = api.act_ok("bureau", &id, "decide", evaluation);
+    // The evaluation is a joint act of the authority and the finance bureau.
+    let waiting = api.act_ok("bureau", &id, "decide", evaluation.clone());
+    assert_eq!(waiting["state"], "in_operation");
+    let passed = api.act_ok("finance", &id, "decide", evaluation);
     assert_eq!(passed["state"], "passed");
 }
