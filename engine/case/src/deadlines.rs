@@ -17,12 +17,12 @@ pub(crate) fn count_period(
     from: NaiveDate,
     trace: &mut impl Trace,
 ) -> Due {
-    match anchor {
-        Anchor::Event => calendar.add_from_event_traced(from, period, trace),
-        // The loader admits `from: period` only on fixed dates (GF0019).
-        Anchor::Received | Anchor::Entered | Anchor::Period => {
-            calendar.add_traced(from, period, trace)
-        }
+    // The loader admits `from: period` only on fixed dates (GF0019), so it is never
+    // counted here as a period of days.
+    if anchor.is_event() {
+        calendar.add_from_event_traced(from, period, trace)
+    } else {
+        calendar.add_traced(from, period, trace)
     }
 }
 
@@ -31,7 +31,7 @@ pub(crate) fn count_period(
 pub(crate) fn anchor_date(case: &Case, anchor: Anchor, entered: NaiveDate) -> NaiveDate {
     match anchor {
         Anchor::Received | Anchor::Event => case.received_date,
-        Anchor::Entered => entered,
+        Anchor::Entered | Anchor::EnteredEvent => entered,
         // `open` refuses a case without a period when its procedure counts from one.
         Anchor::Period => case
             .period

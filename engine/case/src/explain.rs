@@ -211,7 +211,15 @@ fn basis(calendar: &Calendar, rule: &DeadlineRule, d: &CaseDeadline) -> Explaine
                 day.describe(),
                 d.state
             ),
-            "that day is not counted",
+            "that day is not counted, as a receipt's (a working-day count starts from the next working day when it is a rest day)",
+        ),
+        Anchor::EnteredEvent => (
+            format!(
+                "{}, the day the case entered state `{}`",
+                day.describe(),
+                d.state
+            ),
+            "entering the state is the act the text counts from: that day is not counted and the count starts the next day, whatever kind of day it is (民法典 第二百零一条); unlike a receipt, it is not moved off a rest day",
         ),
         Anchor::Period => (
             format!("the reporting period {}", d.counted_from.year()),

@@ -3,6 +3,7 @@
 
 mod case {
     mod act;
+    mod anchor;
     mod children;
     mod extension;
     mod fire;

@@ -49,7 +49,7 @@ mod tests {
             (
                 &procedure,
                 "AnchorDoc",
-                json!(["received", "event", "entered", "period"]),
+                json!(["received", "event", "entered", "entered_event", "period"]),
             ),
             (
                 &procedure,

@@ -134,12 +134,27 @@ pub enum Anchor {
     /// (民法典 第二百零一条): the event day is not counted and the count starts the next
     /// day, whatever kind of day the event day is — no rest-day shift as for a receipt.
     Event,
-    /// The day the case entered the deadline's state: a dependent deadline such as a
-    /// provider's period that runs from the day it received a forwarded objection.
+    /// The day the case entered the deadline's state, counted as a receipt: a dependent
+    /// deadline such as a provider's period that runs from the day it received a
+    /// forwarded objection (`自收到转交的异议材料之日起`); entered on a rest day, it counts
+    /// as entered on the next working day.
     Entered,
+    /// The day the case entered the deadline's state, counted as an event: the entering
+    /// is itself the act the text counts from (`目录建立或者更新之日起`), so that day is not
+    /// counted and the count starts the next day, whatever kind of day it is, as for
+    /// [`Anchor::Event`].
+    EnteredEvent,
     /// The reporting period the case is for (`Case::period`, a year): a fixed date of that
     /// cycle (`每年1月上旬` for the year reported on), whatever day the case is opened.
     Period,
+}
+
+impl Anchor {
+    /// Whether the anchor day is an event's (not moved off a rest day before the count)
+    /// rather than a receipt's.
+    pub fn is_event(self) -> bool {
+        matches!(self, Anchor::Event | Anchor::EnteredEvent)
+    }
 }
 
 /// Whether a deadline is a duty someone can be late for, or a notice that only marks a

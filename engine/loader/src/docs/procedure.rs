@@ -149,12 +149,15 @@ pub struct NotBeforeDoc {
 
 closed_set! {
     /// `received` (the case's receipt date), `event` (the day of the event that starts the
-    /// duty), `entered` (the day the case entered this state: a dependent deadline) or
-    /// `period` (the reporting period the case is for; only with `fixed_date`).
+    /// duty), `entered` (the day the case entered this state, counted as a receipt: a
+    /// dependent deadline from receiving something), `entered_event` (the day the case
+    /// entered this state, counted as an event: a dependent deadline from an act, 建立或者
+    /// 更新之日起) or `period` (the reporting period the case is for; only with `fixed_date`).
     pub enum AnchorDoc {
         Received = "received",
         Event = "event",
         Entered = "entered",
+        EnteredEvent = "entered_event",
         Period = "period",
     }
 }
@@ -165,6 +168,7 @@ impl From<AnchorDoc> for Anchor {
             AnchorDoc::Received => Anchor::Received,
             AnchorDoc::Event => Anchor::Event,
             AnchorDoc::Entered => Anchor::Entered,
+            AnchorDoc::EnteredEvent => Anchor::EnteredEvent,
             AnchorDoc::Period => Anchor::Period,
         }
     }
