@@ -370,7 +370,7 @@ mod tests {
         let errors = f.parse::<crate::docs::DeadlineDoc>().unwrap_err();
         assert_eq!(
             errors.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-            ["d.yaml:4:1: error[GF0003]: unknown value `tomorrow`\n  help: the values allowed here are: received, event, entered, period"]
+            ["d.yaml:4:1: error[GF0003]: unknown value `tomorrow`\n  help: the values allowed here are: received, event, entered, entered_event, period"]
         );
     }
 
