@@ -77,17 +77,20 @@ impl Calendar {
         self.working_days(from, n, &mut ())
     }
 
-    fn working_days(&self, from: NaiveDate, n: u32, trace: &mut impl Trace) -> Due {
+    fn working_days<T: Trace>(&self, from: NaiveDate, n: u32, trace: &mut T) -> Due {
         let start = self.index.rank(day_number(from));
-        let counts_as = date_of(self.index.select(start));
-        if counts_as != from {
-            trace.record(|| Step::StartMoved {
-                from: self.day(from),
-                counts_as: self.day(counts_as),
-            });
-        }
         let day = date_of(self.index.select(start + i64::from(n)));
-        trace.record(|| self.counted(n, counts_as, day));
+        // The working day a receipt counts as is a second lookup only a step needs.
+        if T::KEEPS {
+            let counts_as = date_of(self.index.select(start));
+            if counts_as != from {
+                trace.record(|| Step::StartMoved {
+                    from: self.day(from),
+                    counts_as: self.day(counts_as),
+                });
+            }
+            trace.record(|| self.counted(n, counts_as, day));
+        }
         self.due(from, day, trace)
     }
 

@@ -13,17 +13,24 @@ use crate::{Calendar, DayOfMonth, Period};
 
 /// Where the counting rules record their steps.
 pub trait Trace {
+    /// Whether it keeps steps: the rules skip the lookups only a step needs when not.
+    const KEEPS: bool;
+
     /// Records the step `step` builds; an implementation that keeps nothing never calls it.
     fn record(&mut self, step: impl FnOnce() -> Step);
 }
 
 /// Records nothing: the counting itself, at no cost.
 impl Trace for () {
+    const KEEPS: bool = false;
+
     fn record(&mut self, _: impl FnOnce() -> Step) {}
 }
 
 /// Keeps every step, in the order the rules took them.
 impl Trace for Vec<Step> {
+    const KEEPS: bool = true;
+
     fn record(&mut self, step: impl FnOnce() -> Step) {
         self.push(step());
     }
