@@ -276,3 +276,60 @@ fn explain_is_authorized_as_reading_the_case() {
     let anonymous = api.get("nobody", &format!("/v1/cases/{case}/explain"));
     assert_eq!(anonymous.status, 401, "{anonymous:#?}");
 }
+
+/// `govflow explain --data` reads a stopped service's store and prints what the running
+/// service printed (`--server`): the same code, the same pack version, no service needed.
+#[test]
+fn explain_on_a_stopped_store_prints_what_the_service_printed() {
+    use crate::support::path;
+    use crate::support::server::{Options, Server};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let server = Server::start(&Options::new(
+        &data,
+        "2021-02-08T09:00:00+08:00",
+        &[who("wz_citizen", "wanzhou", "", &["applicant"])],
+    ));
+    // Received on Sat 2021-02-06 (a rest day): counts from Mon 02-08; 春节 02-11..02-17.
+    let case = server.submit(
+        "wz_citizen",
+        json!({"city": "wanzhou", "procedure": "data_verification", "provider": "区公安局",
+            "received_at": "2021-02-06T10:00:00+08:00"}),
+    );
+    let case = id(&case);
+    let live = govflow(&[
+        "explain",
+        &case,
+        "--server",
+        &server.base,
+        "--token",
+        &token("admin"),
+    ]);
+    assert!(live.status.success(), "{live:?}");
+    assert!(server.terminate(), "the service stops cleanly");
+
+    let cities = path("cities");
+    let policies = path("policies");
+    let stopped = govflow(&[
+        "explain",
+        &case,
+        "--data",
+        data.to_str().unwrap(),
+        "--cities",
+        cities.to_str().unwrap(),
+        "--policies",
+        policies.to_str().unwrap(),
+    ]);
+    assert!(stopped.status.success(), "{stopped:?}");
+    let text = stdout(&stopped);
+    assert_eq!(text, stdout(&live));
+    assert!(
+        text.contains("verify (state verifying): due 2021-02-25, open — 第十七条"),
+        "{text}"
+    );
+    assert!(
+        text.contains("春节 2021-02-11 Thu – 2021-02-17 Wed"),
+        "{text}"
+    );
+}
