@@ -13,6 +13,7 @@ mod extensions;
 mod idempotency;
 mod input;
 mod ladder;
+mod openapi;
 mod periods;
 
 use crate::support::server::{Options, Reply, Server, Who};

@@ -183,6 +183,7 @@ pub struct CaseList {
 }
 
 #[derive(Debug, Deserialize, ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CaseFilter {
     pub city: Option<String>,
@@ -227,6 +228,7 @@ pub struct EventPage {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventFilter {
     /// Return events with a sequence number greater than this; 0 for the beginning.

@@ -1,6 +1,16 @@
 //! The OpenAPI description served at `/v1/openapi.json`, generated from the handlers.
+//!
+//! Each handler's annotation lists the answers its own logic gives (403 for a role, 404 for
+//! a case, 409 for a state…). [`SharedAnswers`] adds the answers the shared extractors and
+//! layers give every operation of a shape (a token → 401, a JSON body → 400/413/415/422,
+//! path or query parameters → 400, anything → 500) and states that every error is
+//! `application/problem+json` with the [`Problem`] schema, as [`Problem`]'s
+//! `IntoResponse` sends it.
 
+use crate::problem::Problem;
 use crate::routes::{admin, cases, events, explain, ops, packs};
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::{Content, RefOr, Response, ResponseBuilder};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -13,9 +23,13 @@ use utoipa::OpenApi;
         admin::set_clock, admin::clock, admin::reload, admin::set_departments, admin::departments,
         ops::healthz, ops::metrics, ops::openapi,
     ),
-    modifiers(&BearerAuth),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth, &SharedAnswers),
 )]
 pub(crate) struct ApiDoc;
+
+/// The media type of every error answer (RFC 9457).
+pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
 
 struct BearerAuth;
 
@@ -25,7 +39,110 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A token from the service's `--auth` file: `Authorization: Bearer <token>`",
+                    ))
+                    .build(),
+            ),
         );
     }
+}
+
+struct SharedAnswers;
+
+impl utoipa::Modify for SharedAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                add_shared_answers(operation);
+                for response in operation.responses.responses.iter_mut() {
+                    if let (status, RefOr::T(response)) = response {
+                        if status.parse::<u16>().is_ok_and(|s| s >= 400) {
+                            as_problem(response);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The answers of the extractors ([`crate::extract`], [`crate::auth::Caller`]) and of the
+/// panic layer, where the operation uses them.
+fn add_shared_answers(operation: &mut Operation) {
+    let params = operation.parameters.as_deref().unwrap_or_default();
+    let in_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+    let in_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+    let mut shared: Vec<(&str, &str)> = Vec::new();
+    if operation.security.is_some() {
+        shared.push((
+            "401",
+            "No token, or a token the service does not know (`unauthorized`)",
+        ));
+    }
+    if operation.request_body.is_some() {
+        shared.extend([
+            ("400", "The body is not JSON (`invalid_json`)"),
+            (
+                "413",
+                "The body is larger than the limit (`body_too_large`)",
+            ),
+            (
+                "415",
+                "The body is not sent as `application/json` (`unsupported_media_type`)",
+            ),
+            ("422", "The body does not match the schema (`invalid_body`)"),
+        ]);
+    }
+    if in_path {
+        shared.push(("400", "A path segment does not decode (`invalid_path`)"));
+    }
+    if in_query {
+        shared.push((
+            "400",
+            "A query parameter is unknown or malformed (`invalid_query`)",
+        ));
+    }
+    shared.push((
+        "500",
+        "The service failed; logged, retry later (`internal`)",
+    ));
+    for (status, description) in shared {
+        let entry = operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(ResponseBuilder::new().build()));
+        if let RefOr::T(response) = entry {
+            if response.description.is_empty() {
+                response.description = description.to_owned();
+            } else if !response.description.contains(description) {
+                response.description = format!("{}; {description}", response.description);
+            }
+        }
+    }
+}
+
+/// An error answer: problem+json with the [`Problem`] schema, whatever the annotation said.
+fn as_problem(response: &mut Response) {
+    if response.description.is_empty() {
+        response.description = "A problem (RFC 9457); `code` says which".to_owned();
+    }
+    response.content.clear();
+    response.content.insert(
+        PROBLEM_JSON.to_owned(),
+        Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+            "Problem",
+        )))),
+    );
 }

@@ -107,7 +107,7 @@ impl IntoResponse for Problem {
         let mut response = (status, axum::Json(&self)).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
+            HeaderValue::from_static(crate::openapi::PROBLEM_JSON),
         );
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

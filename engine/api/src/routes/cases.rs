@@ -18,13 +18,16 @@ const MAX_KEY_LEN: usize = 200;
 
 /// Open a case. With `Idempotency-Key`, a retry of the same request returns the case the
 /// first one created (200 instead of 201).
-#[utoipa::path(post, path = "/v1/cases", tag = "cases",
+#[utoipa::path(post, path = "/v1/cases", tag = "cases", operation_id = "submit_case",
     request_body = SubmitCase,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body return the same case")),
     responses(
         (status = 201, description = "Opened", body = CaseView),
         (status = 200, description = "A retry of an earlier request with the same key", body = CaseView),
-        (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem),
+        (status = 400, description = "The `Idempotency-Key` is blank, too long or not visible ASCII (`invalid_idempotency_key`)", body = Problem),
+        (status = 401, body = Problem), (status = 403, description = "The city is not the caller's", body = Problem),
+        (status = 409, description = "Concurrent commands kept conflicting (`busy`); retry", body = Problem),
+        (status = 422, description = "No pack for the city (`unknown_city`), a refusal naming the article, or the key reused with another body (`idempotency_key_reused`)", body = Problem),
     ),
     security(("bearer" = [])))]
 pub async fn submit(
@@ -80,14 +83,16 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
 }
 
 /// Take an action on a case, as the token's actor.
-#[utoipa::path(post, path = "/v1/cases/{id}/actions/{action}", tag = "cases",
+#[utoipa::path(post, path = "/v1/cases/{id}/actions/{action}", tag = "cases", operation_id = "act_on_case",
     params(("id" = String, Path), ("action" = String, Path, description = "e.g. `reply`, `request_extension`, `approve_extension`, `forward`")),
     request_body = TakeAction,
     responses(
         (status = 200, description = "The case after the action", body = CaseView),
         (status = 401, body = Problem), (status = 403, description = "The actor may not; the detail names the article", body = Problem),
-        (status = 404, body = Problem), (status = 409, description = "Not in a state that allows it", body = Problem),
-        (status = 422, body = Problem),
+        (status = 404, description = "No such case (`case_not_found`)", body = Problem),
+        (status = 409, description = "Not in a state that allows it, or concurrent commands kept conflicting (`busy`)", body = Problem),
+        (status = 422, description = "The action or its data is wrong; the detail names the article", body = Problem),
+        (status = 503, description = "The case's pack version cannot be read (`pack_version_missing`)", body = Problem),
     ),
     security(("bearer" = [])))]
 pub async fn act(
@@ -105,7 +110,7 @@ pub async fn act(
     Ok(Json(CaseView::from(&case)))
 }
 
-#[utoipa::path(get, path = "/v1/cases/{id}", tag = "cases",
+#[utoipa::path(get, path = "/v1/cases/{id}", tag = "cases", operation_id = "get_case",
     params(("id" = String, Path)),
     responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
@@ -121,7 +126,7 @@ pub async fn get(
 }
 
 /// List cases, oldest first, filtered; a caller bound to one city sees only that city.
-#[utoipa::path(get, path = "/v1/cases", tag = "cases",
+#[utoipa::path(get, path = "/v1/cases", tag = "cases", operation_id = "list_cases",
     params(CaseFilter),
     responses((status = 200, body = CaseList), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 /// Events after the cursor, in order. A caller bound to one city sees only its city's
 /// events; `next_after` still moves past the others, so the cursor never goes back.
-#[utoipa::path(get, path = "/v1/events", tag = "events",
+#[utoipa::path(get, path = "/v1/events", tag = "events", operation_id = "event_feed",
     params(EventFilter),
     responses((status = 200, body = EventPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
@@ -64,7 +64,7 @@ fn feed_event(r: Recorded) -> FeedEvent {
 }
 
 /// One case's history, oldest first.
-#[utoipa::path(get, path = "/v1/cases/{id}/events", tag = "events",
+#[utoipa::path(get, path = "/v1/cases/{id}/events", tag = "events", operation_id = "case_history",
     params(("id" = String, Path)),
     responses((status = 200, body = Vec<FeedEvent>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]

@@ -45,7 +45,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }
 
-#[utoipa::path(get, path = "/v1/openapi.json", tag = "ops", responses((status = 200, description = "This API's OpenAPI 3.1 description")))]
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "ops", responses((status = 200, description = "This API's OpenAPI 3.1 description", content_type = "application/json")))]
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }

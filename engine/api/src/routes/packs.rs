@@ -13,7 +13,7 @@ use axum::Json;
 use govflow_model::CityId;
 
 /// Every city's pack: version, regulation status, and the last reload error if any.
-#[utoipa::path(get, path = "/v1/packs", tag = "packs",
+#[utoipa::path(get, path = "/v1/packs", tag = "packs", operation_id = "list_packs",
     responses((status = 200, body = PackList), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, _caller: Caller) -> Json<PackList> {
@@ -34,7 +34,7 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Json<PackLi
     })
 }
 
-#[utoipa::path(get, path = "/v1/packs/{city}", tag = "packs",
+#[utoipa::path(get, path = "/v1/packs/{city}", tag = "packs", operation_id = "get_pack",
     params(("city" = String, Path)),
     responses((status = 200, body = PackDetail), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
@@ -55,7 +55,7 @@ pub async fn get(
 }
 
 /// Which of a city's classification rules a data resource breaks, with their articles.
-#[utoipa::path(post, path = "/v1/classifications/check", tag = "packs",
+#[utoipa::path(post, path = "/v1/classifications/check", tag = "packs", operation_id = "check_classification",
     request_body = ClassificationCheck,
     responses((status = 200, body = ClassificationResult), (status = 401, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
