@@ -20,7 +20,8 @@ const MAX_KEY_LEN: usize = 200;
 /// first one created (200 instead of 201).
 #[utoipa::path(post, path = "/v1/cases", tag = "cases", operation_id = "submit_case",
     request_body = SubmitCase,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body return the same case")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, pattern = "^[!-~]([ -~]*[!-~])?$",
+        description = "Makes a retry safe: the same key and body return the same case; 1 to 200 visible ASCII characters")),
     responses(
         (status = 201, description = "Opened", body = CaseView),
         (status = 200, description = "A retry of an earlier request with the same key", body = CaseView),
