@@ -177,29 +177,22 @@ impl IntoResponse for Problem {
 
 impl From<Error> for Problem {
     fn from(e: Error) -> Problem {
-        match &e {
+        let status = match &e {
             Error::UnknownCity { city, served } => {
-                Problem::unknown_city(city, served, CityIn::Body)
+                return Problem::unknown_city(city, served, CityIn::Body)
             }
-            Error::Refused(r) => refusal(r),
-            Error::CaseNotFound(_) => Problem::not_found("case_not_found", e.to_string()),
-            Error::IdempotencyMismatch { .. } => {
-                Problem::unprocessable("idempotency_key_reused", e.to_string())
+            Error::Refused(r) => return refusal(r),
+            Error::Store(_) => return Problem::internal(&e),
+            Error::CaseNotFound(_) => StatusCode::NOT_FOUND,
+            Error::IdempotencyMismatch { .. } | Error::Backwards(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
             }
-            Error::Busy(_) => Problem::new(StatusCode::CONFLICT, "busy", e.to_string()),
+            Error::Busy(_) | Error::NotSimulated => StatusCode::CONFLICT,
             // The law the case was received under cannot be read: the service, not the
             // request, is at fault, and retrying after the version is restored succeeds.
-            Error::PackVersionMissing { .. } => Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "pack_version_missing",
-                e.to_string(),
-            ),
-            Error::NotSimulated => {
-                Problem::new(StatusCode::CONFLICT, "clock_not_simulated", e.to_string())
-            }
-            Error::Backwards(_) => Problem::unprocessable("clock_backwards", e.to_string()),
-            Error::Store(_) => Problem::internal(&e),
-        }
+            Error::PackVersionMissing { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        Problem::new(status, e.code(), e.to_string())
     }
 }
 
