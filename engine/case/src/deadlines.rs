@@ -4,8 +4,8 @@ use crate::transition::{Context, Effect, Transition};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use govflow_model::{
     deadline_end, local_date, local_midnight, Actor, Anchor, Calendar, Case, CaseDeadline,
-    DeadlineKind, DeadlineRule, DeadlineStatus, Due, EventKind, Period, SetPeriod, Span, State,
-    TimerKey, TimerKind, TimerOp, Trace,
+    DeadlineId, DeadlineKind, DeadlineRule, DeadlineStatus, Due, EventKind, Period, SetPeriod,
+    Span, State, TimerKey, TimerKind, TimerOp, Trace,
 };
 
 /// The last day of `period` counted from `from`, a day of the kind `anchor` says: an
@@ -202,37 +202,27 @@ pub(crate) fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<Tr
     let procedure = ctx.pack.procedure(case.procedure.as_str())?;
     let mut next = case.clone();
     let mut effects = Vec::new();
-    for i in 0..next.deadlines.len() {
-        let d = &next.deadlines[i];
-        if d.status != DeadlineStatus::Open || !d.provisional {
-            continue;
-        }
-        let Some(rule) = procedure.deadline_rule(&d.name) else {
+    let provisional: Vec<(DeadlineId, &DeadlineRule)> = case
+        .open_deadlines()
+        .filter(|d| d.provisional)
+        .filter_map(|d| Some((d.name.clone(), procedure.deadline_rule(&d.name)?)))
+        .collect();
+    for (name, rule) in provisional {
+        let Some(d) = case.deadline(&name) else {
             continue;
         };
         let original = original_due(ctx.calendar, rule, d.counted_from, d.period_set, &mut ());
-        let extended = if d.extended_working_days > 0 {
-            ctx.calendar.extend(original.date, d.extended_working_days)
-        } else {
-            original
-        };
-        let d = &mut next.deadlines[i];
-        let moved = extended.date != d.due_date;
-        d.original_due_date = original.date;
-        d.due_date = extended.date;
-        d.due_at = deadline_end(extended.date);
-        d.provisional = original.provisional || extended.provisional;
-        move_warning(ctx.calendar, rule, d);
-        if moved {
-            let d = d.clone();
-            cancel_timers(&next, &d, &mut effects);
-            arm_timers(&next, &d, &mut effects);
+        let mut rearmed = Vec::new();
+        if let Some(due_date) =
+            reschedule(ctx.calendar, rule, &mut next, &name, original, &mut rearmed)
+        {
+            effects.extend(rearmed);
             effects.push(Effect::Emit(next.event(
                 ctx.now,
                 Actor::SYSTEM_ID,
                 EventKind::Recomputed {
-                    deadline: d.name.clone(),
-                    due_date: d.due_date,
+                    deadline: name.clone(),
+                    due_date,
                 },
                 Some(d.article.clone()),
             )));
@@ -246,4 +236,41 @@ pub(crate) fn recompute_provisional(ctx: &Context<'_>, case: &Case) -> Option<Tr
         case: next,
         effects,
     })
+}
+
+/// Gives the deadline `name` of `case` the due date `original` (before extensions) plus the
+/// working days its extensions granted: the date, its end, whether it is provisional and
+/// its warning move together, and its timers are re-armed. `Some(new due date)` if the
+/// date moved, `None` if it stayed.
+pub(crate) fn reschedule(
+    calendar: &Calendar,
+    rule: &DeadlineRule,
+    case: &mut Case,
+    name: &DeadlineId,
+    original: Due,
+    effects: &mut Vec<Effect>,
+) -> Option<NaiveDate> {
+    let d = case.deadline_mut(name)?;
+    let extended = extended_due(calendar, original.date, d.extended_working_days, &mut ());
+    let moved = extended.date != d.due_date;
+    d.original_due_date = original.date;
+    d.due_date = extended.date;
+    d.due_at = deadline_end(extended.date);
+    d.provisional = original.provisional || extended.provisional;
+    move_warning(calendar, rule, d);
+    let d = d.clone();
+    cancel_timers(case, &d, effects);
+    arm_timers(case, &d, effects);
+    moved.then_some(d.due_date)
+}
+
+/// The due date after extensions of `total` working days in all: counted on from the
+/// original due date, which is not counted (`total = 0` leaves it); `trace` records how.
+pub(crate) fn extended_due(
+    calendar: &Calendar,
+    original: NaiveDate,
+    total: u32,
+    trace: &mut impl Trace,
+) -> Due {
+    calendar.extend_traced(original, total, trace)
 }

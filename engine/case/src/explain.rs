@@ -4,11 +4,11 @@
 //! reviewer can check against the calendar.
 //!
 //! Nothing here counts: the steps are recorded by the code that armed the deadline
-//! (`deadlines::original_due`) and extended it (`extension::extended_due`), run again on the
+//! (`deadlines::original_due`) and extended it (`deadlines::extended_due`), run again on the
 //! case's own pack version and the calendar now loaded.
 
+use crate::deadlines::extended_due;
 use crate::deadlines::original_due;
-use crate::extension::extended_due;
 use chrono::{DateTime, Datelike, Utc};
 use govflow_model::{
     lapse_instant, local_date, Anchor, Calendar, Case, CaseDeadline, CaseId, CityId, Day,

@@ -4,13 +4,12 @@
 //! from the original due date.
 
 use crate::authorize::require_role;
-use crate::deadlines::{arm_timers, cancel_timers, move_warning};
+use crate::deadlines::reschedule;
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
-use chrono::NaiveDate;
 use govflow_model::{
-    deadline_end, lapse_instant, Actor, Calendar, Case, CaseDeadline, DeadlineRule, DeadlineStatus,
-    Due, EventKind, ExtensionRequest, ExtensionRule, Procedure, Trace,
+    lapse_instant, Actor, Case, CaseDeadline, DeadlineRule, DeadlineStatus, Due, EventKind,
+    ExtensionRequest, ExtensionRule, Procedure,
 };
 use serde_json::{Map, Value};
 
@@ -72,22 +71,26 @@ pub(crate) fn handle(
                 .ok_or(Refusal::NoPendingExtension)?;
             not_lapsed(ctx, deadline, extension)?;
             within_cap(deadline, extension, request.working_days)?;
-            let total = deadline.extended_working_days + request.working_days;
-            let due = extended_due(ctx.calendar, deadline.original_due_date, total, &mut ());
             let d = next.deadline_mut(&deadline.name).expect("found above");
-            d.extended_working_days = total;
-            d.due_date = due.date;
-            d.due_at = deadline_end(due.date);
-            d.provisional = d.provisional || due.provisional;
+            d.extended_working_days += request.working_days;
             d.pending_extension = None;
-            move_warning(ctx.calendar, rule, d);
-            let d = d.clone();
-            cancel_timers(&next, &d, &mut effects);
-            arm_timers(&next, &d, &mut effects);
+            // The original date stands; the extensions in all count on from it.
+            let original = Due {
+                date: deadline.original_due_date,
+                provisional: deadline.provisional,
+            };
+            reschedule(
+                ctx.calendar,
+                rule,
+                &mut next,
+                &deadline.name,
+                original,
+                &mut effects,
+            );
             EventKind::ExtensionApproved {
                 deadline: deadline.name.clone(),
                 working_days: request.working_days,
-                due_date: due.date,
+                due_date: next.deadline(&deadline.name).expect("found above").due_date,
             }
         }
         _ => {
@@ -114,17 +117,6 @@ pub(crate) fn handle(
         case: next,
         effects,
     })
-}
-
-/// The due date after extensions of `total` working days in all: counted on from the
-/// original due date, which is not counted; `trace` records how.
-pub(crate) fn extended_due(
-    calendar: &Calendar,
-    original: NaiveDate,
-    total: u32,
-    trace: &mut impl Trace,
-) -> Due {
-    calendar.extend_traced(original, total, trace)
 }
 
 /// The deadline of the current state that may be extended: the one named by

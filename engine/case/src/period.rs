@@ -4,15 +4,13 @@
 //! (项目 第二十三条 投入运行满一年后).
 
 use crate::authorize::require_role;
-use crate::deadlines::{
-    anchor_date, arm_timers, cancel_timers, count_period, move_warning, original_due,
-};
+use crate::deadlines::{anchor_date, count_period, original_due, reschedule};
 use crate::extension::working_days;
 use crate::transition::{Context, Effect, Transition};
 use crate::Refusal;
 use govflow_model::{
-    deadline_end, lapse_instant, local_date, Action, Actor, Case, DeadlineId, DeadlineRule,
-    DeadlineStatus, EventKind, Period, Procedure, SetPeriod, SET_PERIOD_ACTION,
+    lapse_instant, local_date, Action, Actor, Case, DeadlineId, DeadlineRule, DeadlineStatus,
+    EventKind, Period, Procedure, SetPeriod, SET_PERIOD_ACTION,
 };
 use serde_json::{Map, Value};
 
@@ -223,24 +221,17 @@ fn set(
             due.date
         )));
     }
-    let extended = ctx.calendar.extend(due.date, d.extended_working_days);
     let d = case.deadline_mut(name).expect("found above");
-    d.original_due_date = due.date;
-    d.due_date = extended.date;
-    d.due_at = deadline_end(extended.date);
-    d.provisional = due.provisional || extended.provisional;
     d.statutory = false;
     d.period_set = Some(stated);
-    move_warning(ctx.calendar, rule, d);
-    let d = d.clone();
-    cancel_timers(case, &d, effects);
-    arm_timers(case, &d, effects);
+    reschedule(ctx.calendar, rule, case, name, due, effects);
+    let due_date = case.deadline(name).expect("found above").due_date;
     effects.push(Effect::Emit(case.event(
         ctx.now,
         actor,
         EventKind::PeriodSet {
             deadline: name.clone(),
-            due_date: d.due_date,
+            due_date,
             working_days,
         },
         Some(article),
