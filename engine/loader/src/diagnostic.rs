@@ -37,6 +37,7 @@ pub mod code {
     pub const ENTRY: &str = "GF0031";
     pub const BODY: &str = "GF0032";
     pub const JOINT_ACT: &str = "GF0033";
+    pub const BOARD_ORDER: &str = "GF0034";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

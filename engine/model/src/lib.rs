@@ -7,6 +7,7 @@
 //! Everything is plain data; behaviour lives in `govflow-case`.
 
 mod article;
+mod board;
 mod canonical;
 mod case;
 mod classification;
@@ -17,6 +18,7 @@ mod time;
 mod timer;
 
 pub use article::ArticleRef;
+pub use board::{BoardRule, LightEvent};
 pub use canonical::{CanonicalIds, CanonicalRole, Reach};
 pub use case::{
     Actor, Case, CaseDeadline, DeadlineStatus, Event, EventKind, ExtensionRequest, JointTake,

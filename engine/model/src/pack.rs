@@ -1,4 +1,4 @@
-use crate::{ArticleRef, CityId, ClassificationScheme, Procedure, ProcedureId, RoleId, StateId};
+use crate::{ArticleRef, BoardRule, CityId, ClassificationScheme, Procedure, ProcedureId, RoleId, StateId};
 use govflow_calendar::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +23,10 @@ pub struct Pack {
     pub classification: ClassificationScheme,
     pub prohibited_acts: Vec<ProhibitedAct>,
     pub recurring: Vec<Recurring>,
+    /// What turns a case yellow or red on the supervision board; packs archived before
+    /// the field read as having the default.
+    #[serde(default)]
+    pub board: BoardRule,
 }
 
 impl Pack {

@@ -13,8 +13,9 @@ mod scenario;
 
 pub use calendar::CalendarDoc;
 pub use pack::{
-    ClassificationDoc, ConditionDoc, FieldDoc, PackDoc, PeriodDoc, PresenceDoc, ProhibitedActDoc,
-    RecurringDoc, RegulationDoc, RemoveDoc, RoleDoc, RuleDoc, ScopeDoc, StatusDoc, VocabularyDoc,
+    BoardDoc, ClassificationDoc, ConditionDoc, FieldDoc, LightEventDoc, PackDoc, PeriodDoc,
+    PresenceDoc, ProhibitedActDoc, RecurringDoc, RegulationDoc, RemoveDoc, RoleDoc, RuleDoc,
+    ScopeDoc, StatusDoc, VocabularyDoc,
 };
 pub use procedure::{
     ActionDoc, AnchorDoc, ChildProviderDoc, DeadlineDoc, EntryDoc, ExtensionDoc, GuardDoc,

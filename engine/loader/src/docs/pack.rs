@@ -36,9 +36,43 @@ pub struct PackDoc {
     pub prohibited_acts: Vec<ProhibitedActDoc>,
     #[serde(default)]
     pub recurring: Vec<RecurringDoc>,
+    /// What turns a case yellow or red on the supervision board (docs/board.md); without
+    /// it, `{yellow: warning, red: lapse}`. A pack that `extends` another keeps the
+    /// parent's unless it has its own.
+    #[serde(default)]
+    pub board: Option<BoardDoc>,
     /// With `extends`: what of the parent does not apply here.
     #[serde(default)]
     pub remove: RemoveDoc,
+}
+
+/// The events that turn an open case's light on the board; red must come later than
+/// yellow (`warning` → `lapse` → `supervision_lapse`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BoardDoc {
+    pub yellow: LightEventDoc,
+    pub red: LightEventDoc,
+}
+
+closed_set! {
+    /// `warning` (a deadline's warning fired), `lapse` (a deadline lapsed) or
+    /// `supervision_lapse` (a deadline of the penalty case its lapse opened lapsed too).
+    pub enum LightEventDoc {
+        Warning = "warning",
+        Lapse = "lapse",
+        SupervisionLapse = "supervision_lapse",
+    }
+}
+
+impl From<LightEventDoc> for govflow_model::LightEvent {
+    fn from(doc: LightEventDoc) -> Self {
+        match doc {
+            LightEventDoc::Warning => govflow_model::LightEvent::Warning,
+            LightEventDoc::Lapse => govflow_model::LightEvent::Lapse,
+            LightEventDoc::SupervisionLapse => govflow_model::LightEvent::SupervisionLapse,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

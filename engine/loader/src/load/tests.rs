@@ -363,3 +363,48 @@ fn opening_requirements_name_data_fields_and_scripts() {
         ]
     );
 }
+
+#[test]
+fn a_red_light_must_come_after_the_yellow_one() {
+    let rendered = misuse("wanzhou", "pack.yaml", "  red: lapse", "  red: warning");
+    assert!(
+        first_line(&rendered)
+            .contains("error[GF0034]: `red: warning` is not later than `yellow: warning`"),
+        "{rendered:#?}"
+    );
+}
+
+#[test]
+fn a_board_section_is_inherited_and_its_absence_is_the_default() {
+    use govflow_model::{BoardRule, LightEvent};
+    let (files, root) = in_memory();
+    let cities = root.join("cities");
+    edit(
+        &files,
+        &cities.join("jiaozuo"),
+        "pack.yaml",
+        "  yellow: warning\n  red: lapse",
+        "  yellow: lapse\n  red: supervision_lapse",
+    );
+    edit(
+        &files,
+        &cities.join("wanzhou"),
+        "pack.yaml",
+        "board:\n  yellow: warning\n  red: lapse\n",
+        "",
+    );
+    let board = |city: &str| {
+        let (loaded, diagnostics) = load_pack(&files, &cities.join(city));
+        loaded
+            .unwrap_or_else(|| panic!("{diagnostics:#?}"))
+            .pack
+            .board
+    };
+    let zhanjiang_style = BoardRule {
+        yellow: LightEvent::Lapse,
+        red: LightEvent::SupervisionLapse,
+    };
+    assert_eq!(board("jiaozuo"), zhanjiang_style);
+    assert_eq!(board("macun"), zhanjiang_style, "macun extends jiaozuo");
+    assert_eq!(board("wanzhou"), BoardRule::default());
+}

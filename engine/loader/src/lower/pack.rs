@@ -4,9 +4,9 @@ use crate::lower::parts::{squeeze, Item, Parts};
 use crate::lower::procedure::{canonical_reach, lower_procedure, Names};
 use crate::lower::Sink;
 use govflow_model::{
-    CanonicalIds, CityId, ClassificationRule, ClassificationScheme, Condition, Pack, PeriodOf,
-    ProcedureId, ProhibitedAct, Recurring, RecurringScope, Regulation, Role, RoleId, StateId,
-    Vocabulary,
+    BoardRule, CanonicalIds, CityId, ClassificationRule, ClassificationScheme, Condition, Pack,
+    PeriodOf, ProcedureId, ProhibitedAct, Recurring, RecurringScope, Regulation, Role, RoleId,
+    StateId, Vocabulary,
 };
 use govflow_script::{Scripts, Source};
 use sha2::{Digest, Sha256};
@@ -135,6 +135,7 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
         .iter()
         .map(|item| lower_recurring(item, parts, sink))
         .collect();
+    let board = lower_board(parts, sink);
     check_duplicates(parts, sink);
 
     let scripts = match Scripts::compile(
@@ -182,9 +183,39 @@ pub(crate) fn lower_pack(parts: &Parts, sink: &mut Sink) -> Option<(Pack, Script
             classification,
             prohibited_acts,
             recurring,
+            board,
         },
         scripts,
     ))
+}
+
+/// The pack's light rule, or the default; red must be a later event than yellow, or no
+/// case could be yellow before it is red.
+fn lower_board(parts: &Parts, sink: &mut Sink) -> BoardRule {
+    let Some(item) = &parts.board else {
+        return BoardRule::default();
+    };
+    let (yellow, red) = (item.doc.yellow, item.doc.red);
+    if red <= yellow {
+        sink.at(
+            &item.file,
+            code::BOARD_ORDER,
+            &format!("{}.red", item.path),
+            format!(
+                "`red: {}` is not later than `yellow: {}`",
+                red.as_str(),
+                yellow.as_str()
+            ),
+        )
+        .help = Some(
+            "red must be a later event than yellow: `warning` → `lapse` → `supervision_lapse`"
+                .into(),
+        );
+    }
+    BoardRule {
+        yellow: yellow.into(),
+        red: red.into(),
+    }
 }
 
 /// The bodies the text names beyond the fixed roles: each must be a canonical body of

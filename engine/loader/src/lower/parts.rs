@@ -4,8 +4,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::docs::{
-    PackDoc, ProcedureDoc, ProhibitedActDoc, RecurringDoc, RegulationDoc, RoleDoc, RuleDoc,
-    VocabularyDoc,
+    BoardDoc, PackDoc, ProcedureDoc, ProhibitedActDoc, RecurringDoc, RegulationDoc, RoleDoc,
+    RuleDoc, VocabularyDoc,
 };
 use crate::source::SourceFile;
 use std::collections::BTreeMap;
@@ -49,6 +49,7 @@ pub(crate) struct Parts {
     pub rules: Vec<Item<RuleDoc>>,
     pub prohibited_acts: Vec<Item<ProhibitedActDoc>>,
     pub recurring: Vec<Item<RecurringDoc>>,
+    pub board: Option<Item<BoardDoc>>,
     pub procedures: BTreeMap<String, Item<ProcedureDoc>>,
     /// Script name → its file (`scripts/<name>.rhai`) and text.
     pub scripts: BTreeMap<String, Item<String>>,
@@ -94,6 +95,7 @@ impl Parts {
             rules: indexed(file, "classification.rules", classification.rules),
             prohibited_acts: indexed(file, "prohibited_acts", doc.prohibited_acts),
             recurring: indexed(file, "recurring", doc.recurring),
+            board: doc.board.map(|d| Item::new(file, "board", d)),
             procedures: BTreeMap::new(),
             scripts: BTreeMap::new(),
             files: BTreeMap::from([(file.path.clone(), file.text.as_bytes().to_vec())]),
@@ -149,6 +151,7 @@ impl Parts {
             recurring: merge_by_id(parent.recurring, self.recurring, &removed.recurring, |r| {
                 &r.id
             }),
+            board: self.board.or(parent.board),
             procedures,
             scripts,
             files,
