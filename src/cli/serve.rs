@@ -62,12 +62,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             start.map_or_else(Utc::now, |s| s.with_timezone(&Utc)),
         )),
     };
-    let tokens = match &args.auth {
-        Some(path) => Tokens::load(path)?,
+    let (tokens, generated) = match &args.auth {
+        Some(path) => (Tokens::load(path)?, None),
         None => {
             let (tokens, token) = Tokens::generated_admin();
             println!("admin token (printed once; start with --auth FILE to use your own): {token}");
-            tokens
+            (tokens, Some(token))
         }
     };
     let store = SledStore::open(&args.data)
@@ -87,7 +87,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     )?;
     let scheduler = runtime.start_scheduler();
     let watcher = govflow_watch::watch(runtime.clone(), govflow_watch::DEFAULT_DEBOUNCE)?;
-    let app = router(AppState::new(runtime.clone(), tokens));
+    let state = AppState::new(runtime.clone(), tokens);
+    let app = router(state.clone()).merge(govflow_web::router(state));
     let served = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
@@ -100,6 +101,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 "govflow listening on http://{local} ({} clock)",
                 runtime.clock().name()
             );
+            if generated.is_some() {
+                println!(
+                    "sign in to the supervision board at http://{local}{} with the admin token",
+                    govflow_web::SIGN_IN
+                );
+            }
             std::io::stdout().flush()?;
             tracing::info!(%local, data = %args.data.display(), "serving");
             axum::serve(listener, app)

@@ -13,7 +13,7 @@ mod responses;
 mod routes;
 mod state;
 
-pub use auth::{Error as AuthError, Tokens};
+pub use auth::{Caller, Error as AuthError, Tokens};
 pub use problem::Problem;
 pub use routes::explain::{DeadlineExplanationView, ExplanationView, StepView};
 pub use state::{AppState, BODY_LIMIT};

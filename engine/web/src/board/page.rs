@@ -1,0 +1,157 @@
+//! `GET /ui/board`: one row per department for a period; every count links to the case
+//! list that counts it.
+
+use super::{rows, Count, Period, PeriodChoice, Row};
+use crate::layout::{error_page, page};
+use crate::session::Viewer;
+use crate::{data, paths, WebState};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use govflow_model::NaiveDate;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BoardQuery {
+    pub period: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl BoardQuery {
+    /// The period's part of a URL.
+    pub fn url_part(choice: PeriodChoice, period: Period) -> String {
+        match choice {
+            PeriodChoice::Custom => {
+                format!("period=custom&from={}&to={}", period.from, period.to)
+            }
+            other => format!("period={}", other.id()),
+        }
+    }
+}
+
+pub async fn board(
+    State(state): State<WebState>,
+    viewer: Viewer,
+    query: Result<Query<BoardQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(query)) = query else {
+        return (
+            StatusCode::BAD_REQUEST,
+            error_page(
+                "督办看板",
+                Some(&viewer),
+                "日期格式错误：`from` 和 `to` 须为 YYYY-MM-DD。",
+            ),
+        )
+            .into_response();
+    };
+    let runtime = state.app.runtime.clone();
+    let actor = viewer.session.actor.clone();
+    let loaded = tokio::task::spawn_blocking(move || {
+        let today = govflow_model::local_date(runtime.clock().now());
+        let facts = data::visible_facts(&runtime, &actor)?;
+        Ok::<_, govflow_runtime::Error>((today, facts, runtime.registry().calendar()))
+    })
+    .await;
+    let (today, facts, calendar) = match loaded {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => return crate::failure(&viewer, e),
+        Err(e) => return crate::panicked(&viewer, &e),
+    };
+    let (choice, period) =
+        match PeriodChoice::resolve(query.period.as_deref(), query.from, query.to, today) {
+            Ok(p) => p,
+            Err(message) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    error_page("督办看板", Some(&viewer), &message),
+                )
+                    .into_response()
+            }
+        };
+    let rows = rows(&facts, period, &calendar);
+    page(
+        "督办看板",
+        Some(&viewer),
+        render(&rows, choice, period, today),
+    )
+    .into_response()
+}
+
+fn render(rows: &[Row], choice: PeriodChoice, period: Period, today: NaiveDate) -> Markup {
+    let period_part = BoardQuery::url_part(choice, period);
+    html! {
+        p.notice {
+            "统计期间：" strong { (period.from) " 至 " (period.to) } "（" (choice.label()) "）；当前日期 " (today)
+            "。在办、红黄绿灯、当前超期、督办中为当前状态；本期受理、办结、超期按本期受理的办件统计。定义见 docs/board.md。"
+        }
+        form.filters method="get" action=(paths::BOARD) {
+            label { "期间"
+                select name="period" {
+                    @for c in PeriodChoice::ALL {
+                        option value=(c.id()) selected[c == choice] { (c.label()) }
+                    }
+                }
+            }
+            label { "自" input type="date" name="from" value=(period.from); }
+            label { "至" input type="date" name="to" value=(period.to); }
+            button type="submit" { "查看" }
+        }
+        table {
+            thead { tr {
+                th { "责任部门" }
+                @for c in Count::ALL { th { (c.label()) } }
+                th { "办结率" } th { "按时办结率" } th { "超期率" } th { "平均办结（工作日）" }
+            } }
+            tbody {
+                @if rows.is_empty() { tr { td colspan="15" { "本期没有办件。" } } }
+                @for row in rows {
+                    tr data-department=(row.department) {
+                        td { (row.department) }
+                        @for (count, n) in &row.counts {
+                            td.num {
+                                a data-count=(count.id())
+                                    class=[light_class(*count)]
+                                    href=(format!("{}?department={}&count={}&{}", paths::CASES, encode(&row.department), count.id(), period_part))
+                                    { (n) }
+                            }
+                        }
+                        td.num data-count="closing_rate" { (percent(row.closing_rate())) }
+                        td.num data-count="on_time_rate" { (percent(row.on_time_rate())) }
+                        td.num data-count="late_rate" { (percent(row.late_rate())) }
+                        td.num data-count="average_working_days" {
+                            @match row.average_working_days { Some(d) => (format!("{d:.1}")), None => "—" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn light_class(count: Count) -> Option<String> {
+    match count {
+        Count::Light(l) => Some(format!("light light-{}", l.id())),
+        _ => None,
+    }
+}
+
+pub fn percent(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

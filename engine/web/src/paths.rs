@@ -1,0 +1,13 @@
+//! Where each page is.
+
+pub const SIGN_IN: &str = "/ui/sign-in";
+pub const SIGN_OUT: &str = "/ui/sign-out";
+pub const BOARD: &str = "/ui/board";
+pub const CASES: &str = "/ui/cases";
+pub const CASES_CSV: &str = "/ui/cases.csv";
+pub const SUPERVISION: &str = "/ui/supervision";
+pub const STYLE: &str = "/ui/static/style.css";
+
+pub fn case(id: &str) -> String {
+    format!("{CASES}/{id}")
+}
