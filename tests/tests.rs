@@ -14,3 +14,4 @@ mod schema;
 mod serve;
 mod structure;
 mod walkthrough;
+mod web;

@@ -19,7 +19,10 @@ pub struct CaseFacts {
     pub closed_on: Option<NaiveDate>,
     /// The light of an open case; none once closed.
     pub light: Option<Light>,
-    /// An open penalty case (督办中): opened by a lapse of another case.
+    /// A penalty case (督办): opened by a lapse of another case. It counts only as 督办中
+    /// while open, never as a 办件 received, open or closed.
+    pub penalty: bool,
+    /// An open penalty case (督办中).
     pub supervising: bool,
     /// The earliest due date of the case's open duties.
     pub next_due: Option<NaiveDate>,
@@ -66,12 +69,14 @@ pub fn facts<'a>(
                 .filter(|d| d.status == DeadlineStatus::Open && d.kind == DeadlineKind::Duty)
                 .map(|d| d.due_date)
                 .min();
+            let is_penalty = penalty(&case);
             CaseFacts {
                 department: department(pack, &case),
                 open,
                 closed_on: (!open).then(|| govflow_model::local_date(case.entered_at)),
                 light: open.then(|| light(&rule, happened)),
-                supervising: open && penalty(&case),
+                penalty: is_penalty,
+                supervising: open && is_penalty,
                 remaining: next_due
                     .filter(|_| open)
                     .map(|d| working_days(calendar, today, d)),

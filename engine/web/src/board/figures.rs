@@ -82,6 +82,9 @@ impl Count {
 
     /// Whether `f` is counted, for `period`.
     pub fn counts(self, f: &CaseFacts, period: Period) -> bool {
+        if f.penalty {
+            return self == Count::Supervising && f.supervising;
+        }
         let received = (period.from..=period.to).contains(&f.case.received_date);
         let closed = received && f.closed_on.is_some_and(|d| d <= period.to);
         match self {

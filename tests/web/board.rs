@@ -1,0 +1,265 @@
+//! Lights turning as the clock moves, the figures' definitions (a case closed late counts
+//! in 超期率 but not as currently overdue), the list each number links to, the CSV, a
+//! refusal, CSRF, and a department that cannot see another's case.
+
+use crate::support::server::{token, Options, Server, Who};
+use serde_json::json;
+
+const POLICE: Who = Who {
+    name: "police",
+    city: "wanzhou",
+    department: "区公安局",
+    roles: &["provider"],
+};
+const CIVIL: Who = Who {
+    name: "civil",
+    city: "wanzhou",
+    department: "区民政局",
+    roles: &["provider"],
+};
+const CITIZEN: Who = Who {
+    name: "citizen",
+    city: "wanzhou",
+    department: "",
+    roles: &["applicant"],
+};
+
+/// A signed-in browser: the session cookie and the CSRF token of the last page read.
+struct Browser<'a> {
+    server: &'a Server,
+    cookie: String,
+    client: reqwest::blocking::Client,
+}
+
+impl<'a> Browser<'a> {
+    fn sign_in(server: &'a Server, who: &str) -> Browser<'a> {
+        let client = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let form = client.get(server.url("/ui/sign-in")).send().unwrap();
+        let pre = set_cookie(&form);
+        let csrf = csrf(&form.text().unwrap());
+        let signed = client
+            .post(server.url("/ui/sign-in"))
+            .header("cookie", pre)
+            .form(&[("csrf", csrf.as_str()), ("token", token(who).as_str())])
+            .send()
+            .unwrap();
+        assert_eq!(signed.status(), 303);
+        let cookie = set_cookie(&signed);
+        assert!(cookie.starts_with("govflow_session="), "{cookie}");
+        Browser {
+            server,
+            cookie,
+            client,
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let r = self
+            .client
+            .get(self.server.url(path))
+            .header("cookie", &self.cookie)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    }
+
+    fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let r = self
+            .client
+            .post(self.server.url(path))
+            .header("cookie", &self.cookie)
+            .form(form)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    }
+
+    /// The number the board shows for `department`'s `count`.
+    fn board(&self, department: &str, count: &str) -> String {
+        let (status, html) = self.get("/ui/board?period=year");
+        assert_eq!(status, 200, "{html}");
+        let row = html
+            .split("<tr ")
+            .find(|r| r.starts_with(&format!("data-department=\"{department}\"")))
+            .unwrap_or_else(|| panic!("no row for {department}: {html}"));
+        let at = row
+            .find(&format!("data-count=\"{count}\""))
+            .unwrap_or_else(|| panic!("no {count}"));
+        let after = &row[at..];
+        let text = &after[after.find('>').unwrap() + 1..];
+        text[..text.find('<').unwrap()].to_owned()
+    }
+
+    /// How many cases the list a board number links to shows.
+    fn listed(&self, query: &str) -> usize {
+        let (status, html) = self.get(&format!("/ui/cases?{query}"));
+        assert_eq!(status, 200, "{html}");
+        html.matches("<tr data-case=").count()
+    }
+}
+
+fn set_cookie(r: &reqwest::blocking::Response) -> String {
+    let v = r
+        .headers()
+        .get("set-cookie")
+        .expect("a cookie")
+        .to_str()
+        .unwrap();
+    v.split(';').next().unwrap().to_owned()
+}
+
+fn csrf(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+fn submit(server: &Server, provider: &str) -> String {
+    let case = server.submit(
+        "citizen",
+        json!({"city": "wanzhou", "procedure": "data_verification", "provider": provider, "subject": "户籍", "data": {}}),
+    );
+    case["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_department_turns_yellow_then_red_and_a_late_closing_is_late_but_not_overdue() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 2024-03-04 is a Monday; data_verification (万州 第十七条): 10 working days, due
+    // 2024-03-18, warning on 2024-03-14.
+    let server = Server::start(&Options::new(
+        &tmp.path().join("data"),
+        "2024-03-04T09:00:00+08:00",
+        &[POLICE, CIVIL, CITIZEN],
+    ));
+    let first = submit(&server, "区公安局");
+    let second = submit(&server, "区公安局");
+    let civil_case = submit(&server, "区民政局");
+    let admin = Browser::sign_in(&server, "admin");
+    assert_eq!(admin.board("区公安局", "open"), "2");
+    assert_eq!(admin.board("区公安局", "green"), "2");
+
+    server.set_clock("2024-03-15T09:00:00+08:00");
+    assert_eq!(admin.board("区公安局", "yellow"), "2");
+    assert_eq!(admin.board("区公安局", "red"), "0");
+
+    server.set_clock("2024-03-20T09:00:00+08:00");
+    assert_eq!(admin.board("区公安局", "red"), "2");
+    assert_eq!(admin.board("区公安局", "overdue"), "2");
+
+    // The police answer the first case late: closed, late, no longer overdue. Each lapse
+    // opened a penalty case (第四十九条 责令限期改正): 督办中, not a 办件 received.
+    let police = Browser::sign_in(&server, "police");
+    let (_, page) = police.get(&format!("/ui/cases/{first}"));
+    let token = csrf(&page);
+    let (status, _) = police.post(
+        &format!("/ui/cases/{first}/actions/reply"),
+        &[
+            ("csrf", &token),
+            ("decision", "approve"),
+            ("confirm", "yes"),
+        ],
+    );
+    assert_eq!(status, 303);
+    for (count, expected) in [
+        ("open", "1"),
+        ("red", "1"),
+        ("overdue", "1"),
+        ("received", "2"),
+        ("closed", "1"),
+        ("closed_on_time", "0"),
+        ("late", "2"),
+        ("closing_rate", "50.0%"),
+        ("on_time_rate", "0.0%"),
+        ("late_rate", "100.0%"),
+    ] {
+        assert_eq!(admin.board("区公安局", count), expected, "{count}");
+    }
+    // Every number is the length of the list it links to; the API agrees: it flags
+    // both cases overdue, closed or not (超期), and lists one still open in verifying.
+    for (count, expected) in [("late", 2), ("overdue", 1), ("closed", 1), ("open", 1)] {
+        let listed = admin.listed(&format!(
+            "department=%E5%8C%BA%E5%85%AC%E5%AE%89%E5%B1%80&count={count}&period=year"
+        ));
+        assert_eq!(listed, expected, "{count}");
+    }
+    let api_overdue = server.get("admin", "/v1/cases?city=wanzhou&overdue=true");
+    let flagged: Vec<&str> = api_overdue.body["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["provider"] == "区公安局")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(flagged.len(), 2, "{api_overdue:#?}");
+    let api_open = server.get("admin", "/v1/cases?city=wanzhou&state=verifying");
+    let open: Vec<&str> = api_open.body["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["provider"] == "区公安局")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(open, vec![second.as_str()]);
+
+    // Acting again on the closed case is refused with the API's code and message.
+    let (status, page) = police.post(
+        &format!("/ui/cases/{first}/actions/reply"),
+        &[
+            ("csrf", &token),
+            ("decision", "approve"),
+            ("confirm", "yes"),
+        ],
+    );
+    let api = server.post(
+        "police",
+        &format!("/v1/cases/{first}/actions/reply"),
+        json!({"data": {"decision": "approve"}}),
+    );
+    assert_eq!(status, 422, "{page}");
+    let detail = api.str("detail");
+    assert!(
+        page.contains(&format!("data-refusal=\"{}\"", api.str("code"))),
+        "{page}"
+    );
+    assert!(
+        page.contains(&detail.replace('`', "`")),
+        "{detail} not in {page}"
+    );
+
+    // A form without the session's CSRF token changes nothing.
+    let (status, _) = police.post(
+        &format!("/ui/cases/{second}/actions/reply"),
+        &[("csrf", "forged"), ("decision", "approve")],
+    );
+    assert_eq!(status, 403);
+    assert_eq!(
+        server
+            .get("admin", &format!("/v1/cases/{second}"))
+            .str("state"),
+        "verifying"
+    );
+
+    // The police see only their department's cases, even by editing the URL.
+    assert_eq!(police.get(&format!("/ui/cases/{civil_case}")).0, 404);
+    assert_eq!(
+        police.listed(""),
+        4,
+        "two cases and the two penalty cases their lapses opened"
+    );
+    assert_eq!(admin.listed(""), 6, "three cases, three penalty cases");
+
+    // The CSV of a view is UTF-8 with a BOM, one line per case listed.
+    let (status, csv) = admin.get("/ui/cases.csv?department=%E5%8C%BA%E5%85%AC%E5%AE%89%E5%B1%80");
+    assert_eq!(status, 200);
+    assert!(csv.starts_with('\u{feff}'), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
+    assert!(csv.contains("红灯·超期"), "{csv}");
+
+    // Signing out ends the session.
+    let (_, page) = admin.get("/ui/board");
+    assert_eq!(admin.post("/ui/sign-out", &[("csrf", &csrf(&page))]).0, 303);
+    assert_eq!(admin.get("/ui/board").0, 303);
+}
