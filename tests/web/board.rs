@@ -150,7 +150,7 @@ fn a_department_turns_yellow_then_red_and_a_late_closing_is_late_but_not_overdue
     assert_eq!(admin.board("区公安局", "overdue"), "2");
 
     // The police answer the first case late: closed, late, no longer overdue. Each lapse
-    // opened a penalty case (第四十九条 责令限期改正): 督办中, not a 办件 received.
+    // opened a penalty case: 督办中 (the 区民政局 one is not this row), not a 办件 received.
     let police = Browser::sign_in(&server, "police");
     let (_, page) = police.get(&format!("/ui/cases/{first}"));
     let token = csrf(&page);
@@ -165,6 +165,7 @@ fn a_department_turns_yellow_then_red_and_a_late_closing_is_late_but_not_overdue
     assert_eq!(status, 303);
     for (count, expected) in [
         ("open", "1"),
+        ("supervising", "2"),
         ("red", "1"),
         ("overdue", "1"),
         ("received", "2"),

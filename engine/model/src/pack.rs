@@ -1,4 +1,6 @@
-use crate::{ArticleRef, BoardRule, CityId, ClassificationScheme, Procedure, ProcedureId, RoleId, StateId};
+use crate::{
+    ArticleRef, BoardRule, CityId, ClassificationScheme, Procedure, ProcedureId, RoleId, StateId,
+};
 use govflow_calendar::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
