@@ -3,3 +3,4 @@
 //! session cookie as a browser would.
 
 mod board;
+mod browser;

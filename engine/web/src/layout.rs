@@ -38,7 +38,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                         }
                     }
                 }
-                main { h1 { (title) } (body) }
+                main data-page=(title) { h1 { (title) } (body) }
             }
         }
     }
