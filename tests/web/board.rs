@@ -226,7 +226,13 @@ fn a_department_turns_yellow_then_red_and_a_late_closing_is_late_but_not_overdue
         "{page}"
     );
     assert!(
-        page.contains(&detail.replace('`', "`")),
+        page.contains(
+            &detail
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        ),
         "{detail} not in {page}"
     );
 
