@@ -1,0 +1,24 @@
+# Sourced by the scripts beside it: starts the real binary ($bin) on a simulated clock, a free
+# loopback port and a temp data directory, with every city's pack, and stops it on exit.
+# Sets `tmp`, `base` (http://127.0.0.1:PORT) and `token` (the generated admin token).
+tmp="$(mktemp -d)"
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$bin" serve --listen 127.0.0.1:0 --data "$tmp/data" --cities cities --policies policies \
+  --clock simulated --start 2024-01-02T09:00:00+08:00 >"$tmp/log" 2>&1 &
+pid=$!
+base=""
+for _ in $(seq 1 300); do
+  base="$(sed -n 's/.*govflow listening on \(http:\/\/[^ ]*\).*/\1/p' "$tmp/log" | head -n1)"
+  [ -n "$base" ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; echo "govflow serve exited before listening" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$base" ] || { cat "$tmp/log"; echo "govflow serve did not listen in 30 s" >&2; exit 1; }
+token="$(sed -n 's/^admin token[^:]*: \([^ ]*\)$/\1/p' "$tmp/log" | head -n1)"
+[ -n "$token" ] || { cat "$tmp/log"; echo "govflow serve printed no admin token" >&2; exit 1; }
