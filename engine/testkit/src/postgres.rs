@@ -197,7 +197,9 @@ impl Server {
     }
 
     /// Stops the server once the process `pid` has exited (the shared server is never
-    /// dropped: statics are not).
+    /// dropped: statics are not). The reaper outlives this process by design, so nothing
+    /// waits for it.
+    #[allow(clippy::zombie_processes)]
     fn reap_after(&self, pid: u32) {
         let stop = self.stop_command();
         let script = format!(
