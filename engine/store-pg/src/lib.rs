@@ -19,10 +19,11 @@
 //! transaction; a group's statements are set-based (`UNNEST`), a dozen round trips for
 //! the whole group whatever its size, so that costs little.
 //!
-//! One node per database for now: the committer is the only writer it coordinates with.
-//! The row locks and sorted lock order are there for several nodes, but leases for
-//! timers, a leader for recurring obligations and a feed that stays gapless under
-//! concurrent nodes are not done (`docs/deploy.md`).
+//! One node per database for now. The row locks, the sorted lock order and the feed
+//! head's lock held until `COMMIT` (which keeps the feed gapless and in commit order
+//! with several writers, one transaction after another) are there for several nodes;
+//! leases for timers, a leader for recurring obligations, shared packs and clock are not
+//! done (`docs/deploy.md`).
 
 mod committer;
 mod conn;
