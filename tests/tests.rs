@@ -9,6 +9,7 @@ mod check;
 mod durability;
 mod inheritance;
 mod matrix;
+mod postgres;
 mod scenarios;
 mod schema;
 mod serve;

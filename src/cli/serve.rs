@@ -6,7 +6,8 @@ use govflow_api::{router, AppState, Tokens};
 use govflow_runtime::{
     Clock, Registry, Runtime, SimulatedClock, Sources, SystemClock, WallClockIds,
 };
-use govflow_store::SledStore;
+use govflow_store::{SledStore, Store};
+use govflow_store_pg::PgStore;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -18,9 +19,13 @@ pub struct ServeArgs {
     /// Address to listen on; without `--auth` it must be a loopback address.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Where cases, timers and events are stored (sled).
+    /// Where cases, timers and events are stored (sled), unless `--store` names a database.
     #[arg(long, default_value = "data")]
     data: PathBuf,
+    /// A PostgreSQL database to store everything in instead (`postgres://user:password@host:port/name`);
+    /// also read from the environment variable `GOVFLOW_STORE`.
+    #[arg(long)]
+    store: Option<String>,
     /// One pack directory per city.
     #[arg(long, default_value = "cities")]
     cities: PathBuf,
@@ -70,8 +75,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             (tokens, Some(token))
         }
     };
-    let store = SledStore::open(&args.data)
-        .with_context(|| format!("opening the store in `{}`", args.data.display()))?;
+    let (store, location) = open_store(&args)?;
     let sources = Sources {
         files: Arc::new(govflow_loader::Disk),
         cities: args.cities.clone(),
@@ -79,12 +83,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     // The registry logs every diagnostic of a pack that does not load.
     let registry = Registry::load(sources, clock.now())?;
-    let runtime = Runtime::new(
-        Arc::new(store),
-        registry,
-        clock,
-        Arc::new(WallClockIds::default()),
-    )?;
+    let runtime = Runtime::new(store, registry, clock, Arc::new(WallClockIds::default()))?;
     let scheduler = runtime.start_scheduler();
     let watcher = govflow_watch::watch(runtime.clone(), govflow_watch::DEFAULT_DEBOUNCE)?;
     let state = AppState::new(runtime.clone(), tokens);
@@ -108,7 +107,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 );
             }
             std::io::stdout().flush()?;
-            tracing::info!(%local, data = %args.data.display(), "serving");
+            tracing::info!(%local, store = %location, "serving");
             axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown_signal())
                 .await
@@ -119,6 +118,32 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     tracing::info!("stopped");
     served?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store `--store` (or `GOVFLOW_STORE`) names, else sled in `--data`; with a
+/// description of it for the log that never holds a password.
+fn open_store(args: &ServeArgs) -> anyhow::Result<(Arc<dyn Store>, String)> {
+    let named = match &args.store {
+        Some(store) => Some(store.clone()),
+        None => std::env::var("GOVFLOW_STORE")
+            .ok()
+            .filter(|s| !s.is_empty()),
+    };
+    match named {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let store = PgStore::open(&url).context("opening the PostgreSQL store `--store`")?;
+            let location = store.location().to_owned();
+            Ok((Arc::new(store), location))
+        }
+        Some(_) => bail!(
+            "`--store` (or GOVFLOW_STORE) must be a `postgres://` URL; for sled use `--data DIR`"
+        ),
+        None => {
+            let store = SledStore::open(&args.data)
+                .with_context(|| format!("opening the store in `{}`", args.data.display()))?;
+            Ok((Arc::new(store), format!("sled in {}", args.data.display())))
+        }
+    }
 }
 
 /// SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, then return.

@@ -65,6 +65,7 @@ fn start() -> Copy {
         policies,
         start: Some(START.to_owned()),
         who: vec![EDU, NATURE],
+        store: None,
     });
     Copy {
         _tmp: tmp,

@@ -30,6 +30,8 @@ pub struct Options {
     /// Start the simulated clock here (RFC 3339); `None` runs on the system clock.
     pub start: Option<String>,
     pub who: Vec<Who>,
+    /// `--store`: a PostgreSQL URL instead of sled in `data`.
+    pub store: Option<String>,
 }
 
 impl Options {
@@ -41,6 +43,7 @@ impl Options {
             policies: super::path("policies"),
             start: Some(start.to_owned()),
             who: who.to_vec(),
+            store: None,
         }
     }
 }
@@ -104,6 +107,9 @@ impl Server {
             .arg(&options.policies)
             .arg("--auth")
             .arg(&tokens);
+        if let Some(store) = &options.store {
+            command.args(["--store", store]);
+        }
         if let Some(start) = &options.start {
             command.args(["--clock", "simulated", "--start", start]);
         }

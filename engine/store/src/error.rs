@@ -22,6 +22,16 @@ pub enum Error {
     Conflict(#[from] Conflict),
     #[error("storage failed: {0}")]
     Storage(#[source] Arc<::sled::Error>),
+    #[error("the database failed: {0}")]
+    Database(#[source] Arc<dyn std::error::Error + Send + Sync>),
+    #[error(
+        "the database `{database}` has schema version {found}, this build knows versions up to {supported}"
+    )]
+    SchemaVersion {
+        database: String,
+        found: u32,
+        supported: u32,
+    },
     #[error("the store no longer accepts writes after an earlier storage failure")]
     Closed,
     #[error("stored value under `{key}` could not be decoded: {source}")]

@@ -25,6 +25,8 @@ mod sled_store;
 mod staging;
 mod tables;
 
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
 #[cfg(test)]
 mod tests;
 
@@ -32,6 +34,18 @@ pub use batch::{Batch, Expect, Receipt};
 pub use error::{Conflict, Error};
 pub use memory::MemoryStore;
 pub use sled_store::SledStore;
+/// What another implementation of [`Store`] builds on, so every store keeps the same
+/// encoding and makes the same optimistic checks: the keyspace ([`kit::Writes`] are keyed
+/// by it), the encoding of stored values, and [`kit::Group`], which checks batches
+/// against a [`kit::Snapshot`] of the stored data and turns them into writes.
+pub mod kit {
+    pub use crate::backend::Snapshot;
+    pub use crate::keys::{
+        decode, encode, timer as timer_key, CASE, CRON, DEPARTMENT, DUE, EVENT, HISTORY,
+        IDEMPOTENCY, PACK, TIMER,
+    };
+    pub use crate::staging::{Group, Writes};
+}
 pub use tables::{
     CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
     Recorded, Timers,

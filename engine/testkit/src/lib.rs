@@ -14,6 +14,8 @@
 //! assert!(policies.join("calendars").is_dir());
 //! ```
 
+pub mod postgres;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -96,3 +96,28 @@ fn wait_for_returns_what_the_probe_finds() {
 fn wait_for_gives_up_naming_what_it_waited_for() {
     wait_for(Duration::ZERO, "an answer that never comes", || None::<()>);
 }
+
+#[test]
+fn the_postgres_server_gives_each_caller_a_fresh_database() {
+    use govflow_testkit::postgres;
+    let server = postgres::shared();
+    let (first, second) = (server.database(), server.database());
+    assert_ne!(first, second);
+    let psql = |url: &str, sql: &str| {
+        let out = std::process::Command::new("psql")
+            .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
+            .output()
+            .expect("psql runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    psql(&first, "CREATE TABLE only_here (n int)");
+    assert_eq!(psql(&first, "SELECT count(*) FROM only_here"), "0");
+    let tables = "SELECT count(*) FROM pg_tables WHERE tablename = 'only_here'";
+    assert_eq!(psql(&second, tables), "0");
+    assert_eq!(psql(&first, "SHOW synchronous_commit"), "on");
+}

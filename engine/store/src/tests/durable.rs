@@ -1,7 +1,7 @@
 //! What only the sled store can show: data and counters survive a reopen, and the format
 //! version is checked.
 
-use super::{case, commit, event, open_case, t, timer};
+use crate::conformance::{case, commit, event, open_case, t, timer};
 use crate::*;
 use govflow_model::{CaseId, TimerKind};
 

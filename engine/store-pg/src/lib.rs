@@ -1,0 +1,36 @@
+//! A PostgreSQL store for govflow: [`PgStore`] implements `govflow_store::Store` and
+//! every read trait, so the runtime runs on it unchanged.
+//!
+//! * **Tables** (`schema`): real tables with indexed columns for what the API filters on;
+//!   stored values in the sled store's encoding; versioned migrations applied at open,
+//!   refusing a database written by a newer build.
+//! * **Commits** (`committer`): one committer thread per store groups concurrent commits
+//!   into one transaction, checks them with the same code as the sled and memory stores
+//!   (`govflow_store::kit::Group`) against rows it locks, numbers events gapless in
+//!   commit order under the feed head's row lock, and answers only after `COMMIT` with
+//!   `synchronous_commit` on: an `Ok` is durable.
+//! * **Reads** go to a small pool of connections and see only committed (durable) data.
+//!
+//! Why the synchronous `postgres` crate on a thread and not `tokio-postgres` on a private
+//! runtime: the store's traits are synchronous and every caller is a blocking thread (the
+//! API calls the runtime in `spawn_blocking`, the scheduler has its own thread), group
+//! commit is a thread draining a channel exactly as in the sled store, and there is no
+//! second async runtime to size and shut down. What it gives up is pipelining inside a
+//! transaction; a group's statements are set-based (`UNNEST`), a dozen round trips for
+//! the whole group whatever its size, so that costs little.
+//!
+//! One node per database for now. The row locks, the sorted lock order and the feed
+//! head's lock held until `COMMIT` (which keeps the feed gapless and in commit order
+//! with several writers, one transaction after another) are there for several nodes;
+//! leases for timers, a leader for recurring obligations, shared packs and clock are not
+//! done (`docs/deploy.md`).
+
+mod committer;
+mod conn;
+mod schema;
+mod snapshot;
+mod store;
+mod writes;
+
+pub use schema::SCHEMA_VERSION;
+pub use store::PgStore;

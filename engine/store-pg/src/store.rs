@@ -1,0 +1,264 @@
+//! [`PgStore`]: opening (migrations, the committer thread) and the read side.
+
+use chrono::{DateTime, Utc};
+use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, TimerKey};
+use govflow_store::kit;
+use govflow_store::{
+    Batch, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
+    Packs, Page, Receipt, Recorded, Store, Timers,
+};
+use postgres::types::ToSql;
+use postgres::Config;
+use std::sync::mpsc::{self, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use crate::committer::{self, Request};
+use crate::conn::{db, describe, Conn, Pool};
+use crate::schema;
+
+pub struct PgStore {
+    pool: Pool,
+    location: String,
+    sender: Option<Sender<Request>>,
+    committer: Option<JoinHandle<()>>,
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (a `postgres://` URL or `key=value` pairs),
+    /// applies the migrations it lacks, and starts the committer.
+    pub fn open(url: &str) -> Result<PgStore, Error> {
+        let config: Config = url.parse().map_err(db)?;
+        let location = describe(&config);
+        let mut writer = Conn::open(&config)?;
+        schema::migrate(&mut writer.client, &location)?;
+        let (sender, receiver) = mpsc::channel();
+        let committer_config = config.clone();
+        let committer = std::thread::Builder::new()
+            .name("govflow-pg-commit".into())
+            .spawn(move || committer::run(committer_config, Some(writer), receiver))
+            .map_err(|e| Error::Database(Arc::new(e)))?;
+        Ok(PgStore {
+            pool: Pool::new(config),
+            location,
+            sender: Some(sender),
+            committer: Some(committer),
+        })
+    }
+
+    /// The database, as `postgres://user@host:port/name`: never the password.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    fn rows(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<postgres::Row>, Error> {
+        self.pool.with(|conn| conn.query(sql, params))
+    }
+
+    /// The body of the single row `sql` finds, decoded.
+    fn one<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        sql: &str,
+        key: &(dyn ToSql + Sync),
+    ) -> Result<Option<T>, Error> {
+        let rows = self.rows(sql, &[key])?;
+        rows.first()
+            .map(|row| kit::decode(what.as_bytes(), row.get::<_, &[u8]>(0)))
+            .transpose()
+    }
+
+    fn recorded(rows: Vec<postgres::Row>) -> Result<Vec<Recorded>, Error> {
+        rows.iter()
+            .map(|row| {
+                let seq: i64 = row.get(0);
+                let event: Event = kit::decode(format!("events/{seq}").as_bytes(), row.get(1))?;
+                Ok(Recorded {
+                    seq: seq as u64,
+                    event,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // Closing the channel ends the committer once it has answered what is queued.
+        self.sender.take();
+        if let Some(committer) = self.committer.take() {
+            let _ = committer.join();
+        }
+    }
+}
+
+impl Store for PgStore {
+    fn commit(&self, batch: Batch) -> Result<Receipt, Error> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        let sender = self.sender.as_ref().ok_or(Error::Closed)?;
+        sender
+            .send(Request { batch, reply })
+            .map_err(|_| Error::Closed)?;
+        answer.recv().map_err(|_| Error::Closed)?
+    }
+}
+
+impl Cases for PgStore {
+    fn case(&self, id: &CaseId) -> Result<Option<Case>, Error> {
+        self.one(
+            &format!("cases/{id}"),
+            "SELECT body FROM cases WHERE id = $1",
+            &id.as_str(),
+        )
+    }
+
+    fn cases(&self, query: &CaseQuery) -> Result<Page, Error> {
+        let mut texts: Vec<(&str, &str)> = Vec::new();
+        if let Some(city) = &query.city {
+            texts.push(("city =", city.as_str()));
+        }
+        if let Some(procedure) = &query.procedure {
+            texts.push(("procedure =", procedure.as_str()));
+        }
+        if let Some(state) = &query.state {
+            texts.push(("state =", state.as_str()));
+        }
+        if let Some(parent) = &query.parent {
+            texts.push(("parent =", parent.as_str()));
+        }
+        if let Some(after) = &query.after {
+            texts.push(("id >", after.as_str()));
+        }
+        let mut sql = String::from("SELECT body FROM cases WHERE true");
+        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
+        for (condition, value) in &texts {
+            params.push(value);
+            sql.push_str(&format!(" AND {condition} ${}", params.len()));
+        }
+        if let Some(overdue) = &query.overdue {
+            params.push(overdue);
+            sql.push_str(&format!(" AND overdue = ${}", params.len()));
+        }
+        let limit = i64::try_from(query.limit).unwrap_or(i64::MAX - 1) + 1;
+        params.push(&limit);
+        sql.push_str(&format!(" ORDER BY id LIMIT ${}", params.len()));
+        let mut cases = self
+            .rows(&sql, &params)?
+            .iter()
+            .map(|row| kit::decode::<Case>(b"cases", row.get(0)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = if cases.len() > query.limit {
+            cases.truncate(query.limit);
+            cases.last().map(|c| c.id.clone())
+        } else {
+            None
+        };
+        Ok(Page { cases, next })
+    }
+}
+
+impl Events for PgStore {
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Recorded>, Error> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Self::recorded(self.rows(
+            "SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&after, &limit],
+        )?)
+    }
+
+    fn history(&self, case: &CaseId) -> Result<Vec<Recorded>, Error> {
+        Self::recorded(self.rows(
+            "SELECT seq, body FROM events WHERE case_id = $1 ORDER BY seq",
+            &[&case.as_str()],
+        )?)
+    }
+
+    fn last_seq(&self) -> Result<u64, Error> {
+        let rows = self.rows("SELECT seq FROM feed_head WHERE id = 1", &[])?;
+        let seq: i64 = rows.first().map_or(0, |row| row.get(0));
+        Ok(seq as u64)
+    }
+}
+
+const DUE_ORDER: &str = "ORDER BY due_secs, due_nanos, key";
+
+impl Timers for PgStore {
+    fn timer(&self, key: &TimerKey) -> Result<Option<Timer>, Error> {
+        let full = kit::timer_key(key)?;
+        let suffix = &full[kit::TIMER.len()..];
+        self.one(
+            &String::from_utf8_lossy(&full),
+            "SELECT body FROM timers WHERE key = $1",
+            &suffix,
+        )
+    }
+
+    fn due_by(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Timer>, Error> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let (secs, nanos) = (now.timestamp(), now.timestamp_subsec_nanos() as i32);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let sql = format!(
+            "SELECT body FROM timers WHERE (due_secs, due_nanos) <= ($1, $2) {DUE_ORDER} LIMIT $3"
+        );
+        self.rows(&sql, &[&secs, &nanos, &limit])?
+            .iter()
+            .map(|row| kit::decode(b"timers", row.get(0)))
+            .collect()
+    }
+
+    fn next_due(&self) -> Result<Option<Timer>, Error> {
+        let sql = format!("SELECT body FROM timers {DUE_ORDER} LIMIT 1");
+        self.rows(&sql, &[])?
+            .first()
+            .map(|row| kit::decode(b"timers", row.get(0)))
+            .transpose()
+    }
+}
+
+impl Idempotency for PgStore {
+    fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, Error> {
+        self.one(
+            &format!("idempotency/{key}"),
+            "SELECT body FROM idempotency WHERE key = $1",
+            &key,
+        )
+    }
+}
+
+impl Departments for PgStore {
+    fn departments(&self, city: &CityId) -> Result<DepartmentRegistry, Error> {
+        Ok(self
+            .one(
+                &format!("departments/{city}"),
+                "SELECT body FROM departments WHERE city = $1",
+                &city.as_str(),
+            )?
+            .unwrap_or_default())
+    }
+}
+
+impl Packs for PgStore {
+    fn archived_pack(&self, version: &str) -> Result<Option<serde_json::Value>, Error> {
+        self.one(
+            &format!("packs/{version}"),
+            "SELECT body FROM packs WHERE version = $1",
+            &version,
+        )
+    }
+}
+
+impl Cron for PgStore {
+    fn last_occurrence(&self, obligation: &str) -> Result<Option<DateTime<Utc>>, Error> {
+        self.one(
+            &format!("cron/{obligation}"),
+            "SELECT body FROM cron WHERE obligation = $1",
+            &obligation,
+        )
+    }
+}

@@ -1,0 +1,230 @@
+//! `PgStore` on a real PostgreSQL server started by the test kit: the store conformance
+//! suite, then what only a database can show (reopening, migrations, the password).
+
+use govflow_model::{CaseId, TimerKind};
+use govflow_store::conformance::{case, commit, event, open_case, t, timer};
+use govflow_store::{Batch, CaseQuery, Cases, Conflict, Error, Events, Expect, Store, Timers};
+use govflow_store_pg::{PgStore, SCHEMA_VERSION};
+use govflow_testkit::postgres;
+use std::process::Command;
+
+fn fresh() -> Box<PgStore> {
+    let url = postgres::shared().database();
+    Box::new(PgStore::open(&url).unwrap_or_else(|e| panic!("{url}: {e}")))
+}
+
+mod conformance {
+    govflow_store::conformance_suite!(super::fresh);
+}
+
+fn psql(url: &str, sql: &str) -> String {
+    let out = Command::new("psql")
+        .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn everything_acknowledged_is_there_after_reopening_and_the_sequence_goes_on() {
+    let url = postgres::shared().database();
+    let (threads, per_thread) = (16, 40);
+    {
+        let store = PgStore::open(&url).unwrap();
+        std::thread::scope(|s| {
+            for th in 0..threads {
+                let store = &store;
+                s.spawn(move || {
+                    for i in 0..per_thread {
+                        let id = format!("t{th:02}-{i:03}");
+                        let mut b = Batch::new();
+                        b.put_case(case(&id, "wanzhou", "received"), Expect::New)
+                            .emit(event(&id, "received"))
+                            .arm(timer(&id, "reply", TimerKind::Lapse, t(i)));
+                        store.commit(b).unwrap();
+                    }
+                });
+            }
+        });
+    }
+    let store = PgStore::open(&url).unwrap();
+    let total = (threads * per_thread) as u64;
+    let page = store
+        .cases(&CaseQuery {
+            limit: 10_000,
+            ..CaseQuery::default()
+        })
+        .unwrap();
+    assert_eq!(page.cases.len() as u64, total);
+    let seqs: Vec<u64> = store
+        .events_after(0, 10_000)
+        .unwrap()
+        .iter()
+        .map(|r| r.seq)
+        .collect();
+    assert_eq!(seqs, (1..=total).collect::<Vec<_>>());
+    let due = store.due_by(t(1_000), 10_000).unwrap();
+    assert_eq!(due.len() as u64, total);
+    assert!(due.windows(2).all(|w| w[0].at <= w[1].at));
+    let r = commit(&store, |b| {
+        b.emit(event("t00-000", "replied"));
+    })
+    .unwrap();
+    assert_eq!(r.events, total + 1..total + 2);
+    // The filter columns are real columns, read by SQL.
+    assert_eq!(
+        psql(
+            &url,
+            "SELECT count(*) FROM cases WHERE city = 'wanzhou' AND provider = '区公安局'"
+        ),
+        total.to_string()
+    );
+}
+
+#[test]
+fn a_fired_timer_stays_fired_after_reopening() {
+    let url = postgres::shared().database();
+    let lapse = timer("c1", "reply", TimerKind::Lapse, t(100));
+    let warn = timer("c1", "reply", TimerKind::Warning, t(50));
+    {
+        let store = PgStore::open(&url).unwrap();
+        commit(&store, |b| {
+            b.put_case(case("c1", "wanzhou", "received"), Expect::New)
+                .arm(lapse.clone())
+                .arm(warn.clone());
+        })
+        .unwrap();
+        commit(&store, |b| {
+            b.fire(warn.clone());
+        })
+        .unwrap();
+    }
+    let store = PgStore::open(&url).unwrap();
+    assert_eq!(store.due_by(t(1000), 10).unwrap(), [lapse]);
+    let err = commit(&store, |b| {
+        b.fire(warn);
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::Conflict(Conflict::TimerMoved { .. })));
+}
+
+#[test]
+fn instants_keep_their_nanoseconds() {
+    let store = fresh();
+    let at = t(10) + chrono::Duration::nanoseconds(1_234_567);
+    let precise = timer("c1", "reply", TimerKind::Lapse, at);
+    commit(&*store, |b| {
+        b.arm(precise.clone());
+    })
+    .unwrap();
+    assert_eq!(
+        store
+            .due_by(at - chrono::Duration::nanoseconds(1), 10)
+            .unwrap(),
+        []
+    );
+    assert_eq!(
+        store.due_by(at, 10).unwrap(),
+        std::slice::from_ref(&precise)
+    );
+    commit(&*store, |b| {
+        b.fire(precise);
+    })
+    .unwrap();
+    assert_eq!(store.next_due().unwrap(), None);
+}
+
+#[test]
+fn opening_twice_applies_the_migrations_once() {
+    let url = postgres::shared().database();
+    drop(PgStore::open(&url).unwrap());
+    let store = PgStore::open(&url).unwrap();
+    open_case(&store, case("c1", "wanzhou", "received"));
+    assert_eq!(
+        psql(
+            &url,
+            "SELECT string_agg(version::text, ',') FROM schema_migrations"
+        ),
+        (1..=SCHEMA_VERSION)
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+}
+
+#[test]
+fn a_database_of_a_newer_schema_is_refused_by_name() {
+    let url = postgres::shared().database();
+    drop(PgStore::open(&url).unwrap());
+    let newer = SCHEMA_VERSION + 1;
+    psql(
+        &url,
+        &format!("INSERT INTO schema_migrations (version) VALUES ({newer})"),
+    );
+    let err = PgStore::open(&url).err().expect("a schema version error");
+    assert!(
+        matches!(err, Error::SchemaVersion { found, supported, .. } if found == newer && supported == SCHEMA_VERSION),
+        "{err}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("schema version {newer}")),
+        "{message}"
+    );
+    assert!(
+        message.contains(url.rsplit('/').next().unwrap()),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_password_never_shows_in_the_location_or_an_error() {
+    let port = postgres::shared().port();
+    let name = postgres::shared().database();
+    let db = name.rsplit('/').next().unwrap();
+    // The server trusts loopback, so a password is accepted and ignored.
+    let url = format!("postgres://govflow:s3cret-pw@127.0.0.1:{port}/{db}");
+    let store = PgStore::open(&url).unwrap();
+    assert!(
+        !store.location().contains("s3cret-pw"),
+        "{}",
+        store.location()
+    );
+    assert_eq!(
+        store.location(),
+        format!("postgres://govflow@127.0.0.1:{port}/{db}")
+    );
+    drop(store);
+    let missing = format!("postgres://govflow:s3cret-pw@127.0.0.1:{port}/no_such_db");
+    let err = PgStore::open(&missing).err().expect("no such database");
+    assert!(!format!("{err} {err:?}").contains("s3cret-pw"), "{err:?}");
+}
+
+#[test]
+fn a_stale_writer_loses_even_when_both_land_in_one_group() {
+    let store = fresh();
+    open_case(&*store, case("shared", "wanzhou", "received"));
+    let id = CaseId::new("shared");
+    // Many writers from revision 1 at once: exactly one wins.
+    let wins: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..16)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut c = store.case(&id).unwrap().unwrap();
+                    c.revision = 2;
+                    let mut b = Batch::new();
+                    b.put_case(c, Expect::Revision(1));
+                    store.commit(b).is_ok() as usize
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    assert_eq!(wins, 1);
+    assert_eq!(store.case(&id).unwrap().unwrap().revision, 2);
+}

@@ -1,0 +1,467 @@
+//! The store conformance suite: behaviour every [`Store`] must have, whatever keeps its
+//! data. Each check is a public function taking a fresh, empty store; [`conformance_suite!`]
+//! turns them into one `#[test]` each for a store type. Run on [`MemoryStore`] and
+//! [`SledStore`] here and on `PgStore` in `govflow-store-pg` (feature `conformance`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use govflow_model::{
+    Case, CaseId, CityId, DeadlineId, DepartmentRegistry, Event, EventKind, Opener, ProcedureId,
+    RegulationStatus, StateId, Timer, TimerKind,
+};
+use std::collections::BTreeSet;
+
+use crate::{Batch, CaseQuery, Conflict, Error, Expect, IdempotencyRecord, Receipt, Store};
+
+pub fn t(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap()
+}
+
+pub fn case(id: &str, city: &str, state: &str) -> Case {
+    Case {
+        id: CaseId::new(id),
+        city: CityId::new(city),
+        procedure: ProcedureId::from("data_verification"),
+        state: StateId::new(state),
+        overdue: false,
+        parent: None,
+        pack_version: "2023.1".into(),
+        regulation_status: RegulationStatus::InForce,
+        received_at: t(0),
+        received_date: NaiveDate::from_ymd_opt(2023, 11, 15).unwrap(),
+        opened_by: Opener {
+            actor: "alice".into(),
+            department: "区大数据局".into(),
+        },
+        provider: Some("区公安局".into()),
+        subject: None,
+        period: None,
+        data: Default::default(),
+        decision: None,
+        deadlines: Vec::new(),
+        joint: Vec::new(),
+        entered_at: t(0),
+        created_at: t(0),
+        updated_at: t(0),
+        revision: 1,
+    }
+}
+
+pub fn event(case: &str, state: &str) -> Event {
+    Event {
+        case: CaseId::new(case),
+        city: CityId::new("wanzhou"),
+        at: t(0),
+        actor: "alice".into(),
+        pack_version: "2023.1".into(),
+        kind: EventKind::Opened {
+            procedure: ProcedureId::from("data_verification"),
+            state: StateId::new(state),
+            parent: None,
+        },
+        article: Some("第十七条".into()),
+    }
+}
+
+pub fn timer(case: &str, deadline: &str, kind: TimerKind, at: DateTime<Utc>) -> Timer {
+    Timer {
+        case: CaseId::new(case),
+        deadline: DeadlineId::new(deadline),
+        kind,
+        at,
+    }
+}
+
+pub fn commit<S: Store>(store: &S, build: impl FnOnce(&mut Batch)) -> Result<Receipt, Error> {
+    let mut batch = Batch::new();
+    build(&mut batch);
+    store.commit(batch)
+}
+
+pub fn open_case<S: Store>(store: &S, c: Case) {
+    let e = event(c.id.as_str(), c.state.as_str());
+    commit(store, |b| {
+        b.put_case(c, Expect::New).emit(e);
+    })
+    .unwrap();
+}
+
+pub fn cases_round_trip_with_optimistic_revisions<S: Store>(store: &S) {
+    let c = case("c1", "wanzhou", "received");
+    open_case(store, c.clone());
+    assert_eq!(store.case(&c.id).unwrap(), Some(c.clone()));
+
+    let mut next = c.clone();
+    next.state = StateId::new("replied");
+    next.revision = 2;
+    commit(store, |b| {
+        b.put_case(next.clone(), Expect::Revision(1));
+    })
+    .unwrap();
+    assert_eq!(store.case(&c.id).unwrap(), Some(next.clone()));
+
+    // A writer that read revision 1 loses: its update is refused, not applied.
+    let mut stale = c.clone();
+    stale.state = StateId::new("rejected");
+    stale.revision = 2;
+    let err = commit(store, |b| {
+        b.put_case(stale, Expect::Revision(1));
+    })
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Conflict(Conflict::CaseRevision {
+            expected: Some(1),
+            found: Some(2),
+            ..
+        })
+    ));
+    let err = commit(store, |b| {
+        b.put_case(c.clone(), Expect::New);
+    })
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Conflict(Conflict::CaseRevision { .. })
+    ));
+    assert_eq!(store.case(&c.id).unwrap(), Some(next));
+    assert_eq!(store.case(&CaseId::new("nope")).unwrap(), None);
+}
+
+pub fn cases_filter_and_paginate<S: Store>(store: &S) {
+    for i in 0..7 {
+        let city = if i % 2 == 0 { "wanzhou" } else { "liaocheng" };
+        let mut c = case(&format!("c{i}"), city, "received");
+        c.overdue = i == 4;
+        c.parent = (i == 6).then(|| CaseId::new("c4"));
+        open_case(store, c);
+    }
+    let mut query = CaseQuery {
+        city: Some(CityId::new("wanzhou")),
+        limit: 2,
+        ..CaseQuery::default()
+    };
+    let mut seen = Vec::new();
+    loop {
+        let page = store.cases(&query).unwrap();
+        assert!(page.cases.len() <= 2);
+        seen.extend(page.cases.iter().map(|c| c.id.to_string()));
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["c0", "c2", "c4", "c6"]);
+
+    let only = |q: CaseQuery| -> Vec<String> {
+        let page = store.cases(&CaseQuery { limit: 100, ..q }).unwrap();
+        assert_eq!(page.next, None);
+        page.cases.iter().map(|c| c.id.to_string()).collect()
+    };
+    let overdue = only(CaseQuery {
+        overdue: Some(true),
+        ..CaseQuery::default()
+    });
+    assert_eq!(overdue, ["c4"]);
+    let children = only(CaseQuery {
+        parent: Some(CaseId::new("c4")),
+        ..CaseQuery::default()
+    });
+    assert_eq!(children, ["c6"]);
+    let none = only(CaseQuery {
+        state: Some(StateId::new("closed")),
+        procedure: Some(ProcedureId::from("data_verification")),
+        ..CaseQuery::default()
+    });
+    assert!(none.is_empty());
+}
+
+pub fn timers_are_indexed_by_due_instant<S: Store>(store: &S) {
+    let late = timer("a", "reply", TimerKind::Lapse, t(300));
+    let early = timer("z", "reply", TimerKind::Warning, t(100));
+    let tie_b = timer("b", "reply", TimerKind::Lapse, t(200));
+    let tie_a = timer("a", "reply", TimerKind::Warning, t(200));
+    commit(store, |b| {
+        b.arm(late.clone())
+            .arm(early.clone())
+            .arm(tie_b.clone())
+            .arm(tie_a.clone());
+    })
+    .unwrap();
+    assert_eq!(store.next_due().unwrap(), Some(early.clone()));
+    let all = [early.clone(), tie_a.clone(), tie_b.clone(), late.clone()];
+    assert_eq!(store.due_by(t(1000), 10).unwrap(), all);
+    assert_eq!(store.due_by(t(200), 10).unwrap(), all[..3]);
+    assert_eq!(store.due_by(t(1000), 2).unwrap(), all[..2]);
+    assert_eq!(store.due_by(t(99), 10).unwrap(), []);
+
+    // Re-arming moves the timer in the index; it is never listed twice.
+    let moved = Timer { at: t(50), ..late };
+    commit(store, |b| {
+        b.arm(moved.clone());
+    })
+    .unwrap();
+    assert_eq!(store.timer(&moved.key()).unwrap(), Some(moved.clone()));
+    let all = [moved.clone(), early.clone(), tie_a.clone(), tie_b.clone()];
+    assert_eq!(store.due_by(t(1000), 10).unwrap(), all);
+
+    // Cancelling removes it; cancelling again is fine.
+    for _ in 0..2 {
+        commit(store, |b| {
+            b.cancel(early.key());
+        })
+        .unwrap();
+    }
+    assert_eq!(store.timer(&early.key()).unwrap(), None);
+    assert_eq!(store.due_by(t(1000), 10).unwrap(), [moved, tie_a, tie_b]);
+}
+
+pub fn a_fired_timer_applies_once<S: Store>(store: &S) {
+    let c = case("c1", "wanzhou", "received");
+    let lapse = timer("c1", "reply", TimerKind::Lapse, t(100));
+    commit(store, |b| {
+        b.put_case(c.clone(), Expect::New).arm(lapse.clone());
+    })
+    .unwrap();
+
+    // Firing: the timer goes in the same batch as the transition it caused.
+    let fired = |revision: u64| {
+        let mut next = c.clone();
+        next.overdue = true;
+        next.revision = revision + 1;
+        let mut b = Batch::new();
+        b.fire(lapse.clone())
+            .put_case(next, Expect::Revision(revision))
+            .emit(event("c1", "received"));
+        b
+    };
+    store.commit(fired(1)).unwrap();
+    assert_eq!(store.due_by(t(1000), 10).unwrap(), []);
+    assert_eq!(store.case(&c.id).unwrap().unwrap().revision, 2);
+
+    // A second delivery of the same timer (a retry, a restart) finds it gone and changes
+    // nothing, even though its case revision would now match.
+    let err = store.commit(fired(2)).unwrap_err();
+    assert!(matches!(err, Error::Conflict(Conflict::TimerMoved { .. })));
+    assert_eq!(store.case(&c.id).unwrap().unwrap().revision, 2);
+    assert_eq!(store.events_after(0, 10).unwrap().len(), 1);
+
+    // A timer re-armed (an extension) since it was read does not fire at the old instant.
+    let extended = Timer {
+        at: t(500),
+        ..lapse.clone()
+    };
+    commit(store, |b| {
+        b.arm(extended.clone());
+    })
+    .unwrap();
+    let err = commit(store, |b| {
+        b.fire(lapse.clone());
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::Conflict(Conflict::TimerMoved { .. })));
+    assert_eq!(store.next_due().unwrap(), Some(extended));
+}
+
+pub fn events_are_sequenced_per_feed_and_per_case<S: Store>(store: &S) {
+    assert_eq!(store.last_seq().unwrap(), 0);
+    let r = commit(store, |b| {
+        b.emit(event("a", "s1")).emit(event("b", "s1"));
+    })
+    .unwrap();
+    assert_eq!(r.events, 1..3);
+    let r = commit(store, |_| {}).unwrap();
+    assert!(r.events.is_empty());
+    let r = commit(store, |b| {
+        b.emit(event("a", "s2"));
+    })
+    .unwrap();
+    assert_eq!(r.events, 3..4);
+    assert_eq!(store.last_seq().unwrap(), 3);
+
+    let feed = store.events_after(0, 10).unwrap();
+    let seqs: Vec<u64> = feed.iter().map(|r| r.seq).collect();
+    assert_eq!(seqs, [1, 2, 3]);
+    assert_eq!(store.events_after(1, 1).unwrap()[0].event, event("b", "s1"));
+    assert_eq!(store.events_after(3, 10).unwrap(), []);
+    assert_eq!(store.events_after(0, 0).unwrap(), []);
+
+    let history = store.history(&CaseId::new("a")).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!((history[0].seq, history[1].seq), (1, 3));
+    assert_eq!(history[1].event, event("a", "s2"));
+}
+
+pub fn a_failed_batch_stores_nothing<S: Store>(store: &S) {
+    let record = |fingerprint: &str, case: &str| IdempotencyRecord {
+        key: "alice:k1".into(),
+        fingerprint: fingerprint.into(),
+        case: CaseId::new(case),
+    };
+    commit(store, |b| {
+        b.remember(record("f1", "c1"));
+    })
+    .unwrap();
+    let err = commit(store, |b| {
+        b.put_case(case("c2", "wanzhou", "received"), Expect::New)
+            .emit(event("c2", "received"))
+            .arm(timer("c2", "reply", TimerKind::Lapse, t(100)))
+            .mark_cron("wanzhou/monthly", None, t(0))
+            .remember(record("f2", "c2"));
+    })
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Conflict(Conflict::IdempotencyKeyTaken {
+            same_request: false,
+            ..
+        })
+    ));
+    assert_eq!(store.case(&CaseId::new("c2")).unwrap(), None);
+    assert_eq!(store.last_seq().unwrap(), 0);
+    assert_eq!(store.next_due().unwrap(), None);
+    assert_eq!(store.last_occurrence("wanzhou/monthly").unwrap(), None);
+    // The next event still gets the next number: no gap for the failed batch.
+    let r = commit(store, |b| {
+        b.emit(event("c3", "received"));
+    })
+    .unwrap();
+    assert_eq!(r.events, 1..2);
+}
+
+pub fn idempotency_keys_detect_reuse<S: Store>(store: &S) {
+    let record = IdempotencyRecord {
+        key: "alice:k1".into(),
+        fingerprint: "f1".into(),
+        case: CaseId::new("c1"),
+    };
+    assert_eq!(store.idempotency("alice:k1").unwrap(), None);
+    commit(store, |b| {
+        b.remember(record.clone());
+    })
+    .unwrap();
+    assert_eq!(store.idempotency("alice:k1").unwrap(), Some(record.clone()));
+    let err = commit(store, |b| {
+        b.remember(record.clone());
+    })
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Conflict(Conflict::IdempotencyKeyTaken {
+            same_request: true,
+            ..
+        })
+    ));
+}
+
+pub fn cron_marks_and_departments<S: Store>(store: &S) {
+    let id = "wanzhou/quarterly_review";
+    commit(store, |b| {
+        b.mark_cron(id, None, t(100));
+    })
+    .unwrap();
+    // A second scheduler catching up the same occurrence loses.
+    let err = commit(store, |b| {
+        b.mark_cron(id, None, t(100));
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::Conflict(Conflict::CronMoved { .. })));
+    commit(store, |b| {
+        b.mark_cron(id, Some(t(100)), t(200));
+    })
+    .unwrap();
+    assert_eq!(store.last_occurrence(id).unwrap(), Some(t(200)));
+
+    let city = CityId::new("wanzhou");
+    assert_eq!(
+        store.departments(&city).unwrap(),
+        DepartmentRegistry::default()
+    );
+    let names: BTreeSet<String> = ["区公安局", "区民政局"].map(String::from).into();
+    let registry = DepartmentRegistry {
+        departments: names.clone(),
+        obligations: [("it_annual_plan".to_owned(), ["区公安局".to_owned()].into())].into(),
+    };
+    commit(store, |b| {
+        b.set_departments(city.clone(), registry.clone());
+    })
+    .unwrap();
+    assert_eq!(store.departments(&city).unwrap(), registry);
+    assert_eq!(
+        store.departments(&CityId::new("liaocheng")).unwrap(),
+        DepartmentRegistry::default()
+    );
+}
+
+/// An archived pack version reads back as written; other versions are absent.
+pub fn packs_are_archived_by_version<S: Store>(store: &S) {
+    assert_eq!(store.archived_pack("wanzhou@aaaa").unwrap(), None);
+    let pack = serde_json::json!({"pack": {"city": "wanzhou"}, "scripts": []});
+    commit(store, |b| {
+        b.archive_pack("wanzhou@aaaa", pack.clone());
+    })
+    .unwrap();
+    assert_eq!(store.archived_pack("wanzhou@aaaa").unwrap(), Some(pack));
+    assert_eq!(store.archived_pack("wanzhou@bbbb").unwrap(), None);
+}
+
+/// Many writers bump one case; with optimistic retries no update is lost, including
+/// between batches that land in the same commit group.
+pub fn concurrent_updates_lose_nothing<S: Store>(store: &S) {
+    let id = CaseId::new("shared");
+    open_case(store, case("shared", "wanzhou", "received"));
+    let (threads, bumps) = (8, 25);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                for _ in 0..bumps {
+                    loop {
+                        let mut c = store.case(&id).unwrap().unwrap();
+                        let expect = Expect::Revision(c.revision);
+                        c.revision += 1;
+                        let mut b = Batch::new();
+                        b.put_case(c, expect).emit(event("shared", "received"));
+                        match store.commit(b) {
+                            Ok(_) => break,
+                            Err(Error::Conflict(_)) => continue,
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let total = threads * bumps;
+    assert_eq!(store.case(&id).unwrap().unwrap().revision, 1 + total);
+    assert_eq!(store.history(&id).unwrap().len() as u64, 1 + total);
+}
+
+/// One `#[test]` per conformance check, each on the store `$open()` returns (anything that
+/// derefs to a [`Store`], so a guard can keep a temp directory or a database alive).
+///
+/// ```ignore
+/// govflow_store::conformance_suite!(|| Box::new(govflow_store::MemoryStore::new()));
+/// ```
+#[macro_export]
+macro_rules! conformance_suite {
+    ($open:expr) => {
+        $crate::conformance_suite!(@each $open;
+            cases_round_trip_with_optimistic_revisions,
+            cases_filter_and_paginate,
+            timers_are_indexed_by_due_instant,
+            a_fired_timer_applies_once,
+            events_are_sequenced_per_feed_and_per_case,
+            a_failed_batch_stores_nothing,
+            idempotency_keys_detect_reuse,
+            cron_marks_and_departments,
+            concurrent_updates_lose_nothing,
+            packs_are_archived_by_version,
+        );
+    };
+    (@each $open:expr; $($name:ident),* $(,)?) => {
+        $(#[test]
+        fn $name() {
+            let store = ($open)();
+            $crate::conformance::$name(&*store);
+        })*
+    };
+}
