@@ -4,3 +4,25 @@
 
 mod board;
 mod browser;
+
+use crate::support::server::Who;
+
+/// The people both tests sign in as: two departments of 万州 and a citizen.
+pub const POLICE: Who = Who {
+    name: "police",
+    city: "wanzhou",
+    department: "区公安局",
+    roles: &["provider"],
+};
+pub const CIVIL: Who = Who {
+    name: "civil",
+    city: "wanzhou",
+    department: "区民政局",
+    roles: &["provider"],
+};
+pub const CITIZEN: Who = Who {
+    name: "citizen",
+    city: "wanzhou",
+    department: "",
+    roles: &["applicant"],
+};

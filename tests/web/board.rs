@@ -2,27 +2,9 @@
 //! in 超期率 but not as currently overdue), the list each number links to, the CSV, a
 //! refusal, CSRF, and a department that cannot see another's case.
 
-use crate::support::server::{token, Options, Server, Who};
+use super::{CITIZEN, CIVIL, POLICE};
+use crate::support::server::{token, Options, Server};
 use serde_json::json;
-
-const POLICE: Who = Who {
-    name: "police",
-    city: "wanzhou",
-    department: "区公安局",
-    roles: &["provider"],
-};
-const CIVIL: Who = Who {
-    name: "civil",
-    city: "wanzhou",
-    department: "区民政局",
-    roles: &["provider"],
-};
-const CITIZEN: Who = Who {
-    name: "citizen",
-    city: "wanzhou",
-    department: "",
-    roles: &["applicant"],
-};
 
 /// A signed-in browser: the session cookie and the CSRF token of the last page read.
 struct Browser<'a> {

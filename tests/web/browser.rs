@@ -3,31 +3,13 @@
 //! red as the simulated clock moves, the case page, a refusal, an action, the CSV, another
 //! department's case out of reach, sign out. Saves the screenshots in docs/images/.
 
+use super::{CITIZEN, CIVIL, POLICE};
 use crate::support::path;
-use crate::support::server::{token, Options, Server, Who};
+use crate::support::server::{token, Options, Server};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-const POLICE: Who = Who {
-    name: "police",
-    city: "wanzhou",
-    department: "区公安局",
-    roles: &["provider"],
-};
-const CIVIL: Who = Who {
-    name: "civil",
-    city: "wanzhou",
-    department: "区民政局",
-    roles: &["provider"],
-};
-const CITIZEN: Who = Who {
-    name: "citizen",
-    city: "wanzhou",
-    department: "",
-    roles: &["applicant"],
-};
 
 /// chromedriver on a free port of 127.0.0.1; killed when dropped.
 struct Driver {
