@@ -16,10 +16,10 @@
 //! leaves the outcome unknown to the caller, as with any database; idempotency keys make
 //! the retry safe.
 
-use govflow_store::kit::Group;
+use govflow_store::kit::{Group, Request};
 use govflow_store::{Batch, Error, Receipt};
 use postgres::Config;
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::mpsc::Receiver;
 
 use crate::conn::{db, prepared, Conn};
 use crate::snapshot::Fetched;
@@ -27,11 +27,6 @@ use crate::writes::Rows;
 
 /// The most batches one transaction carries; bounds the latency a group adds.
 pub const MAX_GROUP: usize = 1024;
-
-pub struct Request {
-    pub batch: Batch,
-    pub reply: SyncSender<Result<Receipt, Error>>,
-}
 
 pub fn run(config: Config, mut conn: Option<Conn>, requests: Receiver<Request>) {
     while let Ok(first) = requests.recv() {

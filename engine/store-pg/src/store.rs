@@ -2,26 +2,23 @@
 
 use chrono::{DateTime, Utc};
 use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, TimerKey};
-use govflow_store::kit;
+use govflow_store::kit::{self, Committer};
 use govflow_store::{
     Batch, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
     Packs, Page, Receipt, Recorded, Store, Timers,
 };
 use postgres::types::ToSql;
 use postgres::Config;
-use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
-use crate::committer::{self, Request};
+use crate::committer;
 use crate::conn::{db, describe, Conn, Pool};
 use crate::schema;
 
 pub struct PgStore {
     pool: Pool,
     location: String,
-    sender: Option<Sender<Request>>,
-    committer: Option<JoinHandle<()>>,
+    committer: Committer,
 }
 
 impl PgStore {
@@ -32,17 +29,15 @@ impl PgStore {
         let location = describe(&config);
         let mut writer = Conn::open(&config)?;
         schema::migrate(&mut writer.client, &location)?;
-        let (sender, receiver) = mpsc::channel();
         let committer_config = config.clone();
-        let committer = std::thread::Builder::new()
-            .name("govflow-pg-commit".into())
-            .spawn(move || committer::run(committer_config, Some(writer), receiver))
-            .map_err(|e| Error::Database(Arc::new(e)))?;
+        let committer = Committer::spawn("govflow-pg-commit", move |requests| {
+            committer::run(committer_config, Some(writer), requests)
+        })
+        .map_err(|e| Error::Database(Arc::new(e)))?;
         Ok(PgStore {
             pool: Pool::new(config),
             location,
-            sender: Some(sender),
-            committer: Some(committer),
+            committer,
         })
     }
 
@@ -82,24 +77,9 @@ impl PgStore {
     }
 }
 
-impl Drop for PgStore {
-    fn drop(&mut self) {
-        // Closing the channel ends the committer once it has answered what is queued.
-        self.sender.take();
-        if let Some(committer) = self.committer.take() {
-            let _ = committer.join();
-        }
-    }
-}
-
 impl Store for PgStore {
     fn commit(&self, batch: Batch) -> Result<Receipt, Error> {
-        let (reply, answer) = mpsc::sync_channel(1);
-        let sender = self.sender.as_ref().ok_or(Error::Closed)?;
-        sender
-            .send(Request { batch, reply })
-            .map_err(|_| Error::Closed)?;
-        answer.recv().map_err(|_| Error::Closed)?
+        self.committer.commit(batch)
     }
 }
 

@@ -438,7 +438,7 @@ pub fn concurrent_updates_lose_nothing<S: Store>(store: &S) {
 /// One `#[test]` per conformance check, each on the store `$open()` returns (anything that
 /// derefs to a [`Store`], so a guard can keep a temp directory or a database alive).
 ///
-/// ```ignore
+/// ```text
 /// govflow_store::conformance_suite!(|| Box::new(govflow_store::MemoryStore::new()));
 /// ```
 #[macro_export]

@@ -18,6 +18,7 @@
 
 mod backend;
 mod batch;
+mod committer;
 mod error;
 mod keys;
 mod memory;
@@ -36,10 +37,12 @@ pub use memory::MemoryStore;
 pub use sled_store::SledStore;
 /// What another implementation of [`Store`] builds on, so every store keeps the same
 /// encoding and makes the same optimistic checks: the keyspace ([`kit::Writes`] are keyed
-/// by it), the encoding of stored values, and [`kit::Group`], which checks batches
-/// against a [`kit::Snapshot`] of the stored data and turns them into writes.
+/// by it), the encoding of stored values, [`kit::Group`], which checks batches
+/// against a [`kit::Snapshot`] of the stored data and turns them into writes, and
+/// [`kit::Committer`], the handle of a committer thread that groups concurrent commits.
 pub mod kit {
     pub use crate::backend::Snapshot;
+    pub use crate::committer::{Committer, Request};
     pub use crate::keys::{
         decode, encode, timer as timer_key, CASE, CRON, DEPARTMENT, DUE, EVENT, HISTORY,
         IDEMPOTENCY, PACK, TIMER,

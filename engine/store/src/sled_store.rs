@@ -32,11 +32,11 @@
 //! store is reopened, because what is on disk is no longer known.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
 use crate::backend::{prefix_end, Backend, Snapshot, Visit};
+use crate::committer::{Committer, Request};
 use crate::staging::{Group, Writes};
 use crate::{keys, Batch, Error, Events, Receipt, Store, FORMAT_VERSION};
 
@@ -46,13 +46,7 @@ pub const MAX_GROUP: usize = 1024;
 pub struct SledStore {
     db: sled::Db,
     path: PathBuf,
-    sender: Option<Sender<Request>>,
-    committer: Option<JoinHandle<()>>,
-}
-
-struct Request {
-    batch: Batch,
-    reply: SyncSender<Result<Receipt, Error>>,
+    committer: Option<Committer>,
 }
 
 /// How long to wait for a previous owner of the directory to release sled's file lock,
@@ -84,18 +78,15 @@ impl SledStore {
         let mut store = SledStore {
             db: db.clone(),
             path,
-            sender: None,
             committer: None,
         };
         let next_seq = store.last_seq()? + 1;
         let log = std::fs::File::open(store.path.join(SLED_LOG))
             .map_err(|e| Error::Storage(Arc::new(e.into())))?;
-        let (sender, receiver) = mpsc::channel();
-        let committer = std::thread::Builder::new()
-            .name("govflow-store-commit".into())
-            .spawn(move || run(db, log, receiver, next_seq))
-            .map_err(|e| Error::Storage(Arc::new(e.into())))?;
-        store.sender = Some(sender);
+        let committer = Committer::spawn("govflow-store-commit", move |requests| {
+            run(db, log, requests, next_seq)
+        })
+        .map_err(|e| Error::Storage(Arc::new(e.into())))?;
         store.committer = Some(committer);
         Ok(store)
     }
@@ -189,25 +180,9 @@ fn write(db: &sled::Db, log: &std::fs::File, writes: Writes) -> Result<(), sled:
     Ok(())
 }
 
-impl Drop for SledStore {
-    fn drop(&mut self) {
-        // Closing the channel ends the committer once it has answered what is queued.
-        self.sender.take();
-        if let Some(committer) = self.committer.take() {
-            // A panicked committer already failed its callers with `Error::Closed`.
-            let _ = committer.join();
-        }
-    }
-}
-
 impl Store for SledStore {
     fn commit(&self, batch: Batch) -> Result<Receipt, Error> {
-        let (reply, answer) = mpsc::sync_channel(1);
-        let sender = self.sender.as_ref().ok_or(Error::Closed)?;
-        sender
-            .send(Request { batch, reply })
-            .map_err(|_| Error::Closed)?;
-        answer.recv().map_err(|_| Error::Closed)?
+        self.committer.as_ref().ok_or(Error::Closed)?.commit(batch)
     }
 }
 
