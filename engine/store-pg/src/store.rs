@@ -122,18 +122,12 @@ impl Cases for PgStore {
         let limit = i64::try_from(query.limit).unwrap_or(i64::MAX - 1) + 1;
         params.push(&limit);
         sql.push_str(&format!(" ORDER BY id LIMIT ${}", params.len()));
-        let mut cases = self
+        let cases = self
             .rows(&sql, &params)?
             .iter()
             .map(|row| kit::decode::<Case>(b"cases", row.get(0)))
             .collect::<Result<Vec<_>, _>>()?;
-        let next = if cases.len() > query.limit {
-            cases.truncate(query.limit);
-            cases.last().map(|c| c.id.clone())
-        } else {
-            None
-        };
-        Ok(Page { cases, next })
+        Ok(Page::of(cases, query.limit))
     }
 }
 

@@ -57,13 +57,7 @@ impl<B: Backend> Cases for B {
             }
             Ok(cases.len() <= query.limit)
         })?;
-        let next = if cases.len() > query.limit {
-            cases.truncate(query.limit);
-            cases.last().map(|c| c.id.clone())
-        } else {
-            None
-        };
-        Ok(Page { cases, next })
+        Ok(Page::of(cases, query.limit))
     }
 }
 

@@ -87,6 +87,20 @@ pub struct Page {
     pub next: Option<CaseId>,
 }
 
+impl Page {
+    /// The page of `limit` cases from up to `limit + 1` read in order: the extra one only
+    /// says that another page follows, which starts after the page's last case.
+    pub fn of(mut cases: Vec<Case>, limit: usize) -> Page {
+        let next = if cases.len() > limit {
+            cases.truncate(limit);
+            cases.last().map(|c| c.id.clone())
+        } else {
+            None
+        };
+        Page { cases, next }
+    }
+}
+
 /// An event with its place in the feed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recorded {
