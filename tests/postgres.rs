@@ -1,5 +1,7 @@
 //! `govflow serve --store postgres://…`: the real binary on a real PostgreSQL server.
 
+mod migrate;
+
 use crate::support::server::{Options, Server, Who};
 use serde_json::json;
 

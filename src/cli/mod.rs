@@ -6,8 +6,10 @@ mod check;
 mod classify;
 mod explain;
 mod matrix;
+mod migrate;
 mod schema;
 mod serve;
+mod store;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -56,6 +58,9 @@ enum Command {
     },
     /// List the classification rules a data resource breaks in a city.
     Classify(classify::ClassifyArgs),
+    /// Copy a store into an empty other (e.g. sled to PostgreSQL) and verify the copy:
+    /// `--from ./data --to postgres://…`. Stop the service first.
+    Migrate(migrate::MigrateArgs),
     /// Write the JSON Schemas of the pack, procedure, scenario and calendar files.
     Schema {
         /// Where to write them (default: policies/schema).
@@ -81,6 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             markdown,
         } => matrix::run(&default_paths(paths), json, markdown),
         Command::Classify(args) => classify::run(args),
+        Command::Migrate(args) => migrate::run(args),
     }
 }
 

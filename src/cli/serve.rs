@@ -1,13 +1,13 @@
 //! `govflow serve`: the durable service on its embedded defaults.
 
+use super::store;
 use anyhow::{bail, Context as _};
 use chrono::{DateTime, Utc};
 use govflow_api::{router, AppState, Tokens};
 use govflow_runtime::{
     Clock, Registry, Runtime, SimulatedClock, Sources, SystemClock, WallClockIds,
 };
-use govflow_store::{SledStore, Store};
-use govflow_store_pg::PgStore;
+use govflow_store::Store;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -130,19 +130,11 @@ fn open_store(args: &ServeArgs) -> anyhow::Result<(Arc<dyn Store>, String)> {
             .filter(|s| !s.is_empty()),
     };
     match named {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            let store = PgStore::open(&url).context("opening the PostgreSQL store `--store`")?;
-            let location = store.location().to_owned();
-            Ok((Arc::new(store), location))
-        }
+        Some(url) if store::is_postgres(&url) => store::postgres(&url, "`--store`"),
         Some(_) => bail!(
             "`--store` (or GOVFLOW_STORE) must be a `postgres://` URL; for sled use `--data DIR`"
         ),
-        None => {
-            let store = SledStore::open(&args.data)
-                .with_context(|| format!("opening the store in `{}`", args.data.display()))?;
-            Ok((Arc::new(store), format!("sled in {}", args.data.display())))
-        }
+        None => store::sled(&args.data),
     }
 }
 

@@ -27,6 +27,7 @@
 
 mod committer;
 mod conn;
+mod records;
 mod schema;
 mod snapshot;
 mod store;

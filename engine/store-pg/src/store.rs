@@ -46,7 +46,11 @@ impl PgStore {
         &self.location
     }
 
-    fn rows(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<postgres::Row>, Error> {
+    pub(crate) fn rows(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<postgres::Row>, Error> {
         self.pool.with(|conn| conn.query(sql, params))
     }
 

@@ -6,7 +6,7 @@ use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, Time
 
 use crate::{
     keys, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
-    Packs, Page, Recorded, Timers,
+    Packs, Page, Record, Recorded, Records, Timers, TABLES,
 };
 
 /// Visits `(key, value)` pairs; returns whether to go on.
@@ -153,6 +153,30 @@ impl<B: Backend> Packs for B {
 impl<B: Backend> Cron for B {
     fn last_occurrence(&self, obligation: &str) -> Result<Option<DateTime<Utc>>, Error> {
         get(self, &keys::cron(obligation))
+    }
+}
+
+impl<B: Backend> Records for B {
+    fn records(&self, after: Option<&[u8]>, limit: usize) -> Result<Vec<Record>, Error> {
+        let mut out = Vec::new();
+        for (_, prefix) in TABLES {
+            if out.len() >= limit {
+                break;
+            }
+            let from = match after {
+                Some(a) if a >= prefix_end(prefix).as_slice() => continue,
+                Some(a) if a.starts_with(prefix) => Some(a),
+                _ => None,
+            };
+            self.scan(prefix, from, &mut |k, v| {
+                out.push(Record {
+                    key: k.to_vec(),
+                    value: v.to_vec(),
+                });
+                Ok(out.len() < limit)
+            })?;
+        }
+        Ok(out)
     }
 }
 

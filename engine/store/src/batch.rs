@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use govflow_model::{Case, CityId, DepartmentRegistry, Event};
 use std::ops::Range;
 
-use crate::IdempotencyRecord;
+use crate::{IdempotencyRecord, Record};
 use govflow_model::{Timer, TimerKey, TimerOp};
 
 /// What the stored case must look like for a put to apply.
@@ -17,7 +17,8 @@ pub enum Expect {
 /// Everything one command changes, committed atomically by [`crate::Store::commit`].
 ///
 /// Parts apply in this order: case puts, timer operations (in the order added), events,
-/// the idempotency record, cron marks, department registries.
+/// the idempotency record, cron marks, department registries, archived packs, restored
+/// records.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub(crate) cases: Vec<(Case, Expect)>,
@@ -27,6 +28,7 @@ pub struct Batch {
     pub(crate) cron: Vec<CronMark>,
     pub(crate) departments: Vec<(CityId, DepartmentRegistry)>,
     pub(crate) packs: Vec<(String, serde_json::Value)>,
+    pub(crate) restored: Vec<Record>,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +59,7 @@ impl Batch {
             && self.cron.is_empty()
             && self.departments.is_empty()
             && self.packs.is_empty()
+            && self.restored.is_empty()
     }
 
     /// Store `case`, provided the stored one matches `expect`.
@@ -124,6 +127,14 @@ impl Batch {
         pack: serde_json::Value,
     ) -> &mut Self {
         self.packs.push((version.into(), pack));
+        self
+    }
+
+    /// Store a record read from another store ([`crate::Records`]) unchanged, with the
+    /// indexes it implies. The batch fails unless the key is free and, for an event, its
+    /// sequence number comes after every stored one; restored events keep their numbers.
+    pub fn restore(&mut self, record: Record) -> &mut Self {
+        self.restored.push(record);
         self
     }
 

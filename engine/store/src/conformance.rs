@@ -10,7 +10,9 @@ use govflow_model::{
 };
 use std::collections::BTreeSet;
 
-use crate::{Batch, CaseQuery, Conflict, Error, Expect, IdempotencyRecord, Receipt, Store};
+use crate::{
+    Batch, CaseQuery, Conflict, Error, Expect, IdempotencyRecord, Receipt, Record, Records, Store,
+};
 
 pub fn t(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap()
@@ -435,7 +437,120 @@ pub fn concurrent_updates_lose_nothing<S: Store>(store: &S) {
     assert_eq!(store.history(&id).unwrap().len() as u64, 1 + total);
 }
 
-/// One `#[test]` per conformance check, each on the store `$open()` returns (anything that
+/// Every record of `from` restored into the empty `to`, a few per batch as a copy pages
+/// through them: `to` then holds the same records and answers every read the same,
+/// including the derived indexes (a case's history, timers by due instant), and its feed
+/// goes on after the last restored number. A record that is already stored, or an event
+/// numbered before the feed's end, fails its batch and stores nothing.
+pub fn records_restore_into_another_store<S: Store + Records>(from: &S, to: &S) {
+    open_case(from, case("a", "wanzhou", "received"));
+    open_case(from, case("b", "liaocheng", "received"));
+    let lapse = timer("a", "verify", TimerKind::Lapse, t(50));
+    commit(from, |b| {
+        b.arm(timer("a", "verify", TimerKind::Warning, t(10)))
+            .arm(lapse.clone())
+            .arm(timer("b", "verify", TimerKind::Lapse, t(30)))
+            .emit(event("a", "received"))
+            .remember(IdempotencyRecord {
+                key: "alice/k1".into(),
+                fingerprint: "f".into(),
+                case: CaseId::new("a"),
+            })
+            .mark_cron("wanzhou/catalogue", None, t(5))
+            .set_departments(
+                CityId::new("wanzhou"),
+                DepartmentRegistry {
+                    departments: ["区公安局".to_owned()].into(),
+                    obligations: Default::default(),
+                },
+            )
+            .archive_pack("wanzhou@aaaa", serde_json::json!({"pack": 1}));
+    })
+    .unwrap();
+    commit(from, |b| {
+        b.fire(timer("b", "verify", TimerKind::Lapse, t(30)));
+    })
+    .unwrap();
+
+    let all = |s: &S| s.records(None, usize::MAX).unwrap();
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let page = from.records(after.as_deref(), 3).unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.key.clone());
+        let mut batch = Batch::new();
+        for record in page {
+            batch.restore(record);
+        }
+        to.commit(batch).unwrap();
+    }
+    assert_eq!(all(to), all(from));
+    assert!(
+        all(to).len() >= 10,
+        "every table has a record: {:?}",
+        all(to)
+    );
+    for id in ["a", "b"] {
+        let id = CaseId::new(id);
+        assert_eq!(to.case(&id).unwrap(), from.case(&id).unwrap());
+        assert_eq!(to.history(&id).unwrap(), from.history(&id).unwrap());
+    }
+    assert_eq!(
+        to.due_by(t(100), 10).unwrap(),
+        from.due_by(t(100), 10).unwrap()
+    );
+    assert_eq!(to.next_due().unwrap(), from.next_due().unwrap());
+    assert_eq!(to.last_seq().unwrap(), from.last_seq().unwrap());
+    assert_eq!(
+        to.idempotency("alice/k1").unwrap(),
+        from.idempotency("alice/k1").unwrap()
+    );
+    assert_eq!(to.last_occurrence("wanzhou/catalogue").unwrap(), Some(t(5)));
+    assert_eq!(
+        to.departments(&CityId::new("wanzhou")).unwrap(),
+        from.departments(&CityId::new("wanzhou")).unwrap()
+    );
+    assert!(to.archived_pack("wanzhou@aaaa").unwrap().is_some());
+    let last = to.last_seq().unwrap();
+    let receipt = commit(to, |b| {
+        b.emit(event("a", "received"));
+    })
+    .unwrap();
+    assert_eq!(receipt.events, last + 1..last + 2);
+
+    let before = all(to);
+    let first_event = from
+        .records(None, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.key.starts_with(b"evt/"))
+        .unwrap();
+    let fresh = Record {
+        key: b"pack/wanzhou@bbbb".to_vec(),
+        value: b"{}".to_vec(),
+    };
+    for refused in [all(from)[0].clone(), first_event] {
+        let mut batch = Batch::new();
+        batch.restore(fresh.clone()).restore(refused.clone());
+        match to.commit(batch) {
+            Err(Error::Restore { .. }) => {}
+            other => panic!(
+                "restoring {:?} again: {other:?}",
+                String::from_utf8_lossy(&refused.key)
+            ),
+        }
+        assert_eq!(all(to), before, "a refused restore stores nothing");
+    }
+    let mut batch = Batch::new();
+    batch.restore(Record {
+        key: b"case/c".to_vec(),
+        value: b"not a case".to_vec(),
+    });
+    assert!(matches!(to.commit(batch), Err(Error::Corrupt { .. })));
+}
+
+/// One `#[test]` per conformance check, each on the store `$open()` returns (two for a check
+/// of copying) (anything that
 /// derefs to a [`Store`], so a guard can keep a temp directory or a database alive).
 ///
 /// ```text
@@ -456,6 +571,14 @@ macro_rules! conformance_suite {
             concurrent_updates_lose_nothing,
             packs_are_archived_by_version,
         );
+        $crate::conformance_suite!(@pairs $open; records_restore_into_another_store);
+    };
+    (@pairs $open:expr; $($name:ident),* $(,)?) => {
+        $(#[test]
+        fn $name() {
+            let (from, to) = (($open)(), ($open)());
+            $crate::conformance::$name(&*from, &*to);
+        })*
     };
     (@each $open:expr; $($name:ident),* $(,)?) => {
         $(#[test]

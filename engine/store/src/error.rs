@@ -42,6 +42,8 @@ pub enum Error {
     },
     #[error("could not encode a value: {0}")]
     Encode(#[source] serde_json::Error),
+    #[error("cannot restore the record `{key}`: {reason}")]
+    Restore { key: String, reason: &'static str },
     #[error("an identifier of {len} bytes is too long to be a key")]
     KeyTooLong { len: usize },
 }

@@ -25,6 +25,7 @@ mod memory;
 mod sled_store;
 mod staging;
 mod tables;
+mod transfer;
 
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
@@ -53,14 +54,15 @@ pub use tables::{
     CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
     Recorded, Timers,
 };
+pub use transfer::{table_of, Record, Records, TABLES};
 
 /// The on-disk format this build reads and writes. Bump it whenever a key layout or a
 /// stored value's shape changes, and teach [`SledStore::open`] to migrate or refuse.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Every table, plus the single way to change them.
+/// Every table, the single way to change them, and every record for a copy.
 pub trait Store:
-    Cases + Events + Timers + Idempotency + Departments + Cron + Packs + Send + Sync
+    Cases + Events + Timers + Idempotency + Departments + Cron + Packs + Records + Send + Sync
 {
     /// Apply `batch` atomically: either every part of it is stored or none is.
     ///

@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 
 use crate::backend::Snapshot;
 use crate::batch::CronMark;
-use crate::{keys, Batch, Conflict, Error, Expect, IdempotencyRecord, Receipt};
-use govflow_model::{Timer, TimerOp};
+use crate::transfer;
+use crate::{keys, Batch, Conflict, Error, Expect, IdempotencyRecord, Receipt, Record};
+use govflow_model::{Event, Timer, TimerOp};
 
 /// Writes in key order; `None` deletes.
 pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
@@ -133,7 +134,45 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
         for (version, pack) in batch.packs {
             self.put(keys::pack(&version), keys::encode(&pack)?);
         }
+        for record in batch.restored {
+            seq = self.restore(record, seq)?;
+        }
         Ok(seq)
+    }
+
+    /// Returns the sequence number after the record (unchanged unless it is an event).
+    fn restore(&mut self, record: Record, seq: u64) -> Result<u64, Error> {
+        let refuse = |reason| Error::Restore {
+            key: String::from_utf8_lossy(&record.key).into_owned(),
+            reason,
+        };
+        let table = transfer::check(&record)?;
+        if self.get(&record.key)?.is_some() {
+            return Err(refuse("a record is already stored under that key"));
+        }
+        let mut next = seq;
+        match table {
+            "events" => {
+                let restored =
+                    keys::seq_of_event(&record.key).ok_or_else(|| refuse("not an event key"))?;
+                if restored < seq {
+                    return Err(refuse("the feed already has events up to that number"));
+                }
+                let event: Event = keys::decode(&record.key, &record.value)?;
+                self.put(keys::history(&event.case, restored)?, Vec::new());
+                next = restored + 1;
+            }
+            "timers" => {
+                let timer: Timer = keys::decode(&record.key, &record.value)?;
+                if keys::timer(&timer.key())? != record.key {
+                    return Err(refuse("the timer is stored under another timer's key"));
+                }
+                self.put(keys::due(&timer.key(), timer.at)?, record.value.clone());
+            }
+            _ => {}
+        }
+        self.put(record.key, record.value);
+        Ok(next)
     }
 
     fn timer(&mut self, op: TimerOp) -> Result<(), Error> {
