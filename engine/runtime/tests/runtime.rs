@@ -1,5 +1,7 @@
-//! The runtime's one integration test binary: a real sled store in a temp directory, the
-//! real packs from `cities/`, the real calendar from `policies/calendars/`, and a simulated
+//! The runtime's one integration test binary: every test that keeps data runs on each
+//! store (`name::memory`, `name::sled` in a temp directory, `name::postgres` on a fresh
+//! database of a real PostgreSQL server; see `support::on_every_store!`), with the real
+//! packs from `cities/`, the real calendar from `policies/calendars/`, and a simulated
 //! clock moved with `Runtime::advance`. Modules per concern live in `tests/runtime/`.
 //!
 //! Every expected date is counted by hand from `policies/calendars/*.yaml` in a comment

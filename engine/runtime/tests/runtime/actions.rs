@@ -60,9 +60,8 @@ fn verify(case: &Case) -> &govflow_model::CaseDeadline {
     deadline(case, "verify")
 }
 
-#[test]
-fn extensions_within_the_cap_move_the_deadline_and_its_timer() {
-    let service = Service::new(at("2021-02-08T09:00:00+08:00"));
+fn extensions_within_the_cap_move_the_deadline_and_its_timer(store: Kind) {
+    let service = Service::new(store, at("2021-02-08T09:00:00+08:00"));
     let rt = &service.runtime;
     let p = people();
     // 2021 Spring Festival (2021.yaml): rest 02-11..02-17, make-up working days Sun 02-07
@@ -294,9 +293,8 @@ fn extensions_within_the_cap_move_the_deadline_and_its_timer() {
     );
 }
 
-#[test]
-fn a_rejected_extension_leaves_the_deadline_and_frees_the_request() {
-    let service = Service::new(at("2021-02-08T09:00:00+08:00"));
+fn a_rejected_extension_leaves_the_deadline_and_frees_the_request(store: Kind) {
+    let service = Service::new(store, at("2021-02-08T09:00:00+08:00"));
     let rt = &service.runtime;
     let p = people();
     let id = rt
@@ -337,3 +335,8 @@ fn a_rejected_extension_leaves_the_deadline_and_frees_the_request() {
     )
     .unwrap();
 }
+
+on_every_store!(
+    extensions_within_the_cap_move_the_deadline_and_its_timer,
+    a_rejected_extension_leaves_the_deadline_and_frees_the_request,
+);

@@ -67,9 +67,8 @@ fn extend_by_one(rt: &Runtime, id: &CaseId, police: &Actor, head: &Actor, tally:
     }
 }
 
-#[test]
-fn eight_threads_acting_and_submitting_lose_no_update() {
-    let service = Service::new(at("2021-02-08T09:00:00+08:00"));
+fn eight_threads_acting_and_submitting_lose_no_update(store: Kind) {
+    let service = Service::new(store, at("2021-02-08T09:00:00+08:00"));
     let rt = &service.runtime;
     let citizen = actor("citizen", "", &["applicant"]);
     let police = actor("police", "区公安局", &["provider"]);
@@ -167,9 +166,8 @@ fn extend_at_the_edge(rt: &Runtime, id: &CaseId, police: &Actor, head: &Actor, t
     }
 }
 
-#[test]
-fn timers_racing_actions_lapse_once_at_the_final_due_date() {
-    let service = Service::new(at("2021-02-08T09:00:00+08:00"));
+fn timers_racing_actions_lapse_once_at_the_final_due_date(store: Kind) {
+    let service = Service::new(store, at("2021-02-08T09:00:00+08:00"));
     let rt = &service.runtime;
     let citizen = actor("citizen", "", &["applicant"]);
     let police = actor("police", "区公安局", &["provider"]);
@@ -276,3 +274,8 @@ fn timers_racing_actions_lapse_once_at_the_final_due_date() {
         "a transition was lost or doubled"
     );
 }
+
+on_every_store!(
+    eight_threads_acting_and_submitting_lose_no_update,
+    timers_racing_actions_lapse_once_at_the_final_due_date,
+);

@@ -6,9 +6,8 @@ use govflow_case::Refusal;
 use govflow_runtime::Error;
 use govflow_store::CaseQuery;
 
-#[test]
-fn a_retry_with_the_same_key_returns_the_first_case() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn a_retry_with_the_same_key_returns_the_first_case(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let rt = &service.runtime;
     let edu = actor("edu", "区教委", &["provider"]);
     let submission = request("catalog_update", "区教委");
@@ -57,9 +56,8 @@ fn a_retry_with_the_same_key_returns_the_first_case() {
     assert_eq!(cases(&service.runtime, CaseQuery::default()).len(), 3);
 }
 
-#[test]
-fn a_refused_submission_does_not_take_its_key() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn a_refused_submission_does_not_take_its_key(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let rt = &service.runtime;
     let edu = actor("edu", "区教委", &["provider"]);
     let mut missing = request("catalog_update", "区教委");
@@ -77,9 +75,8 @@ fn a_refused_submission_does_not_take_its_key() {
     assert!(!fixed.replayed);
 }
 
-#[test]
-fn concurrent_retries_under_one_key_open_one_case() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn concurrent_retries_under_one_key_open_one_case(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let rt = &service.runtime;
     let edu = actor("edu", "区教委", &["provider"]);
     let submission = request("catalog_update", "区教委");
@@ -96,9 +93,8 @@ fn concurrent_retries_under_one_key_open_one_case() {
     assert_eq!(feed(rt).len(), 1);
 }
 
-#[test]
-fn unknown_cities_and_cases_are_named() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn unknown_cities_and_cases_are_named(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let rt = &service.runtime;
     let edu = actor("edu", "区教委", &["provider"]);
     let mut elsewhere = request("catalog_update", "区教委");
@@ -127,3 +123,10 @@ fn unknown_cities_and_cases_are_named() {
         other => panic!("expected an unknown procedure, got {other:?}"),
     }
 }
+
+on_every_store!(
+    a_retry_with_the_same_key_returns_the_first_case,
+    a_refused_submission_does_not_take_its_key,
+    concurrent_retries_under_one_key_open_one_case,
+    unknown_cities_and_cases_are_named,
+);

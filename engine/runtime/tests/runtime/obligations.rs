@@ -77,9 +77,8 @@ fn expect_years(rt: &Runtime, years: &[&str]) {
     assert_eq!(authority, years);
 }
 
-#[test]
-fn each_occurrence_opens_one_case_per_department_once_and_is_caught_up_after_downtime() {
-    let service = Service::new(at("2025-12-31T12:00:00+08:00"));
+fn each_occurrence_opens_one_case_per_department_once_and_is_caught_up_after_downtime(store: Kind) {
+    let service = Service::new(store, at("2025-12-31T12:00:00+08:00"));
     let rt = &service.runtime;
     rt.set_departments(&"wanzhou".into(), registry(&DEPARTMENTS))
         .unwrap();
@@ -164,9 +163,8 @@ fn each_occurrence_opens_one_case_per_department_once_and_is_caught_up_after_dow
     expect_years(&service.runtime, &["2026", "2027", "2028"]);
 }
 
-#[test]
-fn an_occurrence_with_no_registered_department_opens_only_the_authority_case() {
-    let service = Service::new(at("2025-12-31T12:00:00+08:00"));
+fn an_occurrence_with_no_registered_department_opens_only_the_authority_case(store: Kind) {
+    let service = Service::new(store, at("2025-12-31T12:00:00+08:00"));
     let rt = &service.runtime;
     rt.advance(at("2025-12-31T12:00:00+08:00")).unwrap();
     rt.advance(at("2026-01-02T00:00:00+08:00")).unwrap();
@@ -184,9 +182,8 @@ fn an_occurrence_with_no_registered_department_opens_only_the_authority_case() {
     assert_eq!(opened[0].provider.as_deref(), Some("区教委"));
 }
 
-#[test]
-fn departments_of_a_city_without_a_pack_are_refused() {
-    let service = Service::new(at("2025-12-31T12:00:00+08:00"));
+fn departments_of_a_city_without_a_pack_are_refused(store: Kind) {
+    let service = Service::new(store, at("2025-12-31T12:00:00+08:00"));
     let err = service
         .runtime
         .set_departments(&"atlantis".into(), registry(&["x"]))
@@ -199,9 +196,8 @@ fn departments_of_a_city_without_a_pack_are_refused() {
 
 /// 焦作 项目 第九条 falls on the 项目单位 only: `scope: registered` opens the plan for
 /// the departments registered under the obligation's id, for the following year.
-#[test]
-fn a_registered_obligation_falls_only_on_the_departments_registered_for_it() {
-    let service = Service::new(at("2024-12-31T12:00:00+08:00"));
+fn a_registered_obligation_falls_only_on_the_departments_registered_for_it(store: Kind) {
+    let service = Service::new(store, at("2024-12-31T12:00:00+08:00"));
     let rt = &service.runtime;
     let jiaozuo = "jiaozuo".into();
     rt.set_departments(
@@ -235,9 +231,10 @@ fn a_registered_obligation_falls_only_on_the_departments_registered_for_it() {
     );
 }
 
-#[test]
-fn a_registry_naming_an_unknown_obligation_or_department_is_refused_and_changes_nothing() {
-    let service = Service::new(at("2024-12-31T12:00:00+08:00"));
+fn a_registry_naming_an_unknown_obligation_or_department_is_refused_and_changes_nothing(
+    store: Kind,
+) {
+    let service = Service::new(store, at("2024-12-31T12:00:00+08:00"));
     let rt = &service.runtime;
     let jiaozuo = "jiaozuo".into();
     let subset = |obligation: &str, name: &str| DepartmentRegistry {
@@ -258,3 +255,11 @@ fn a_registry_naming_an_unknown_obligation_or_department_is_refused_and_changes_
         DepartmentRegistry::default()
     );
 }
+
+on_every_store!(
+    each_occurrence_opens_one_case_per_department_once_and_is_caught_up_after_downtime,
+    an_occurrence_with_no_registered_department_opens_only_the_authority_case,
+    departments_of_a_city_without_a_pack_are_refused,
+    a_registered_obligation_falls_only_on_the_departments_registered_for_it,
+    a_registry_naming_an_unknown_obligation_or_department_is_refused_and_changes_nothing,
+);

@@ -15,11 +15,14 @@ fn sources_without_2026(root: &Path) -> PathBuf {
     schedule
 }
 
-#[test]
-fn loading_the_year_recounts_provisional_deadlines_and_rearms_their_timers() {
+fn loading_the_year_recounts_provisional_deadlines_and_rearms_their_timers(store: Kind) {
     let root = tempfile::tempdir().unwrap();
     let schedule_2026 = sources_without_2026(root.path());
-    let service = Service::with_sources(sources_in(root.path()), at("2026-09-30T09:00:00+08:00"));
+    let service = Service::with_sources(
+        store,
+        sources_in(root.path()),
+        at("2026-09-30T09:00:00+08:00"),
+    );
     let rt = &service.runtime;
     assert!(!rt.registry().calendar().covers(2026));
     let citizen = actor("citizen", "", &["applicant"]);
@@ -118,11 +121,14 @@ fn loading_the_year_recounts_provisional_deadlines_and_rearms_their_timers() {
     assert_eq!(events[3].at, at("2026-10-21T00:00:00+08:00"));
 }
 
-#[test]
-fn a_schedule_added_while_the_service_was_down_is_counted_at_start_up() {
+fn a_schedule_added_while_the_service_was_down_is_counted_at_start_up(store: Kind) {
     let root = tempfile::tempdir().unwrap();
     let schedule_2026 = sources_without_2026(root.path());
-    let service = Service::with_sources(sources_in(root.path()), at("2026-09-30T09:00:00+08:00"));
+    let service = Service::with_sources(
+        store,
+        sources_in(root.path()),
+        at("2026-09-30T09:00:00+08:00"),
+    );
     let citizen = actor("citizen", "", &["applicant"]);
     let case = service
         .runtime
@@ -170,11 +176,14 @@ fn a_schedule_added_while_the_service_was_down_is_counted_at_start_up() {
     );
 }
 
-#[test]
-fn an_action_right_after_start_up_is_decided_on_the_recounted_deadline() {
+fn an_action_right_after_start_up_is_decided_on_the_recounted_deadline(store: Kind) {
     let root = tempfile::tempdir().unwrap();
     let schedule_2026 = sources_without_2026(root.path());
-    let service = Service::with_sources(sources_in(root.path()), at("2026-09-30T09:00:00+08:00"));
+    let service = Service::with_sources(
+        store,
+        sources_in(root.path()),
+        at("2026-09-30T09:00:00+08:00"),
+    );
     let citizen = actor("citizen", "", &["applicant"]);
     let case = service
         .runtime
@@ -205,11 +214,10 @@ fn an_action_right_after_start_up_is_decided_on_the_recounted_deadline() {
     );
 }
 
-#[test]
-fn a_broken_calendar_edit_keeps_the_last_good_calendar() {
+fn a_broken_calendar_edit_keeps_the_last_good_calendar(store: Kind) {
     let root = tempfile::tempdir().unwrap();
     let sources = copy_sources(root.path());
-    let service = Service::with_sources(sources, at("2026-09-30T09:00:00+08:00"));
+    let service = Service::with_sources(store, sources, at("2026-09-30T09:00:00+08:00"));
     let rt = &service.runtime;
     fs::write(
         root.path().join("policies/calendars/2027.yaml"),
@@ -233,3 +241,10 @@ fn a_broken_calendar_edit_keeps_the_last_good_calendar() {
         .case;
     assert_eq!(deadline(&case, "verify").due_date, date("2026-10-20"));
 }
+
+on_every_store!(
+    loading_the_year_recounts_provisional_deadlines_and_rearms_their_timers,
+    a_schedule_added_while_the_service_was_down_is_counted_at_start_up,
+    an_action_right_after_start_up_is_decided_on_the_recounted_deadline,
+    a_broken_calendar_edit_keeps_the_last_good_calendar,
+);

@@ -7,14 +7,13 @@ use govflow_runtime::Error;
 use serde_json::json;
 use std::fs;
 
-#[test]
-fn running_cases_keep_their_pack_version_and_new_cases_take_the_new_one() {
+fn running_cases_keep_their_pack_version_and_new_cases_take_the_new_one(store: Kind) {
     let root = tempfile::tempdir().unwrap();
     let sources = copy_sources(root.path());
     let procedure = sources
         .cities
         .join("wanzhou/procedures/data_verification.yaml");
-    let service = Service::with_sources(sources.clone(), at("2026-09-30T09:00:00+08:00"));
+    let service = Service::with_sources(store, sources.clone(), at("2026-09-30T09:00:00+08:00"));
     let rt = &service.runtime;
     let citizen = actor("citizen", "", &["applicant"]);
     let police = actor("police", "区公安局", &["provider"]);
@@ -76,14 +75,13 @@ fn running_cases_keep_their_pack_version_and_new_cases_take_the_new_one() {
 
 /// After a restart on an edited pack, a running case is still decided on the version it
 /// was opened under (restored from the store's archive), not on the pack now on disk.
-#[test]
-fn running_cases_keep_their_pack_version_across_a_restart() {
+fn running_cases_keep_their_pack_version_across_a_restart(store: Kind) {
     let root = tempfile::tempdir().unwrap();
     let sources = copy_sources(root.path());
     let procedure = sources
         .cities
         .join("wanzhou/procedures/data_verification.yaml");
-    let service = Service::with_sources(sources.clone(), at("2026-09-30T09:00:00+08:00"));
+    let service = Service::with_sources(store, sources.clone(), at("2026-09-30T09:00:00+08:00"));
     let citizen = actor("citizen", "", &["applicant"]);
     let police = actor("police", "区公安局", &["provider"]);
     let old = service
@@ -147,3 +145,8 @@ fn packs_held_in_memory_load_and_an_edit_in_memory_reloads() {
     assert_ne!(registry.current(&wanzhou).unwrap().pack.version, before);
     assert_eq!(fs::read_to_string(&procedure).unwrap(), text);
 }
+
+on_every_store!(
+    running_cases_keep_their_pack_version_and_new_cases_take_the_new_one,
+    running_cases_keep_their_pack_version_across_a_restart,
+);

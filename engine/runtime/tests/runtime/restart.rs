@@ -68,9 +68,8 @@ fn assert_lapsed_once(rt: &Running, case: &Case, deadline_name: &str, provider: 
     );
 }
 
-#[test]
-fn lapses_due_while_the_service_was_down_fire_once_when_time_is_moved() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn lapses_due_while_the_service_was_down_fire_once_when_time_is_moved(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let (catalog, verification) = submit_two(&service.runtime);
 
     // Down from 09-28 to Wed 10-25: four timers (two warnings, two lapses) are overdue.
@@ -111,9 +110,8 @@ fn lapses_due_while_the_service_was_down_fire_once_when_time_is_moved() {
     assert_eq!(all.len(), 4, "two cases and one penalty each");
 }
 
-#[test]
-fn the_scheduler_fires_what_came_due_while_down_before_it_first_sleeps() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn the_scheduler_fires_what_came_due_while_down_before_it_first_sleeps(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let (catalog, verification) = submit_two(&service.runtime);
     let service = service.restart(at("2023-10-25T10:00:00+08:00"));
     let rt = &service.runtime;
@@ -127,9 +125,8 @@ fn the_scheduler_fires_what_came_due_while_down_before_it_first_sleeps() {
     assert_eq!(feed(rt).len(), events);
 }
 
-#[test]
-fn a_penalty_opened_late_climbs_its_ladder_at_the_legal_instants() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn a_penalty_opened_late_climbs_its_ladder_at_the_legal_instants(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let (catalog, _) = submit_two(&service.runtime);
     // Down until Fri 11-10: the main lapse (10-19), and the penalty's warning (10-31) and
     // lapse (11-03, the end of 11-02) all came due; the penalty must climb at 11-03, not
@@ -150,16 +147,20 @@ fn a_penalty_opened_late_climbs_its_ladder_at_the_legal_instants() {
     assert_eq!(events[2].at, at("2023-11-03T00:00:00+08:00"));
 }
 
-#[test]
-fn two_runtimes_racing_over_one_store_fire_each_timer_once() {
+/// Two runtimes fire the same timers at once: on PostgreSQL two stores on one database,
+/// as two nodes would be; on sled and memory two runtimes over one store.
+fn two_runtimes_racing_over_one_store_fire_each_timer_once(store: Kind) {
     use govflow_runtime::{Registry, SimulatedClock, WallClockIds};
-    use govflow_store::SledStore;
     use std::sync::Arc;
 
-    let dir = tempfile::tempdir().unwrap();
+    let home = Home::new(store);
     let start_at = at("2023-09-28T09:00:00+08:00");
-    let store: Arc<SledStore> = Arc::new(SledStore::open(dir.path()).unwrap());
-    let runtime = |store: Arc<SledStore>| {
+    let first = home.open();
+    let second = match store {
+        Kind::Sled => first.clone(),
+        Kind::Memory | Kind::Postgres => home.open(),
+    };
+    let runtime = |store| {
         let registry = Registry::load(sources_in(&repo()), start_at).unwrap();
         Runtime::new(
             store,
@@ -169,7 +170,7 @@ fn two_runtimes_racing_over_one_store_fire_each_timer_once() {
         )
         .unwrap()
     };
-    let (a, b) = (runtime(store.clone()), runtime(store));
+    let (a, b) = (runtime(first), runtime(second));
     // Twenty cases, all lapsing at 10-19 00:00: forty timers both runtimes try to fire.
     let mut ids = Vec::new();
     for _ in 0..10 {
@@ -191,10 +192,9 @@ fn two_runtimes_racing_over_one_store_fire_each_timer_once() {
     assert_eq!(feed(&a).len(), 20 + 20 * 4);
 }
 
-#[test]
-fn hundreds_of_deadlines_falling_due_at_once_fire_in_chunks_each_once() {
+fn hundreds_of_deadlines_falling_due_at_once_fire_in_chunks_each_once(store: Kind) {
     const CASES: usize = 304;
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let rt = &service.runtime;
     // 304 verifications received Thu 2023-09-28, all due 2023-10-18 (counted in
     // `submit_two`): 304 warnings at 10-16 and 304 lapses at 10-19 fire in chunks of at
@@ -239,9 +239,8 @@ fn hundreds_of_deadlines_falling_due_at_once_fire_in_chunks_each_once() {
     );
 }
 
-#[test]
-fn a_reply_after_the_due_date_is_late_even_before_the_scheduler_caught_up() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn a_reply_after_the_due_date_is_late_even_before_the_scheduler_caught_up(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let (_, verification) = submit_two(&service.runtime);
     // Back on Wed 10-25, the provider replies before any pass has run: the deadline ended
     // with 10-18, so the reply is late. The lapse (and the warning before it) must be
@@ -270,3 +269,12 @@ fn a_reply_after_the_due_date_is_late_even_before_the_scheduler_caught_up() {
     assert_eq!(history(rt, &verification.id).len(), 5);
     assert_eq!(children(rt, &verification.id).len(), 1);
 }
+
+on_every_store!(
+    two_runtimes_racing_over_one_store_fire_each_timer_once,
+    lapses_due_while_the_service_was_down_fire_once_when_time_is_moved,
+    the_scheduler_fires_what_came_due_while_down_before_it_first_sleeps,
+    a_penalty_opened_late_climbs_its_ladder_at_the_legal_instants,
+    hundreds_of_deadlines_falling_due_at_once_fire_in_chunks_each_once,
+    a_reply_after_the_due_date_is_late_even_before_the_scheduler_caught_up,
+);

@@ -1,5 +1,6 @@
-//! The harness: each service gets its own temp sled directory, the real packs from
-//! `cities/`, the real calendar from `policies/calendars/` and a simulated clock.
+//! The harness: each service gets a store of its own (memory, sled in a temp directory, or
+//! a fresh database on the test kit's PostgreSQL server), the real packs from `cities/`,
+//! the real calendar from `policies/calendars/` and a simulated clock.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use govflow_case::OpenCase;
@@ -7,7 +8,8 @@ use govflow_model::{
     Actor, Case, CaseDeadline, CaseId, DeadlineId, Event, EventKind, TimerKey, TimerKind,
 };
 use govflow_runtime::{Registry, Runtime, SimulatedClock, Sources, Submission, WallClockIds};
-use govflow_store::{CaseQuery, SledStore, Timers};
+use govflow_store::{CaseQuery, MemoryStore, SledStore, Store};
+use govflow_store_pg::PgStore;
 use serde_json::{Map, Value};
 use std::ops::Deref;
 use std::path::Path;
@@ -38,9 +40,43 @@ pub fn date(iso: &str) -> NaiveDate {
     iso.parse().unwrap_or_else(|e| panic!("`{iso}`: {e}"))
 }
 
-fn open_store(dir: &Path) -> SledStore {
-    SledStore::open(dir)
-        .unwrap_or_else(|e| panic!("the store in {} does not open: {e}", dir.display()))
+/// The store a test runs on; [`on_every_store!`] runs a test on each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Memory,
+    Sled,
+    Postgres,
+}
+
+/// Where a service's data lives across restarts: a memory store kept by the test, a sled
+/// directory, or a database of the PostgreSQL server the test kit starts.
+pub enum Home {
+    Memory(Arc<MemoryStore>),
+    Sled(TempDir),
+    Postgres(String),
+}
+
+impl Home {
+    pub fn new(kind: Kind) -> Home {
+        match kind {
+            Kind::Memory => Home::Memory(Arc::new(MemoryStore::new())),
+            Kind::Sled => Home::Sled(tempfile::tempdir().expect("a temp dir")),
+            Kind::Postgres => Home::Postgres(govflow_testkit::postgres::shared().database()),
+        }
+    }
+
+    /// A store on this home's data, as a restarted process would open it.
+    pub fn open(&self) -> Arc<dyn Store> {
+        match self {
+            Home::Memory(store) => store.clone(),
+            Home::Sled(dir) => Arc::new(SledStore::open(dir.path()).unwrap_or_else(|e| {
+                panic!("the store in {} does not open: {e}", dir.path().display())
+            })),
+            Home::Postgres(url) => {
+                Arc::new(PgStore::open(url).unwrap_or_else(|e| panic!("{url}: {e}")))
+            }
+        }
+    }
 }
 
 /// A runtime together with the store the harness opened for it: the runtime serves no
@@ -48,13 +84,13 @@ fn open_store(dir: &Path) -> SledStore {
 #[derive(Clone)]
 pub struct Running {
     runtime: Runtime,
-    store: Arc<SledStore>,
+    store: Arc<dyn Store>,
 }
 
 impl Running {
     /// The store under the runtime, for a test that must write what no command would.
-    pub fn store(&self) -> &SledStore {
-        &self.store
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
     }
 }
 
@@ -65,9 +101,8 @@ impl Deref for Running {
     }
 }
 
-/// A runtime on the store in `dir`, whose simulated clock starts at `now`.
-pub fn start(dir: &Path, sources: Sources, now: DateTime<Utc>) -> Running {
-    let store = Arc::new(open_store(dir));
+/// A runtime on `store`, whose simulated clock starts at `now`.
+pub fn start(store: Arc<dyn Store>, sources: Sources, now: DateTime<Utc>) -> Running {
     let registry = Registry::load(sources, now).expect("the packs and the calendar load");
     let runtime = Runtime::new(
         store.clone(),
@@ -79,46 +114,70 @@ pub fn start(dir: &Path, sources: Sources, now: DateTime<Utc>) -> Running {
     Running { runtime, store }
 }
 
-/// A service with a store directory of its own, which outlives restarts.
+/// A service with a store of its own, which outlives restarts.
 pub struct Service {
     pub runtime: Running,
     sources: Sources,
-    dir: TempDir,
+    home: Home,
 }
 
 impl Service {
     /// A service on the repository's packs and calendar.
-    pub fn new(now: DateTime<Utc>) -> Service {
-        Service::with_sources(sources_in(&repo()), now)
+    pub fn new(kind: Kind, now: DateTime<Utc>) -> Service {
+        Service::with_sources(kind, sources_in(&repo()), now)
     }
 
-    pub fn with_sources(sources: Sources, now: DateTime<Utc>) -> Service {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        let runtime = start(dir.path(), sources.clone(), now);
+    pub fn with_sources(kind: Kind, sources: Sources, now: DateTime<Utc>) -> Service {
+        let home = Home::new(kind);
+        let runtime = start(home.open(), sources.clone(), now);
         Service {
             runtime,
             sources,
-            dir,
+            home,
         }
     }
 
-    /// Stops the service (dropping the runtime drops the store, releasing sled's lock)
-    /// and starts a new one on the same directory with its clock at `now`.
+    /// Stops the service (dropping the runtime drops the store, releasing sled's lock and
+    /// the database's connections) and starts a new one on the same data with its clock
+    /// at `now`.
     pub fn restart(self, now: DateTime<Utc>) -> Service {
         let Service {
             runtime,
             sources,
-            dir,
+            home,
         } = self;
         drop(runtime);
-        let runtime = start(dir.path(), sources.clone(), now);
+        let runtime = start(home.open(), sources.clone(), now);
         Service {
             runtime,
             sources,
-            dir,
+            home,
         }
     }
 }
+
+/// One `#[test]` per store for each test function named, written once as
+/// `fn name(store: Kind)`: `name::memory`, `name::sled` and `name::postgres`.
+macro_rules! on_every_store {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            use crate::runtime::support::Kind;
+            #[test]
+            fn memory() {
+                super::$name(Kind::Memory)
+            }
+            #[test]
+            fn sled() {
+                super::$name(Kind::Sled)
+            }
+            #[test]
+            fn postgres() {
+                super::$name(Kind::Postgres)
+            }
+        })*
+    };
+}
+pub(crate) use on_every_store;
 
 /// An actor of 万州区.
 pub fn actor(id: &str, department: &str, roles: &[&str]) -> Actor {

@@ -4,9 +4,8 @@
 use super::support::*;
 use govflow_model::{DeadlineStatus, EventKind, TimerKind};
 
-#[test]
-fn a_lapsed_catalog_update_opens_a_rectification_that_turns_into_criticism() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn a_lapsed_catalog_update_opens_a_rectification_that_turns_into_criticism(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let rt = &service.runtime;
     let edu = actor("edu", "区教委", &["provider"]);
 
@@ -181,9 +180,8 @@ fn a_lapsed_catalog_update_opens_a_rectification_that_turns_into_criticism() {
     }
 }
 
-#[test]
-fn a_met_deadline_leaves_no_timer_and_moving_time_fires_nothing() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn a_met_deadline_leaves_no_timer_and_moving_time_fires_nothing(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let rt = &service.runtime;
     let edu = actor("edu", "区教委", &["provider"]);
     let bureau = actor("bureau", "区大数据发展局", &["authority"]);
@@ -219,3 +217,8 @@ fn a_met_deadline_leaves_no_timer_and_moving_time_fires_nothing() {
     assert!(children(rt, &case.id).is_empty());
     assert_eq!(kinds(&history(rt, &case.id)), ["opened", "acted", "acted"]);
 }
+
+on_every_store!(
+    a_lapsed_catalog_update_opens_a_rectification_that_turns_into_criticism,
+    a_met_deadline_leaves_no_timer_and_moving_time_fires_nothing,
+);

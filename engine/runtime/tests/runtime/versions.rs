@@ -5,14 +5,13 @@
 use super::support::*;
 use govflow_model::TimerKind;
 use govflow_runtime::Error;
-use govflow_store::{Batch, Expect, Store};
+use govflow_store::{Batch, Expect};
 use serde_json::json;
 
 const LOST: &str = "wanzhou@0000000000000000";
 
-#[test]
-fn a_case_whose_pack_version_cannot_be_read_is_never_decided_on_another() {
-    let service = Service::new(at("2023-09-28T09:00:00+08:00"));
+fn a_case_whose_pack_version_cannot_be_read_is_never_decided_on_another(store: Kind) {
+    let service = Service::new(store, at("2023-09-28T09:00:00+08:00"));
     let rt = &service.runtime;
     let citizen = actor("citizen", "", &["applicant"]);
     let police = actor("police", "区公安局", &["provider"]);
@@ -71,3 +70,5 @@ fn a_case_whose_pack_version_cannot_be_read_is_never_decided_on_another() {
         .expect("the counter is exposed");
     assert!(counted >= 2, "{metrics}");
 }
+
+on_every_store!(a_case_whose_pack_version_cannot_be_read_is_never_decided_on_another,);
