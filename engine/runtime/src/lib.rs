@@ -13,6 +13,7 @@
 //! | read → decide → commit → retry, for every writer | `transact` |
 //! | submitting a case, acting on one, idempotency | `commands` |
 //! | due timers, the scheduler thread, moving the simulated clock | `scheduler` |
+//! | the simulated clock's time, shared by every node on the store | `shared_clock` |
 //! | recurring obligations and the departments they address | `obligations` |
 //! | reloading packs and the calendar, the provisional recount | `reload` |
 //! | which pack version governs a case; the archive of versions | `versions` |
@@ -31,6 +32,7 @@ mod reads;
 mod registry;
 mod reload;
 mod scheduler;
+mod shared_clock;
 mod transact;
 mod versions;
 
@@ -42,7 +44,8 @@ pub use metrics::Metrics;
 pub use registry::{
     CalendarState, CityPack, LoadFailure, Registry, ReloadReport, Sources, StartError,
 };
-pub use scheduler::{Advanced, SchedulerHandle};
+pub use scheduler::{Advanced, SchedulerHandle, CLAIM_LEASE};
+pub use shared_clock::SIMULATED_CLOCK;
 pub use versions::MissingVersion;
 
 pub use govflow_loader::{Diagnostic, Severity};
@@ -97,6 +100,7 @@ impl Runtime {
             }),
         };
         runtime.archive_served()?;
+        runtime.join_shared_clock()?;
         Ok(runtime)
     }
 

@@ -8,6 +8,10 @@
 //! commit leaves the timer armed (it fires at the next start), a crash after it leaves
 //! nothing to fire again.
 //!
+//! **Several nodes.** Each pass claims the due timers it fires (`Timers::claim_due`), so
+//! nodes on one database share the work instead of racing for the same timers, and a
+//! node that dies or freezes holds its claims for [`CLAIM_LEASE`] at most.
+//!
 //! **Throughput.** Due timers are fired up to [`CHUNK`] per transaction, so 10,000
 //! deadlines falling due at once cost a few dozen flushes rather than 10,000. A chunk that
 //! loses a race with a concurrent action is read and decided again (see `transact`).
@@ -25,8 +29,14 @@ use std::time::Duration;
 
 /// The most timers fired in one batch.
 pub const CHUNK: usize = 512;
-/// The longest the scheduler sleeps without looking again (the system clock may jump).
+/// The longest the scheduler sleeps without looking again (the system clock may jump, and
+/// another node may have armed an earlier timer and died).
 const MAX_SLEEP: Duration = Duration::from_secs(30);
+/// How long due timers claimed by this node are its own to fire (see
+/// `Timers::claim_due`): if the node dies or freezes, another fires them once it passes.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(10);
+/// How long to wait before looking again when what is due is held by another node.
+const HELD_ELSEWHERE: Duration = Duration::from_millis(200);
 
 /// The scheduler's doorbell.
 #[derive(Default)]
@@ -134,14 +144,22 @@ impl Runtime {
     fn schedule_loop(&self) {
         loop {
             let result = self.run_due();
-            let mut timeout = MAX_SLEEP;
+            // A simulated clock moves when a node is told to: look for a move elsewhere.
+            let mut timeout = match self.clock().simulated() {
+                Some(_) => crate::shared_clock::FOLLOW_EVERY,
+                None => MAX_SLEEP,
+            };
             let mut planned = None;
+            let fired_any = result.as_ref().is_ok_and(|fired| *fired > 0);
             match result.and_then(|_| self.next_wake()) {
                 Ok(Some(at)) => {
                     planned = Some(at);
                     if self.clock().simulated().is_none() {
                         let wait = (at - self.clock().now()).to_std().unwrap_or_default();
                         timeout = wait.min(MAX_SLEEP);
+                        if timeout.is_zero() && !fired_any {
+                            timeout = HELD_ELSEWHERE;
+                        }
                     }
                 }
                 Ok(None) => {}
@@ -163,10 +181,17 @@ impl Runtime {
         let clock = self.clock().simulated().ok_or(Error::NotSimulated)?;
         let _one = self.firing_lock();
         clock.begin_move(to)?;
+        self.move_shared_clock(clock, to)?;
         let mut fired = self.pass(self.clock().now())?;
+        let mut last = None;
         while let Some(at) = self.next_wake()?.filter(|at| *at <= to) {
             clock.step(at);
-            fired += self.pass(at)?;
+            let now_fired = self.pass(at)?;
+            if now_fired == 0 && last == Some(at) {
+                std::thread::sleep(HELD_ELSEWHERE);
+            }
+            last = Some(at);
+            fired += now_fired;
         }
         clock.step(to);
         fired += self.pass(to)?;
@@ -177,15 +202,37 @@ impl Runtime {
     /// The earliest instant something is due: an armed timer (other than those waiting for
     /// a missing pack version) or an obligation's next occurrence.
     pub(crate) fn next_wake(&self) -> Result<Option<DateTime<Utc>>, Error> {
-        let blocked = self.inner.missing.blocked().clone();
         let timer = self
-            .store()
-            .due_by(DateTime::<Utc>::MAX_UTC, blocked.len() + 1)?
-            .into_iter()
-            .find(|t| !blocked.contains(&t.key()))
+            .unblocked(1, |n| self.store().due_by(DateTime::<Utc>::MAX_UTC, n))?
+            .first()
             .map(|t| t.at);
         let obligation = self.next_occurrence()?;
         Ok(timer.into_iter().chain(obligation).min())
+    }
+
+    /// Up to `limit` of the timers `read(n)` gives, passing over those of cases whose
+    /// pack version is missing (they wait for a reload), reading more while those fill
+    /// the page.
+    fn unblocked(
+        &self,
+        limit: usize,
+        read: impl Fn(usize) -> Result<Vec<Timer>, govflow_store::Error>,
+    ) -> Result<Vec<Timer>, Error> {
+        let blocked = self.inner.missing.blocked().clone();
+        let mut wanted = limit + blocked.len();
+        loop {
+            let read = read(wanted)?;
+            let complete = read.len() < wanted;
+            let kept: Vec<Timer> = read
+                .into_iter()
+                .filter(|t| !blocked.contains(&t.case))
+                .take(limit)
+                .collect();
+            if kept.len() == limit || complete {
+                return Ok(kept);
+            }
+            wanted *= 2;
+        }
     }
 
     pub(crate) fn firing_lock(&self) -> std::sync::MutexGuard<'_, ()> {
@@ -197,6 +244,7 @@ impl Runtime {
     /// how many.
     pub fn run_due(&self) -> Result<usize, Error> {
         let _one = self.firing_lock();
+        self.follow_shared_clock()?;
         self.pass(self.clock().now())
     }
 
@@ -205,14 +253,7 @@ impl Runtime {
         self.recount_at_start()?;
         let mut fired = self.run_obligations(now)?;
         loop {
-            let blocked = self.inner.missing.blocked().clone();
-            let due: Vec<Timer> = self
-                .store()
-                .due_by(now, CHUNK + blocked.len())?
-                .into_iter()
-                .filter(|t| !blocked.contains(&t.key()))
-                .take(CHUNK)
-                .collect();
+            let due = self.unblocked(CHUNK, |n| self.store().claim_due(now, n, CLAIM_LEASE))?;
             if due.is_empty() {
                 return Ok(fired);
             }
@@ -228,7 +269,7 @@ impl Runtime {
             let mut blocked = Vec::new();
             for timer in timers {
                 match tx.fire(timer, now) {
-                    Err(Error::PackVersionMissing { .. }) => blocked.push(timer.key()),
+                    Err(Error::PackVersionMissing { .. }) => blocked.push(timer.case.clone()),
                     other => other?,
                 }
             }

@@ -11,7 +11,7 @@
 use crate::{Error, Runtime};
 use chrono::{DateTime, Utc};
 use govflow_loader::LoadedPack;
-use govflow_model::{Case, CityId, Pack, TimerKey};
+use govflow_model::{Case, CaseId, CityId, Pack};
 use govflow_script::{Scripts, Source};
 use govflow_store::Batch;
 use serde::{Deserialize, Serialize};
@@ -40,8 +40,8 @@ pub struct MissingVersion {
 #[derive(Default)]
 pub(crate) struct Missing {
     versions: Mutex<BTreeMap<String, MissingVersion>>,
-    /// Due timers left armed because their case's version is missing.
-    blocked: Mutex<BTreeSet<TimerKey>>,
+    /// Cases whose due timers are left armed because the case's version is missing.
+    blocked: Mutex<BTreeSet<CaseId>>,
 }
 
 impl Missing {
@@ -49,7 +49,7 @@ impl Missing {
         self.versions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn blocked(&self) -> MutexGuard<'_, BTreeSet<TimerKey>> {
+    pub fn blocked(&self) -> MutexGuard<'_, BTreeSet<CaseId>> {
         self.blocked.lock().unwrap_or_else(|p| p.into_inner())
     }
 

@@ -25,6 +25,7 @@
 //! leases for timers, a leader for recurring obligations, shared packs and clock are not
 //! done (`docs/deploy.md`).
 
+mod claims;
 mod committer;
 mod conn;
 mod records;
@@ -34,4 +35,4 @@ mod store;
 mod writes;
 
 pub use schema::SCHEMA_VERSION;
-pub use store::PgStore;
+pub use store::{Features, PgStore};

@@ -80,7 +80,14 @@ CREATE TABLE packs (
 );
 "#;
 
-const MIGRATIONS: &[&str] = &[V1];
+/// Timer claims for several nodes (`claim_due`): who holds a due timer, until when (the
+/// database's clock). A row written by a commit starts unclaimed.
+const V2: &str = r#"
+ALTER TABLE timers ADD COLUMN claimed_by text;
+ALTER TABLE timers ADD COLUMN claim_until timestamptz;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

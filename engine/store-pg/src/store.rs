@@ -11,6 +11,7 @@ use postgres::types::ToSql;
 use postgres::Config;
 use std::sync::Arc;
 
+use crate::claims;
 use crate::committer;
 use crate::conn::{db, describe, Conn, Pool};
 use crate::schema;
@@ -19,16 +20,46 @@ pub struct PgStore {
     pool: Pool,
     location: String,
     committer: Committer,
+    features: Features,
+    /// Who this store is when it claims timers: unique per open, across nodes.
+    holder: String,
+}
+
+/// What the store uses of the server where a PostgreSQL-compatible database may lack it.
+/// [`PgStore::open`] detects each; [`PgStore::open_with`] can turn one off, so the
+/// fallback is tested on a server that has the feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// `FOR UPDATE SKIP LOCKED` when nodes claim due timers (else claims queue).
+    pub skip_locked: bool,
+}
+
+impl Features {
+    pub const ALL: Features = Features { skip_locked: true };
+    pub const NONE: Features = Features { skip_locked: false };
 }
 
 impl PgStore {
     /// Connects to the database at `url` (a `postgres://` URL or `key=value` pairs),
     /// applies the migrations it lacks, and starts the committer.
     pub fn open(url: &str) -> Result<PgStore, Error> {
+        PgStore::open_with(url, Features::ALL)
+    }
+
+    /// As [`PgStore::open`], using at most the `allowed` features (each still only if the
+    /// server has it).
+    pub fn open_with(url: &str, allowed: Features) -> Result<PgStore, Error> {
         let config: Config = url.parse().map_err(db)?;
         let location = describe(&config);
         let mut writer = Conn::open(&config)?;
         schema::migrate(&mut writer.client, &location)?;
+        let features = Features {
+            skip_locked: allowed.skip_locked
+                && writer
+                    .client
+                    .batch_execute("SELECT key FROM timers LIMIT 0 FOR UPDATE SKIP LOCKED")
+                    .is_ok(),
+        };
         let committer_config = config.clone();
         let committer = Committer::spawn("govflow-pg-commit", move |requests| {
             committer::run(committer_config, Some(writer), requests)
@@ -38,7 +69,14 @@ impl PgStore {
             pool: Pool::new(config),
             location,
             committer,
+            features,
+            holder: holder(),
         })
+    }
+
+    /// What this store uses of the server.
+    pub fn features(&self) -> Features {
+        self.features
     }
 
     /// The database, as `postgres://user@host:port/name`: never the password.
@@ -79,6 +117,21 @@ impl PgStore {
             })
             .collect()
     }
+}
+
+/// A name no other open store has: the host, the process and a counter.
+fn holder() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static OPENED: AtomicU64 = AtomicU64::new(0);
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    format!(
+        "{}-{started}-{}",
+        std::process::id(),
+        OPENED.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl Store for PgStore {
@@ -188,6 +241,25 @@ impl Timers for PgStore {
             .iter()
             .map(|row| kit::decode(b"timers", row.get(0)))
             .collect()
+    }
+
+    fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        lease: std::time::Duration,
+    ) -> Result<Vec<Timer>, Error> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        claims::claim(
+            &self.pool,
+            self.features.skip_locked,
+            &self.holder,
+            now,
+            limit,
+            lease,
+        )
     }
 
     fn next_due(&self) -> Result<Option<Timer>, Error> {

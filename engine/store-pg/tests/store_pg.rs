@@ -4,7 +4,7 @@
 use govflow_model::{CaseId, TimerKind};
 use govflow_store::conformance::{case, commit, event, open_case, t, timer};
 use govflow_store::{Batch, CaseQuery, Cases, Conflict, Error, Events, Expect, Store, Timers};
-use govflow_store_pg::{PgStore, SCHEMA_VERSION};
+use govflow_store_pg::{Features, PgStore, SCHEMA_VERSION};
 use govflow_testkit::postgres;
 use std::process::Command;
 
@@ -15,6 +15,80 @@ fn fresh() -> Box<PgStore> {
 
 mod conformance {
     govflow_store::conformance_suite!(super::fresh);
+}
+
+/// A store on a fresh database that uses none of the optional features.
+fn fresh_without_features() -> Box<PgStore> {
+    let url = postgres::shared().database();
+    let store = PgStore::open_with(&url, Features::NONE).unwrap_or_else(|e| panic!("{url}: {e}"));
+    assert_eq!(store.features(), Features::NONE);
+    Box::new(store)
+}
+
+/// The whole suite again as it runs on a server without `SKIP LOCKED`.
+mod conformance_without_optional_features {
+    govflow_store::conformance_suite!(super::fresh_without_features);
+}
+
+/// Two stores on one database, as two nodes: a timer one of them claimed is not handed
+/// to the other while the lease runs, and is once it has passed; with and without
+/// `SKIP LOCKED`.
+#[test]
+fn a_claimed_timer_goes_to_another_node_only_after_its_lease() {
+    use std::time::Duration;
+    for features in [Features::ALL, Features::NONE] {
+        let url = postgres::shared().database();
+        let a = PgStore::open_with(&url, features).unwrap();
+        let b = PgStore::open_with(&url, features).unwrap();
+        assert_eq!(a.features(), features);
+        for id in ["x", "y", "z"] {
+            open_case(&a, case(id, "wanzhou", "received"));
+        }
+        commit(&a, |batch| {
+            for id in ["x", "y", "z"] {
+                batch.arm(timer(id, "verify", TimerKind::Lapse, t(10)));
+            }
+        })
+        .unwrap();
+        let long = Duration::from_secs(600);
+        let taken = a.claim_due(t(100), 2, long).unwrap();
+        assert_eq!(taken.len(), 2, "{features:?}");
+        let rest = b.claim_due(t(100), 10, long).unwrap();
+        assert_eq!(rest.len(), 1, "{features:?}: {rest:?}");
+        assert!(!taken.contains(&rest[0]));
+        assert_eq!(
+            b.claim_due(t(100), 10, long).unwrap(),
+            rest,
+            "b holds its own"
+        );
+        assert_eq!(
+            a.claim_due(t(100), 10, long).unwrap(),
+            taken,
+            "a holds its own"
+        );
+
+        // `a` freezes past a short lease: `b` takes its timers and fires them; `a`'s
+        // late fire is refused by the conditional fire.
+        let short = Duration::from_millis(1);
+        assert_eq!(a.claim_due(t(100), 10, short).unwrap(), taken);
+        std::thread::sleep(Duration::from_millis(20));
+        let all = b.claim_due(t(100), 10, long).unwrap();
+        assert_eq!(all.len(), 3, "{features:?}: {all:?}");
+        commit(&b, |batch| {
+            for timer in &all {
+                batch.fire(timer.clone());
+            }
+        })
+        .unwrap();
+        let late = commit(&a, |batch| {
+            batch.fire(taken[0].clone());
+        });
+        assert!(
+            matches!(late, Err(Error::Conflict(Conflict::TimerMoved { .. }))),
+            "{late:?}"
+        );
+        assert_eq!(a.claim_due(t(100), 10, long).unwrap(), []);
+    }
 }
 
 fn psql(url: &str, sql: &str) -> String {

@@ -122,6 +122,15 @@ impl<B: Backend> Timers for B {
         Ok(out)
     }
 
+    fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        _lease: std::time::Duration,
+    ) -> Result<Vec<Timer>, Error> {
+        self.due_by(now, limit)
+    }
+
     fn next_due(&self) -> Result<Option<Timer>, Error> {
         let mut first = None;
         self.scan(keys::DUE, None, &mut |k, v| {

@@ -437,6 +437,62 @@ pub fn concurrent_updates_lose_nothing<S: Store>(store: &S) {
     assert_eq!(store.history(&id).unwrap().len() as u64, 1 + total);
 }
 
+/// Claiming due timers, firing what was claimed, and claiming again fires every due timer
+/// once, each case's in due order; a caller gets again what it claimed and did not fire.
+pub fn claimed_timers_fire_once_each_case_in_due_order<S: Store>(store: &S) {
+    let lease = std::time::Duration::from_secs(60);
+    let mut armed = Vec::new();
+    for id in ["a", "b", "c"] {
+        open_case(store, case(id, "wanzhou", "received"));
+        armed.push(timer(id, "verify", TimerKind::Warning, t(10)));
+        armed.push(timer(id, "verify", TimerKind::Lapse, t(20)));
+    }
+    armed.push(timer("c", "later", TimerKind::Lapse, t(500)));
+    commit(store, |b| {
+        for timer in &armed {
+            b.arm(timer.clone());
+        }
+    })
+    .unwrap();
+    assert_eq!(store.claim_due(t(0), 10, lease).unwrap(), []);
+    let held = store.claim_due(t(100), 10, lease).unwrap();
+    assert!(!held.is_empty());
+    assert_eq!(
+        store.claim_due(t(100), 10, lease).unwrap(),
+        held,
+        "claimed again"
+    );
+    let mut fired = Vec::new();
+    loop {
+        let claimed = store.claim_due(t(100), 2, lease).unwrap();
+        if claimed.is_empty() {
+            break;
+        }
+        assert!(claimed.len() <= 2);
+        assert!(
+            claimed.windows(2).all(|w| w[0].at <= w[1].at),
+            "{claimed:?}"
+        );
+        commit(store, |b| {
+            for timer in &claimed {
+                b.fire(timer.clone());
+            }
+        })
+        .unwrap();
+        fired.extend(claimed);
+    }
+    assert_eq!(fired.len(), 6, "{fired:?}");
+    for id in ["a", "b", "c"] {
+        let kinds: Vec<_> = fired
+            .iter()
+            .filter(|t| t.case.as_str() == id)
+            .map(|t| t.kind)
+            .collect();
+        assert_eq!(kinds, [TimerKind::Warning, TimerKind::Lapse], "{id}");
+    }
+    assert_eq!(store.due_by(t(1000), 10).unwrap(), [armed[6].clone()]);
+}
+
 /// Every record of `from` restored into the empty `to`, a few per batch as a copy pages
 /// through them: `to` then holds the same records and answers every read the same,
 /// including the derived indexes (a case's history, timers by due instant), and its feed
@@ -570,6 +626,7 @@ macro_rules! conformance_suite {
             cron_marks_and_departments,
             concurrent_updates_lose_nothing,
             packs_are_archived_by_version,
+            claimed_timers_fire_once_each_case_in_due_order,
         );
         $crate::conformance_suite!(@pairs $open; records_restore_into_another_store);
     };

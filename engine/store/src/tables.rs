@@ -33,6 +33,20 @@ pub trait Timers {
     fn due_by(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Timer>, Error>;
     /// The earliest armed timer, for the scheduler to sleep until.
     fn next_due(&self) -> Result<Option<Timer>, Error>;
+    /// Up to `limit` timers due at or before `now` for this caller to fire, earliest first.
+    ///
+    /// A store that several processes share hands each timer to one of them at a time: it
+    /// is claimed for `lease`, and another caller gets it only once the lease has passed
+    /// (its holder died or froze); the conditional [`crate::Batch::fire`] still makes a
+    /// double fire impossible. Only a case's earliest armed timer is handed out, so a
+    /// case's timers fire in due order whichever process fires them. A store that only
+    /// one process opens answers as [`Timers::due_by`], which keeps that order too.
+    fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        lease: std::time::Duration,
+    ) -> Result<Vec<Timer>, Error>;
 }
 
 pub trait Idempotency {
