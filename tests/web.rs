@@ -4,6 +4,8 @@
 
 mod board;
 mod browser;
+mod cities;
+mod client;
 
 use crate::support::server::Who;
 

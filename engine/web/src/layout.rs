@@ -25,7 +25,8 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                         nav {
                             a href=(paths::BOARD) { "督办看板" } " · "
                             a href=(paths::CASES) { "办件列表" } " · "
-                            a href=(paths::SUPERVISION) { "督办队列" }
+                            a href=(paths::SUPERVISION) { "督办队列" } " · "
+                            a href=(paths::PACKS) { "规则包与日历" }
                         }
                         span.who {
                             (v.session.actor.id)

@@ -8,11 +8,13 @@
 //! | lights, facts of a case, figures per department (pure) | `board` |
 //! | the case list, its CSV, the case page and its actions | `cases` |
 //! | the 督办 queue | `supervision` |
+//! | each city's pack and the calendar, procedures drawn as SVG | `packs` |
 
 mod board;
 mod cases;
 mod data;
 mod layout;
+mod packs;
 mod paths;
 mod session;
 mod signin;
@@ -52,6 +54,8 @@ pub fn router(app: AppState) -> Router {
         .route("/ui/cases/{id}", get(cases::detail::show))
         .route("/ui/cases/{id}/actions/{action}", post(cases::detail::act))
         .route(paths::SUPERVISION, get(supervision::queue))
+        .route(paths::PACKS, get(packs::page::index))
+        .route("/ui/packs/{city}", get(packs::page::city))
         .route(paths::STYLE, get(style))
         .with_state(state)
 }

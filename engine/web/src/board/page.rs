@@ -101,20 +101,21 @@ fn render(rows: &[Row], choice: PeriodChoice, period: Period, today: NaiveDate) 
         }
         table {
             thead { tr {
-                th { "责任部门" }
+                th { "城市" } th { "责任部门" }
                 @for c in Count::ALL { th { (c.label()) } }
                 th { "办结率" } th { "按时办结率" } th { "超期率" } th { "平均办结（工作日）" }
             } }
             tbody {
-                @if rows.is_empty() { tr { td colspan="15" { "本期没有办件。" } } }
+                @if rows.is_empty() { tr { td colspan="16" { "本期没有办件。" } } }
                 @for row in rows {
-                    tr data-department=(row.department) {
+                    tr data-department=(row.department) data-city=(row.city) {
+                        td { (row.city) }
                         td { (row.department) }
                         @for (count, n) in &row.counts {
                             td.num {
                                 a data-count=(count.id())
                                     class=[light_class(*count)]
-                                    href=(format!("{}?department={}&count={}&{}", paths::CASES, encode(&row.department), count.id(), period_part))
+                                    href=(format!("{}?city={}&department={}&count={}&{}", paths::CASES, encode(row.city.as_str()), encode(&row.department), count.id(), period_part))
                                     { (n) }
                             }
                         }

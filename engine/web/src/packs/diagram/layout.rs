@@ -1,0 +1,284 @@
+//! Where the boxes go and how the edges run, in SVG user units: pure geometry, no markup.
+//!
+//! Boxes sit in rows by their BFS depth from the initial state (a state reached only from
+//! an `entry` is counted from that entry; one reached from neither goes last). An edge to
+//! a deeper row runs down from the bottom of its box to the top of the other; one to the
+//! same or an earlier row (a return, a resubmission) loops round the right-hand side.
+
+use std::collections::VecDeque;
+
+pub const BOX_HEIGHT: f64 = 44.0;
+const ROW_GAP: f64 = 84.0;
+const COLUMN_GAP: f64 = 40.0;
+pub const MARGIN: f64 = 20.0;
+const MIN_BOX_WIDTH: f64 = 96.0;
+/// Room right of the widest row for the loops of returning edges and their labels.
+const LOOP_ROOM: f64 = 220.0;
+/// Font size of the labels, as `svg` writes them.
+pub const FONT_SIZE: f64 = 12.0;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Rect {
+    fn center_x(&self) -> f64 {
+        self.x + self.width / 2.0
+    }
+    fn center_y(&self) -> f64 {
+        self.y + self.height / 2.0
+    }
+    fn right(&self) -> f64 {
+        self.x + self.width
+    }
+    fn bottom(&self) -> f64 {
+        self.y + self.height
+    }
+}
+
+/// An edge's path (`d` of an SVG `path`) and where its label goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    pub path: String,
+    pub label_x: f64,
+    pub label_y: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub boxes: Vec<Rect>,
+    pub routes: Vec<Route>,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The width `text` takes at [`FONT_SIZE`]: a CJK character is about one em, a Latin one
+/// a little over half.
+pub fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
+        .sum::<f64>()
+        * FONT_SIZE
+}
+
+/// Each node's row: its BFS depth from node 0 (the initial state), then from each of
+/// `entries` for the nodes not yet reached, then one row after the deepest for the rest.
+pub fn depths(count: usize, edges: &[(usize, usize)], entries: &[usize]) -> Vec<usize> {
+    let mut depth: Vec<Option<usize>> = vec![None; count];
+    for root in std::iter::once(0).chain(entries.iter().copied()) {
+        if root >= count || depth[root].is_some() {
+            continue;
+        }
+        depth[root] = Some(0);
+        let mut queue = VecDeque::from([root]);
+        while let Some(node) = queue.pop_front() {
+            let next = depth[node].unwrap_or(0) + 1;
+            for &(_, to) in edges.iter().filter(|(from, _)| *from == node) {
+                if to < count && depth[to].is_none() {
+                    depth[to] = Some(next);
+                    queue.push_back(to);
+                }
+            }
+        }
+    }
+    let last = depth.iter().flatten().max().map_or(0, |d| d + 1);
+    depth.into_iter().map(|d| d.unwrap_or(last)).collect()
+}
+
+/// Boxes `widths` wide placed in rows by `depths` (in node order within a row, each row
+/// centred), and the edges routed between them.
+pub fn layout(widths: &[f64], depths: &[usize], edges: &[(usize, usize)]) -> Layout {
+    let rows = depths.iter().max().map_or(0, |d| d + 1);
+    let row_width = |row: usize| {
+        let members: Vec<f64> = (0..widths.len())
+            .filter(|&n| depths[n] == row)
+            .map(|n| box_width(widths[n]))
+            .collect();
+        members.iter().sum::<f64>() + COLUMN_GAP * members.len().saturating_sub(1) as f64
+    };
+    let widest = (0..rows).map(row_width).fold(0.0, f64::max);
+    let mut boxes = vec![
+        Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 0.0,
+            height: BOX_HEIGHT,
+        };
+        widths.len()
+    ];
+    for row in 0..rows {
+        let mut x = MARGIN + (widest - row_width(row)) / 2.0;
+        for n in (0..widths.len()).filter(|&n| depths[n] == row) {
+            let width = box_width(widths[n]);
+            boxes[n] = Rect {
+                x,
+                y: MARGIN + row as f64 * (BOX_HEIGHT + ROW_GAP),
+                width,
+                height: BOX_HEIGHT,
+            };
+            x += width + COLUMN_GAP;
+        }
+    }
+    let mut routes = Vec::with_capacity(edges.len());
+    for (i, &(from, to)) in edges.iter().enumerate() {
+        // Edges between the same two boxes are fanned out so their labels do not overlap.
+        let nth = edges[..i]
+            .iter()
+            .filter(|&&(f, t)| (f, t) == (from, to))
+            .count();
+        let back = depths[to] <= depths[from];
+        routes.push(route(&boxes[from], &boxes[to], nth, back));
+    }
+    let loops = edges.iter().any(|&(f, t)| depths[t] <= depths[f]);
+    Layout {
+        boxes,
+        routes,
+        width: MARGIN * 2.0 + widest + if loops { LOOP_ROOM } else { 0.0 },
+        height: MARGIN * 2.0 + rows as f64 * BOX_HEIGHT + rows.saturating_sub(1) as f64 * ROW_GAP,
+    }
+}
+
+fn box_width(text: f64) -> f64 {
+    (text + 2.0 * FONT_SIZE).max(MIN_BOX_WIDTH)
+}
+
+/// The path of the `nth` edge from `a` to `b`: down into `b` (a forward edge), or round
+/// the right of both boxes (`back`: to the same or an earlier row, or a box to itself).
+pub fn route(a: &Rect, b: &Rect, nth: usize, back: bool) -> Route {
+    let k = nth as f64;
+    if back {
+        let (sx, sy) = (a.right(), a.center_y() - 6.0);
+        let (ex, ey) = (b.right(), b.center_y() + 6.0);
+        let reach = a.right().max(b.right()) + 48.0 + 28.0 * k;
+        let (c1y, c2y) = if (sy - ey).abs() < BOX_HEIGHT {
+            // A box to itself or to a neighbour in its row: a loop that bulges out.
+            (sy - 26.0 - 8.0 * k, ey + 26.0 + 8.0 * k)
+        } else {
+            (sy, ey)
+        };
+        // Midpoint of the cubic Bézier: (P0 + 3·P1 + 3·P2 + P3) / 8.
+        let label_x = (sx + 3.0 * reach + 3.0 * reach + ex) / 8.0 + 4.0;
+        let label_y = (sy + 3.0 * c1y + 3.0 * c2y + ey) / 8.0;
+        Route {
+            path: format!(
+                "M {sx:.1} {sy:.1} C {reach:.1} {c1y:.1}, {reach:.1} {c2y:.1}, {ex:.1} {ey:.1}"
+            ),
+            label_x,
+            label_y,
+        }
+    } else {
+        let shift = 10.0 * k;
+        let (sx, sy) = (a.center_x() + shift, a.bottom());
+        let (ex, ey) = (b.center_x() + shift, b.y);
+        let bend = (ey - sy) / 2.0;
+        let (c1y, c2y) = (sy + bend, ey - bend);
+        Route {
+            path: format!(
+                "M {sx:.1} {sy:.1} C {sx:.1} {c1y:.1}, {ex:.1} {c2y:.1}, {ex:.1} {ey:.1}"
+            ),
+            label_x: (sx + ex) / 2.0,
+            label_y: (sy + ey) / 2.0 + 14.0 * k,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_bfs_depths_from_the_initial_state() {
+        // 0 → 1 → 2, 0 → 2, 2 → 0 (a return): 2 is one step from 0, not two.
+        let edges = [(0, 1), (1, 2), (0, 2), (2, 0)];
+        assert_eq!(depths(3, &edges, &[]), vec![0, 1, 1]);
+        // 0 → 1 → 3 and 0 → 2: 3 is two steps away.
+        assert_eq!(depths(4, &[(0, 1), (1, 3), (0, 2)], &[]), vec![0, 1, 1, 2]);
+    }
+
+    #[test]
+    fn an_entry_starts_its_own_count_and_unreached_states_go_last() {
+        // 0 → 1; entry 2 → 3; 4 is reached from nothing.
+        let edges = [(0, 1), (2, 3)];
+        assert_eq!(depths(5, &edges, &[2]), vec![0, 1, 0, 1, 2]);
+        // An entry already reached from the initial state keeps its depth.
+        assert_eq!(depths(3, &[(0, 1), (1, 2)], &[2]), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn boxes_of_a_row_share_its_height_and_do_not_overlap() {
+        let widths = [40.0, 200.0, 30.0, 60.0];
+        let d = [0, 1, 1, 1];
+        let l = layout(&widths, &d, &[(0, 1), (0, 2), (0, 3)]);
+        assert!(l.boxes[1..].iter().all(|b| b.y == l.boxes[1].y));
+        assert!(l.boxes[0].y + BOX_HEIGHT < l.boxes[1].y);
+        for pair in l.boxes[1..].windows(2) {
+            assert!(pair[0].right() < pair[1].x, "{pair:?}");
+        }
+        // A label is never narrower than the text it holds.
+        assert!(l.boxes[1].width >= 200.0);
+        assert_eq!(l.boxes[2].width, MIN_BOX_WIDTH);
+        for b in &l.boxes {
+            assert!(
+                b.x >= MARGIN && b.right() <= l.width - MARGIN,
+                "{b:?} in {}",
+                l.width
+            );
+            assert!(b.bottom() <= l.height - MARGIN);
+        }
+        // The single box of row 0 is centred over row 1.
+        let row = l.boxes[3].right() - l.boxes[1].x;
+        assert!((l.boxes[0].center_x() - (l.boxes[1].x + row / 2.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_forward_edge_runs_from_the_bottom_of_one_box_to_the_top_of_the_next() {
+        let l = layout(&[50.0, 50.0], &[0, 1], &[(0, 1)]);
+        let (a, b) = (l.boxes[0], l.boxes[1]);
+        let r = &l.routes[0];
+        assert!(r
+            .path
+            .starts_with(&format!("M {:.1} {:.1} ", a.center_x(), a.bottom())));
+        assert!(r.path.ends_with(&format!("{:.1} {:.1}", b.center_x(), b.y)));
+        assert!(r.label_y > a.bottom() && r.label_y < b.y);
+        assert_eq!(
+            l.width,
+            2.0 * MARGIN + MIN_BOX_WIDTH,
+            "no room kept for loops"
+        );
+    }
+
+    #[test]
+    fn a_returning_edge_loops_round_the_right_and_parallel_edges_fan_out() {
+        let edges = [(0, 1), (1, 0), (1, 0)];
+        let l = layout(&[50.0, 50.0], &[0, 1], &edges);
+        let right = l.boxes[0].right().max(l.boxes[1].right());
+        let (first, second) = (&l.routes[1], &l.routes[2]);
+        assert!(first
+            .path
+            .starts_with(&format!("M {:.1} ", l.boxes[1].right())));
+        assert!(first.label_x > right && second.label_x > first.label_x);
+        assert_ne!(first.path, second.path);
+        assert!(l.width >= right + LOOP_ROOM);
+    }
+
+    #[test]
+    fn a_self_loop_bulges_out_of_its_box() {
+        let l = layout(&[50.0], &[0], &[(0, 0)]);
+        let b = l.boxes[0];
+        let r = &l.routes[0];
+        assert!(r.label_x > b.right());
+        assert!(r
+            .path
+            .contains(&format!("{:.1}", b.center_y() - 6.0 - 26.0)));
+    }
+
+    #[test]
+    fn chinese_text_is_about_twice_as_wide_as_latin() {
+        assert_eq!(text_width("校核中"), 3.0 * FONT_SIZE);
+        assert!((text_width("reply") - 3.0 * FONT_SIZE).abs() < 1e-9);
+    }
+}
