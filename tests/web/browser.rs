@@ -176,6 +176,14 @@ fn the_board_in_a_real_browser() {
         c.find(Locator::Css("form[data-action=reply] button")).await.unwrap().click().await.unwrap();
         let refusal = text(&c, "[data-refusal]").await;
         assert!(refusal.contains("wrong_role") && refusal.contains("第十七条"), "{refusal}");
+        // The packs page, from the nav, and a procedure drawn from the pack.
+        c.find(Locator::LinkText("规则包与日历")).await.unwrap().click().await.unwrap();
+        on_page(&c, "规则包与日历").await;
+        c.find(Locator::Css("tr[data-city=wanzhou] a")).await.unwrap().click().await.unwrap();
+        let drawn = text(&c, "section[data-procedure=catalog_update] svg").await;
+        assert!(drawn.contains("待申请更新") && drawn.contains("submit · 第十三条"), "{drawn}");
+        c.goto(&format!("{base}/ui/packs/wanzhou#catalog_update")).await.unwrap();
+        std::fs::write(screenshots.join("packs.png"), c.screenshot().await.unwrap()).unwrap();
         sign_out(&c).await;
 
         // The police answer it, confirming first.

@@ -12,8 +12,8 @@ const ROW_GAP: f64 = 84.0;
 const COLUMN_GAP: f64 = 40.0;
 pub const MARGIN: f64 = 20.0;
 const MIN_BOX_WIDTH: f64 = 96.0;
-/// Room right of the widest row for the loops of returning edges and their labels.
-const LOOP_ROOM: f64 = 220.0;
+/// Room either side of an edge's label in the slot of the box it runs into.
+const LABEL_PADDING: f64 = 16.0;
 /// Font size of the labels, as `svg` writes them.
 pub const FONT_SIZE: f64 = 12.0;
 
@@ -90,13 +90,31 @@ pub fn depths(count: usize, edges: &[(usize, usize)], entries: &[usize]) -> Vec<
 }
 
 /// Boxes `widths` wide placed in rows by `depths` (in node order within a row, each row
-/// centred), and the edges routed between them.
-pub fn layout(widths: &[f64], depths: &[usize], edges: &[(usize, usize)]) -> Layout {
+/// centred), and the edges routed between them. Each box gets a slot wide enough for the
+/// labels (`label_widths`, one per edge) of the edges coming down into it, so that the
+/// labels of edges fanning out of one box do not overlap.
+pub fn layout(
+    widths: &[f64],
+    depths: &[usize],
+    edges: &[(usize, usize)],
+    label_widths: &[f64],
+) -> Layout {
+    let forward = |&(from, to): &(usize, usize)| depths[to] > depths[from];
+    let slots: Vec<f64> = (0..widths.len())
+        .map(|n| {
+            edges
+                .iter()
+                .zip(label_widths)
+                .filter(|(e, _)| forward(e) && e.1 == n)
+                .map(|(_, w)| w + LABEL_PADDING)
+                .fold(box_width(widths[n]), f64::max)
+        })
+        .collect();
     let rows = depths.iter().max().map_or(0, |d| d + 1);
     let row_width = |row: usize| {
         let members: Vec<f64> = (0..widths.len())
             .filter(|&n| depths[n] == row)
-            .map(|n| box_width(widths[n]))
+            .map(|n| slots[n])
             .collect();
         members.iter().sum::<f64>() + COLUMN_GAP * members.len().saturating_sub(1) as f64
     };
@@ -115,29 +133,60 @@ pub fn layout(widths: &[f64], depths: &[usize], edges: &[(usize, usize)]) -> Lay
         for n in (0..widths.len()).filter(|&n| depths[n] == row) {
             let width = box_width(widths[n]);
             boxes[n] = Rect {
-                x,
+                x: x + (slots[n] - width) / 2.0,
                 y: MARGIN + row as f64 * (BOX_HEIGHT + ROW_GAP),
                 width,
                 height: BOX_HEIGHT,
             };
-            x += width + COLUMN_GAP;
+            x += slots[n] + COLUMN_GAP;
         }
     }
     let mut routes = Vec::with_capacity(edges.len());
-    for (i, &(from, to)) in edges.iter().enumerate() {
-        // Edges between the same two boxes are fanned out so their labels do not overlap.
-        let nth = edges[..i]
-            .iter()
-            .filter(|&&(f, t)| (f, t) == (from, to))
-            .count();
-        let back = depths[to] <= depths[from];
-        routes.push(route(&boxes[from], &boxes[to], nth, back));
+    for (i, edge) in edges.iter().enumerate() {
+        let (from, to) = *edge;
+        // Edges between the same two boxes are fanned out; the labels of edges coming
+        // down into one box are stacked.
+        let parallel = edges[..i].iter().filter(|e| *e == edge).count();
+        let stacked = if forward(edge) {
+            edges[..i]
+                .iter()
+                .filter(|e| forward(e) && e.1 == to)
+                .count()
+        } else {
+            parallel
+        };
+        // A returning edge runs right of every box of the rows it spans, not through them.
+        let beyond = if from == to {
+            boxes[from].right()
+        } else {
+            let (top, bottom) = (depths[from].min(depths[to]), depths[from].max(depths[to]));
+            (0..boxes.len())
+                .filter(|&n| (top..=bottom).contains(&depths[n]))
+                .map(|n| boxes[n].right())
+                .fold(0.0, f64::max)
+        };
+        routes.push(route(
+            &boxes[from],
+            &boxes[to],
+            Bend {
+                parallel,
+                stacked,
+                back: (!forward(edge)).then_some(beyond),
+            },
+        ));
     }
-    let loops = edges.iter().any(|&(f, t)| depths[t] <= depths[f]);
+    // Room right of the widest row for the loops of returning edges and their labels.
+    let loops = edges
+        .iter()
+        .zip(&routes)
+        .zip(label_widths)
+        .filter(|((e, _), _)| !forward(e))
+        .map(|((_, r), w)| r.label_x + w + MARGIN)
+        .fold(0.0, f64::max);
     Layout {
         boxes,
         routes,
-        width: MARGIN * 2.0 + widest + if loops { LOOP_ROOM } else { 0.0 },
+        width: (MARGIN * 2.0 + widest).max(loops),
         height: MARGIN * 2.0 + rows as f64 * BOX_HEIGHT + rows.saturating_sub(1) as f64 * ROW_GAP,
     }
 }
@@ -146,43 +195,62 @@ fn box_width(text: f64) -> f64 {
     (text + 2.0 * FONT_SIZE).max(MIN_BOX_WIDTH)
 }
 
-/// The path of the `nth` edge from `a` to `b`: down into `b` (a forward edge), or round
-/// the right of both boxes (`back`: to the same or an earlier row, or a box to itself).
-pub fn route(a: &Rect, b: &Rect, nth: usize, back: bool) -> Route {
-    let k = nth as f64;
-    if back {
+/// The point at `t` of the cubic Bézier `p`.
+fn cubic(p: [(f64, f64); 4], t: f64) -> (f64, f64) {
+    let u = 1.0 - t;
+    let w = [u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t];
+    let at = |f: fn(&(f64, f64)) -> f64| p.iter().zip(w).map(|(q, w)| f(q) * w).sum();
+    (at(|q| q.0), at(|q| q.1))
+}
+
+/// How an edge bends, beside the others.
+#[derive(Debug, Clone, Copy)]
+pub struct Bend {
+    /// The how-manieth edge between the same two boxes: it runs beside the earlier ones.
+    pub parallel: usize,
+    /// The how-manieth label coming down into the same box: raised above the earlier ones.
+    pub stacked: usize,
+    /// For an edge to the same or an earlier row (or a box to itself): the x it passes
+    /// right of.
+    pub back: Option<f64>,
+}
+
+/// The path of an edge from `a` to `b`: down into `b` (a forward edge, its label near
+/// `b`), or round the right (a returning one, its label at the bend).
+pub fn route(a: &Rect, b: &Rect, bend: Bend) -> Route {
+    let k = bend.parallel as f64;
+    let points = if let Some(beyond) = bend.back {
         let (sx, sy) = (a.right(), a.center_y() - 6.0);
         let (ex, ey) = (b.right(), b.center_y() + 6.0);
-        let reach = a.right().max(b.right()) + 48.0 + 28.0 * k;
+        // The curve's rightmost point (at t = ½) is ⅛·sx + ¾·reach + ⅛·ex: put it clear
+        // of `beyond`.
+        let peak = beyond + 36.0 + 28.0 * k;
+        let reach = (peak - (sx + ex) / 8.0) / 0.75;
         let (c1y, c2y) = if (sy - ey).abs() < BOX_HEIGHT {
             // A box to itself or to a neighbour in its row: a loop that bulges out.
             (sy - 26.0 - 8.0 * k, ey + 26.0 + 8.0 * k)
         } else {
             (sy, ey)
         };
-        // Midpoint of the cubic Bézier: (P0 + 3·P1 + 3·P2 + P3) / 8.
-        let label_x = (sx + 3.0 * reach + 3.0 * reach + ex) / 8.0 + 4.0;
-        let label_y = (sy + 3.0 * c1y + 3.0 * c2y + ey) / 8.0;
-        Route {
-            path: format!(
-                "M {sx:.1} {sy:.1} C {reach:.1} {c1y:.1}, {reach:.1} {c2y:.1}, {ex:.1} {ey:.1}"
-            ),
-            label_x,
-            label_y,
-        }
+        [(sx, sy), (reach, c1y), (reach, c2y), (ex, ey)]
     } else {
         let shift = 10.0 * k;
         let (sx, sy) = (a.center_x() + shift, a.bottom());
         let (ex, ey) = (b.center_x() + shift, b.y);
         let bend = (ey - sy) / 2.0;
-        let (c1y, c2y) = (sy + bend, ey - bend);
-        Route {
-            path: format!(
-                "M {sx:.1} {sy:.1} C {sx:.1} {c1y:.1}, {ex:.1} {c2y:.1}, {ex:.1} {ey:.1}"
-            ),
-            label_x: (sx + ex) / 2.0,
-            label_y: (sy + ey) / 2.0 + 14.0 * k,
-        }
+        [(sx, sy), (sx, sy + bend), (ex, ey - bend), (ex, ey)]
+    };
+    let [(sx, sy), (c1x, c1y), (c2x, c2y), (ex, ey)] = points;
+    let ((label_x, label_y), raise) = if bend.back.is_some() {
+        let (x, y) = cubic(points, 0.5);
+        ((x + 4.0, y), 0.0)
+    } else {
+        (cubic(points, 0.72), 15.0 * bend.stacked as f64)
+    };
+    Route {
+        path: format!("M {sx:.1} {sy:.1} C {c1x:.1} {c1y:.1}, {c2x:.1} {c2y:.1}, {ex:.1} {ey:.1}"),
+        label_x,
+        label_y: label_y - raise,
     }
 }
 
@@ -212,7 +280,7 @@ mod tests {
     fn boxes_of_a_row_share_its_height_and_do_not_overlap() {
         let widths = [40.0, 200.0, 30.0, 60.0];
         let d = [0, 1, 1, 1];
-        let l = layout(&widths, &d, &[(0, 1), (0, 2), (0, 3)]);
+        let l = layout(&widths, &d, &[(0, 1), (0, 2), (0, 3)], &[0.0; 3]);
         assert!(l.boxes[1..].iter().all(|b| b.y == l.boxes[1].y));
         assert!(l.boxes[0].y + BOX_HEIGHT < l.boxes[1].y);
         for pair in l.boxes[1..].windows(2) {
@@ -236,7 +304,7 @@ mod tests {
 
     #[test]
     fn a_forward_edge_runs_from_the_bottom_of_one_box_to_the_top_of_the_next() {
-        let l = layout(&[50.0, 50.0], &[0, 1], &[(0, 1)]);
+        let l = layout(&[50.0, 50.0], &[0, 1], &[(0, 1)], &[10.0]);
         let (a, b) = (l.boxes[0], l.boxes[1]);
         let r = &l.routes[0];
         assert!(r
@@ -254,7 +322,7 @@ mod tests {
     #[test]
     fn a_returning_edge_loops_round_the_right_and_parallel_edges_fan_out() {
         let edges = [(0, 1), (1, 0), (1, 0)];
-        let l = layout(&[50.0, 50.0], &[0, 1], &edges);
+        let l = layout(&[50.0, 50.0], &[0, 1], &edges, &[10.0; 3]);
         let right = l.boxes[0].right().max(l.boxes[1].right());
         let (first, second) = (&l.routes[1], &l.routes[2]);
         assert!(first
@@ -262,12 +330,44 @@ mod tests {
             .starts_with(&format!("M {:.1} ", l.boxes[1].right())));
         assert!(first.label_x > right && second.label_x > first.label_x);
         assert_ne!(first.path, second.path);
-        assert!(l.width >= right + LOOP_ROOM);
+        assert!(
+            l.width >= second.label_x + 10.0 + MARGIN,
+            "room for the label"
+        );
+    }
+
+    #[test]
+    fn the_labels_of_edges_fanning_out_of_a_box_do_not_overlap() {
+        // One box with two edges down, labelled 150 wide, into boxes narrower than that.
+        let labels = [150.0, 150.0];
+        let l = layout(&[20.0, 20.0, 20.0], &[0, 1, 1], &[(0, 1), (0, 2)], &labels);
+        let (left, right) = (&l.routes[0], &l.routes[1]);
+        assert_eq!(left.label_y, right.label_y);
+        assert!(right.label_x - left.label_x >= 150.0, "{left:?} {right:?}");
+        // Two edges down into one box: the second label sits above the first.
+        let l = layout(&[20.0, 20.0, 20.0], &[0, 0, 1], &[(0, 2), (1, 2)], &labels);
+        assert!(l.routes[1].label_y + 14.0 < l.routes[0].label_y);
+    }
+
+    #[test]
+    fn a_returning_edge_passes_right_of_every_box_in_the_rows_it_spans() {
+        // 0 → 1, 0 → 2 (a wide box right of 1), 1 → 0: the return passes right of 2.
+        let l = layout(
+            &[20.0, 20.0, 300.0],
+            &[0, 1, 1],
+            &[(0, 1), (0, 2), (1, 0)],
+            &[0.0; 3],
+        );
+        assert!(
+            l.routes[2].label_x > l.boxes[2].right(),
+            "{:?}",
+            l.routes[2]
+        );
     }
 
     #[test]
     fn a_self_loop_bulges_out_of_its_box() {
-        let l = layout(&[50.0], &[0], &[(0, 0)]);
+        let l = layout(&[50.0], &[0], &[(0, 0)], &[10.0]);
         let b = l.boxes[0];
         let r = &l.routes[0];
         assert!(r.label_x > b.right());

@@ -1,6 +1,7 @@
 //! The diagram as inline SVG: each state a box (its title, its id and marks: 起始, 入口,
 //! 终结; a terminal state has a double border), each edge a path with an arrowhead and its
-//! label (a lapse dashed). The labels carry the meaning; colour only repeats it.
+//! label (a lapse dashed). The labels carry the meaning; colour only repeats it. Inside
+//! HTML, SVG elements are not void: every one is closed (`{}`), never left as `<path …>`.
 
 use super::graph::{Graph, Node};
 use super::layout::{depths, layout, text_width, BOX_HEIGHT, FONT_SIZE};
@@ -34,7 +35,8 @@ pub fn svg(id: &str, title: &str, graph: &Graph) -> Markup {
         .filter(|&n| graph.nodes[n].entry)
         .collect();
     let rows = depths(graph.nodes.len(), &edges, &entries);
-    let l = layout(&widths, &rows, &edges);
+    let labels: Vec<f64> = graph.edges.iter().map(|e| text_width(&e.label)).collect();
+    let l = layout(&widths, &rows, &edges, &labels);
     let arrow = format!("arrow-{id}");
     let lapse_arrow = format!("lapse-arrow-{id}");
     html! {
@@ -47,7 +49,7 @@ pub fn svg(id: &str, title: &str, graph: &Graph) -> Markup {
                 @for (marker, colour) in [(&arrow, "#334"), (&lapse_arrow, "#c62828")] {
                     marker id=(marker) viewBox="0 0 10 10" refX="10" refY="5"
                         markerWidth="7" markerHeight="7" orient="auto-start-reverse" {
-                        path d="M 0 0 L 10 5 L 0 10 z" fill=(colour);
+                        path d="M 0 0 L 10 5 L 0 10 z" fill=(colour) {}
                     }
                 }
             }
@@ -56,7 +58,7 @@ pub fn svg(id: &str, title: &str, graph: &Graph) -> Markup {
                     path d=(route.path) fill="none"
                         stroke=(if edge.lapse { "#c62828" } else { "#334" })
                         stroke-dasharray=[edge.lapse.then_some("5 4")]
-                        marker-end=(format!("url(#{})", if edge.lapse { &lapse_arrow } else { &arrow }));
+                        marker-end=(format!("url(#{})", if edge.lapse { &lapse_arrow } else { &arrow })) {}
                     text x=(format!("{:.1}", route.label_x)) y=(format!("{:.1}", route.label_y))
                         text-anchor=(if route.label_x > l.boxes[edge.from].x + l.boxes[edge.from].width { "start" } else { "middle" })
                         dominant-baseline="middle" paint-order="stroke" stroke="#fff" stroke-width="4" {
@@ -69,11 +71,11 @@ pub fn svg(id: &str, title: &str, graph: &Graph) -> Markup {
                     rect x=(format!("{:.1}", b.x)) y=(format!("{:.1}", b.y))
                         width=(format!("{:.1}", b.width)) height=(format!("{:.1}", b.height)) rx="6"
                         fill=(if node.terminal { "#e8ecf2" } else { "#fff" }) stroke="#1f3a5f"
-                        stroke-width=(if node.initial { "2.5" } else { "1.2" });
+                        stroke-width=(if node.initial { "2.5" } else { "1.2" }) {}
                     @if node.terminal {
                         rect x=(format!("{:.1}", b.x + 3.0)) y=(format!("{:.1}", b.y + 3.0))
                             width=(format!("{:.1}", b.width - 6.0)) height=(format!("{:.1}", b.height - 6.0)) rx="4"
-                            fill="none" stroke="#1f3a5f" stroke-width="1";
+                            fill="none" stroke="#1f3a5f" stroke-width="1" {}
                     }
                     text x=(format!("{:.1}", b.x + b.width / 2.0)) y=(format!("{:.1}", b.y + BOX_HEIGHT * 0.4))
                         text-anchor="middle" dominant-baseline="middle" font-weight="bold" { (node.title) }
@@ -147,5 +149,8 @@ mod tests {
             "only the lapse is dashed"
         );
         assert!(svg.contains("id=\"arrow-data_verification\""));
+        // Embedded in HTML, an unclosed `<path>` would swallow the elements after it.
+        assert_eq!(svg.matches("<path").count(), svg.matches("</path>").count());
+        assert_eq!(svg.matches("<rect").count(), svg.matches("</rect>").count());
     }
 }
