@@ -6,10 +6,11 @@ mod board;
 mod browser;
 mod cities;
 mod client;
+mod extensions;
 
 use crate::support::server::Who;
 
-/// The people both tests sign in as: two departments of 万州 and a citizen.
+/// The people the tests sign in as: two departments of 万州, the head of one, a citizen.
 pub const POLICE: Who = Who {
     name: "police",
     city: "wanzhou",
@@ -21,6 +22,13 @@ pub const CIVIL: Who = Who {
     city: "wanzhou",
     department: "区民政局",
     roles: &["provider"],
+};
+/// The 区公安局's 主要负责人: approves its extensions.
+pub const POLICE_HEAD: Who = Who {
+    name: "police_head",
+    city: "wanzhou",
+    department: "区公安局",
+    roles: &["principal"],
 };
 pub const CITIZEN: Who = Who {
     name: "citizen",
