@@ -160,6 +160,23 @@ fn a_department_turns_yellow_then_red_and_a_late_closing_is_late_but_not_overdue
     assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
     assert!(csv.contains("红灯·超期"), "{csv}");
 
+    // A refresh interval out of range is a 400 naming the field.
+    let (status, page) = admin.get("/ui/board?refresh=1");
+    assert_eq!(status, 400);
+    assert!(page.contains("`refresh`"), "{page}");
+    let (status, page) = admin.get("/ui/board?refresh=soon");
+    assert_eq!(status, 400);
+    assert!(page.contains("refresh"), "{page}");
+    // The script is served from the binary, as the stylesheet; nothing else is.
+    let script = server.send(server.request(reqwest::Method::GET, "/ui/assets/govflow.js"));
+    assert_eq!(script.status, 200);
+    assert!(
+        script.content_type.starts_with("text/javascript"),
+        "{script:?}"
+    );
+    let none = server.send(server.request(reqwest::Method::GET, "/ui/assets/jquery.js"));
+    assert_eq!(none.status, 404);
+
     // Signing out ends the session.
     let (_, page) = admin.get("/ui/board");
     assert_eq!(admin.post("/ui/sign-out", &[("csrf", &csrf(&page))]).0, 303);

@@ -7,7 +7,6 @@ pub const CASES: &str = "/ui/cases";
 pub const CASES_CSV: &str = "/ui/cases.csv";
 pub const SUPERVISION: &str = "/ui/supervision";
 pub const PACKS: &str = "/ui/packs";
-pub const STYLE: &str = "/ui/static/style.css";
 
 pub fn case(id: &str) -> String {
     format!("{CASES}/{id}")
