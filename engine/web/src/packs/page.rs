@@ -103,6 +103,16 @@ fn local(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
+/// Where a diagnostic is: `file:line:column`, or the file alone when it is about the
+/// whole file.
+fn place(d: &govflow_runtime::Diagnostic) -> String {
+    if d.line > 0 {
+        format!("{}:{}:{}", d.file, d.line, d.column)
+    } else {
+        d.file.clone()
+    }
+}
+
 /// A failed load: each diagnostic at its file:line:column.
 fn failure(f: &LoadFailure) -> Markup {
     html! {
@@ -110,7 +120,7 @@ fn failure(f: &LoadFailure) -> Markup {
             strong { (local(f.at)) " 重新加载失败，仍在使用上一个可用版本：" }
             ul { @for d in &f.diagnostics {
                 li data-diagnostic=(d.code) {
-                    code { (d.file) @if d.line > 0 { ":" (d.line) ":" (d.column) } }
+                    code { (place(d)) }
                     " " (d.code) "：" (d.message)
                     @if let Some(help) = &d.help { "（" (help) "）" }
                 }
@@ -144,7 +154,7 @@ fn render_index(l: &Loaded) -> Markup {
                     td { @if let Some(at) = served.loaded_at { (local(at)) } }
                     td data-field="last_error" { @match &served.last_error {
                         Some(f) => { @for d in f.diagnostics.iter().take(1) {
-                            code { (d.file) ":" (d.line) ":" (d.column) } " " (d.code)
+                            code { (place(d)) } " " (d.code)
                         } @if f.diagnostics.len() > 1 { "（共 " (f.diagnostics.len()) " 条）" } },
                         None => { "无" },
                     } }
