@@ -2,8 +2,9 @@
 //!
 //! Boxes sit in rows by their BFS depth from the initial state (a state reached only from
 //! an `entry` is counted from that entry; one reached from neither goes last). An edge to
-//! a deeper row runs down from the bottom of its box to the top of the other; one to the
-//! same or an earlier row (a return, a resubmission) loops round the right-hand side.
+//! a deeper row runs down from the bottom of its box to the top of the other; one within a
+//! row arcs under it; one to an earlier row (a return, a resubmission) or to its own box
+//! loops round the right-hand side.
 
 use std::collections::VecDeque;
 
@@ -14,6 +15,9 @@ pub const MARGIN: f64 = 20.0;
 const MIN_BOX_WIDTH: f64 = 96.0;
 /// Room either side of an edge's label in the slot of the box it runs into.
 const LABEL_PADDING: f64 = 16.0;
+/// The first label over a box sits half this above it; each further one a step higher.
+const LABEL_ABOVE: f64 = 40.0;
+const LABEL_STEP: f64 = 15.0;
 /// Font size of the labels, as `svg` writes them.
 pub const FONT_SIZE: f64 = 12.0;
 
@@ -46,6 +50,24 @@ pub struct Route {
     pub path: String,
     pub label_x: f64,
     pub label_y: f64,
+    pub anchor: Anchor,
+}
+
+/// Where a label's `label_x` is: its middle, or its start (a label right of a loop).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Middle,
+    Start,
+}
+
+impl Anchor {
+    /// SVG's `text-anchor`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Anchor::Middle => "middle",
+            Anchor::Start => "start",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +88,8 @@ pub fn text_width(text: &str) -> f64 {
 }
 
 /// Each node's row: its BFS depth from node 0 (the initial state), then from each of
-/// `entries` for the nodes not yet reached, then one row after the deepest for the rest.
+/// `entries` for the nodes not yet reached, then one row after the deepest for the rest;
+/// a node no edge leaves goes one row below the deepest node leading to it.
 pub fn depths(count: usize, edges: &[(usize, usize)], entries: &[usize]) -> Vec<usize> {
     let mut depth: Vec<Option<usize>> = vec![None; count];
     for root in std::iter::once(0).chain(entries.iter().copied()) {
@@ -86,27 +109,71 @@ pub fn depths(count: usize, edges: &[(usize, usize)], entries: &[usize]) -> Vec<
         }
     }
     let last = depth.iter().flatten().max().map_or(0, |d| d + 1);
-    depth.into_iter().map(|d| d.unwrap_or(last)).collect()
+    let mut depth: Vec<usize> = depth.into_iter().map(|d| d.unwrap_or(last)).collect();
+    // A state no edge leaves (an outcome) sits below every state leading to it, so that
+    // a ladder reads downwards to its outcomes. It leads nowhere, so one pass settles it.
+    let leaves = |n: usize| edges.iter().any(|&(from, to)| from == n && to != n);
+    for &(from, to) in edges {
+        if from != to && to < count && from < count && !leaves(to) && depth[to] <= depth[from] {
+            depth[to] = depth[from] + 1;
+        }
+    }
+    depth
 }
 
 /// Boxes `widths` wide placed in rows by `depths` (in node order within a row, each row
 /// centred), and the edges routed between them. Each box gets a slot wide enough for the
-/// labels (`label_widths`, one per edge) of the edges coming down into it, so that the
-/// labels of edges fanning out of one box do not overlap.
+/// labels (`label_widths`, one per edge) of the edges coming down into it, and the rows
+/// are far enough apart for those labels stacked over it.
 pub fn layout(
     widths: &[f64],
     depths: &[usize],
     edges: &[(usize, usize)],
     label_widths: &[f64],
 ) -> Layout {
-    let forward = |&(from, to): &(usize, usize)| depths[to] > depths[from];
+    let kinds: Vec<Kind> = edges
+        .iter()
+        .map(|&(from, to)| {
+            if depths[to] > depths[from] {
+                Kind::Down
+            } else if from == to {
+                Kind::Loop
+            } else if depths[to] == depths[from] {
+                Kind::Under
+            } else {
+                Kind::Return
+            }
+        })
+        .collect();
+    // Edges between the same two boxes run beside each other; the labels of edges down
+    // into one box, or under one row, are stacked.
+    let parallel: Vec<usize> = (0..edges.len())
+        .map(|i| edges[..i].iter().filter(|e| **e == edges[i]).count())
+        .collect();
+    let stacked: Vec<usize> = (0..edges.len())
+        .map(|i| {
+            let (from, to) = edges[i];
+            let earlier = (0..i).filter(|&j| kinds[j] == kinds[i]);
+            match kinds[i] {
+                Kind::Down => earlier.filter(|&j| edges[j].1 == to).count(),
+                Kind::Under => earlier
+                    .filter(|&j| depths[edges[j].0] == depths[from])
+                    .count(),
+                Kind::Loop | Kind::Return => parallel[i],
+            }
+        })
+        .collect();
+    let most_stacked = (0..edges.len())
+        .filter(|&i| kinds[i] == Kind::Down)
+        .map(|i| stacked[i] + 1)
+        .max()
+        .unwrap_or(0);
+    let row_gap = ROW_GAP.max(LABEL_ABOVE + LABEL_STEP * most_stacked as f64);
     let slots: Vec<f64> = (0..widths.len())
         .map(|n| {
-            edges
-                .iter()
-                .zip(label_widths)
-                .filter(|(e, _)| forward(e) && e.1 == n)
-                .map(|(_, w)| w + LABEL_PADDING)
+            (0..edges.len())
+                .filter(|&i| kinds[i] == Kind::Down && edges[i].1 == n)
+                .map(|i| label_widths[i] + LABEL_PADDING)
                 .fold(box_width(widths[n]), f64::max)
         })
         .collect();
@@ -134,61 +201,66 @@ pub fn layout(
             let width = box_width(widths[n]);
             boxes[n] = Rect {
                 x: x + (slots[n] - width) / 2.0,
-                y: MARGIN + row as f64 * (BOX_HEIGHT + ROW_GAP),
+                y: MARGIN + row as f64 * (BOX_HEIGHT + row_gap),
                 width,
                 height: BOX_HEIGHT,
             };
             x += slots[n] + COLUMN_GAP;
         }
     }
-    let mut routes = Vec::with_capacity(edges.len());
-    for (i, edge) in edges.iter().enumerate() {
-        let (from, to) = *edge;
-        // Edges between the same two boxes are fanned out; the labels of edges coming
-        // down into one box are stacked.
-        let parallel = edges[..i].iter().filter(|e| *e == edge).count();
-        let stacked = if forward(edge) {
-            edges[..i]
-                .iter()
-                .filter(|e| forward(e) && e.1 == to)
-                .count()
-        } else {
-            parallel
-        };
-        // A returning edge runs right of every box of the rows it spans, not through them.
-        let beyond = if from == to {
-            boxes[from].right()
-        } else {
-            let (top, bottom) = (depths[from].min(depths[to]), depths[from].max(depths[to]));
-            (0..boxes.len())
-                .filter(|&n| (top..=bottom).contains(&depths[n]))
-                .map(|n| boxes[n].right())
-                .fold(0.0, f64::max)
-        };
-        routes.push(route(
-            &boxes[from],
-            &boxes[to],
-            Bend {
-                parallel,
-                stacked,
-                back: (!forward(edge)).then_some(beyond),
-            },
-        ));
-    }
-    // Room right of the widest row for the loops of returning edges and their labels.
-    let loops = edges
+    let routes: Vec<Route> = (0..edges.len())
+        .map(|i| {
+            let (from, to) = edges[i];
+            let course = match kinds[i] {
+                Kind::Down => Course::Down,
+                Kind::Under => Course::Under,
+                Kind::Loop => Course::Around(boxes[from].right()),
+                // A return runs right of every box of the rows it spans, not through them.
+                Kind::Return => Course::Around(
+                    (0..boxes.len())
+                        .filter(|&n| (depths[to]..=depths[from]).contains(&depths[n]))
+                        .map(|n| boxes[n].right())
+                        .fold(0.0, f64::max),
+                ),
+            };
+            let bend = Bend {
+                parallel: parallel[i],
+                stacked: stacked[i],
+                course,
+            };
+            route(&boxes[from], &boxes[to], bend)
+        })
+        .collect();
+    // Room for every label: right of the widest row for the loops, below the last row
+    // for the arcs under it.
+    let right = routes
         .iter()
-        .zip(&routes)
         .zip(label_widths)
-        .filter(|((e, _), _)| !forward(e))
-        .map(|((_, r), w)| r.label_x + w + MARGIN)
+        .map(|(r, w)| match r.anchor {
+            Anchor::Start => r.label_x + w,
+            Anchor::Middle => r.label_x + w / 2.0,
+        })
         .fold(0.0, f64::max);
+    let bottom = routes
+        .iter()
+        .map(|r| r.label_y + FONT_SIZE)
+        .fold(0.0, f64::max);
+    let height = MARGIN * 2.0 + rows as f64 * BOX_HEIGHT + rows.saturating_sub(1) as f64 * row_gap;
     Layout {
         boxes,
         routes,
-        width: (MARGIN * 2.0 + widest).max(loops),
-        height: MARGIN * 2.0 + rows as f64 * BOX_HEIGHT + rows.saturating_sub(1) as f64 * ROW_GAP,
+        width: (MARGIN * 2.0 + widest).max(right + MARGIN),
+        height: height.max(bottom + MARGIN),
     }
+}
+
+/// How an edge runs, by the rows of its ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Down,
+    Under,
+    Loop,
+    Return,
 }
 
 fn box_width(text: f64) -> f64 {
@@ -203,54 +275,80 @@ fn cubic(p: [(f64, f64); 4], t: f64) -> (f64, f64) {
     (at(|q| q.0), at(|q| q.1))
 }
 
+/// Which way an edge runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Course {
+    /// Down into a deeper row: from the bottom of one box to the top of the other.
+    Down,
+    /// To another box of the same row: an arc under the row, bottom to bottom.
+    Under,
+    /// To an earlier row, or a box to itself: a loop right of the x given.
+    Around(f64),
+}
+
 /// How an edge bends, beside the others.
 #[derive(Debug, Clone, Copy)]
 pub struct Bend {
     /// The how-manieth edge between the same two boxes: it runs beside the earlier ones.
     pub parallel: usize,
-    /// The how-manieth label coming down into the same box: raised above the earlier ones.
+    /// The how-manieth label down into the same box (raised above the earlier ones), or
+    /// under the same row (lowered below them).
     pub stacked: usize,
-    /// For an edge to the same or an earlier row (or a box to itself): the x it passes
-    /// right of.
-    pub back: Option<f64>,
+    pub course: Course,
 }
 
-/// The path of an edge from `a` to `b`: down into `b` (a forward edge, its label near
-/// `b`), or round the right (a returning one, its label at the bend).
+/// The path of an edge from `a` to `b` and where its label goes: near `b` for an edge
+/// down, at the bend for the others.
 pub fn route(a: &Rect, b: &Rect, bend: Bend) -> Route {
     let k = bend.parallel as f64;
-    let points = if let Some(beyond) = bend.back {
-        let (sx, sy) = (a.right(), a.center_y() - 6.0);
-        let (ex, ey) = (b.right(), b.center_y() + 6.0);
-        // The curve's rightmost point (at t = ½) is ⅛·sx + ¾·reach + ⅛·ex: put it clear
-        // of `beyond`.
-        let peak = beyond + 36.0 + 28.0 * k;
-        let reach = (peak - (sx + ex) / 8.0) / 0.75;
-        let (c1y, c2y) = if (sy - ey).abs() < BOX_HEIGHT {
-            // A box to itself or to a neighbour in its row: a loop that bulges out.
-            (sy - 26.0 - 8.0 * k, ey + 26.0 + 8.0 * k)
-        } else {
-            (sy, ey)
-        };
-        [(sx, sy), (reach, c1y), (reach, c2y), (ex, ey)]
-    } else {
-        let shift = 10.0 * k;
-        let (sx, sy) = (a.center_x() + shift, a.bottom());
-        let (ex, ey) = (b.center_x() + shift, b.y);
-        let bend = (ey - sy) / 2.0;
-        [(sx, sy), (sx, sy + bend), (ex, ey - bend), (ex, ey)]
-    };
+    let stacked = bend.stacked as f64;
+    match bend.course {
+        Course::Down => {
+            let shift = 10.0 * k;
+            let (sx, sy) = (a.center_x() + shift, a.bottom());
+            let (ex, ey) = (b.center_x() + shift, b.y);
+            let half = (ey - sy) / 2.0;
+            let points = [(sx, sy), (sx, sy + half), (ex, ey - half), (ex, ey)];
+            // Over the box it runs into, whose slot has room for it; the labels of edges
+            // into one box stacked upwards, whichever row they come from.
+            let label = (ex, ey - LABEL_ABOVE / 2.0 - LABEL_STEP * stacked);
+            return finish(points, label, Anchor::Middle);
+        }
+        Course::Under => {
+            let (sx, sy) = (a.center_x() + 8.0 * k, a.bottom());
+            let (ex, ey) = (b.center_x() + 8.0 * k, b.bottom());
+            // The arc's lowest point (at t = ½) is ¾ of `depth` below the boxes.
+            let depth = 28.0 + 16.0 * stacked;
+            let points = [(sx, sy), (sx, sy + depth), (ex, ey + depth), (ex, ey)];
+            return finish(points, cubic(points, 0.5), Anchor::Middle);
+        }
+        Course::Around(beyond) => {
+            let (sx, sy) = (a.right(), a.center_y() - 6.0);
+            let (ex, ey) = (b.right(), b.center_y() + 6.0);
+            // The curve's rightmost point (at t = ½) is ⅛·sx + ¾·reach + ⅛·ex: put it
+            // clear of `beyond`.
+            let peak = beyond + 36.0 + 28.0 * k;
+            let reach = (peak - (sx + ex) / 8.0) / 0.75;
+            let (c1y, c2y) = if (sy - ey).abs() < BOX_HEIGHT {
+                // A box to itself: a loop that bulges out.
+                (sy - 26.0 - 8.0 * k, ey + 26.0 + 8.0 * k)
+            } else {
+                (sy, ey)
+            };
+            let points = [(sx, sy), (reach, c1y), (reach, c2y), (ex, ey)];
+            let (x, y) = cubic(points, 0.5);
+            finish(points, (x + 4.0, y + LABEL_STEP * k), Anchor::Start)
+        }
+    }
+}
+
+fn finish(points: [(f64, f64); 4], label: (f64, f64), anchor: Anchor) -> Route {
     let [(sx, sy), (c1x, c1y), (c2x, c2y), (ex, ey)] = points;
-    let ((label_x, label_y), raise) = if bend.back.is_some() {
-        let (x, y) = cubic(points, 0.5);
-        ((x + 4.0, y), 0.0)
-    } else {
-        (cubic(points, 0.72), 15.0 * bend.stacked as f64)
-    };
     Route {
         path: format!("M {sx:.1} {sy:.1} C {c1x:.1} {c1y:.1}, {c2x:.1} {c2y:.1}, {ex:.1} {ey:.1}"),
-        label_x,
-        label_y: label_y - raise,
+        label_x: label.0,
+        label_y: label.1,
+        anchor,
     }
 }
 
@@ -265,6 +363,17 @@ mod tests {
         assert_eq!(depths(3, &edges, &[]), vec![0, 1, 1]);
         // 0 → 1 → 3 and 0 → 2: 3 is two steps away.
         assert_eq!(depths(4, &[(0, 1), (1, 3), (0, 2)], &[]), vec![0, 1, 1, 2]);
+    }
+
+    #[test]
+    fn an_outcome_sits_below_every_state_leading_to_it() {
+        // 0 → 1 (a ladder's next step), 0 → 2 and 1 → 2 (an outcome): 2 goes below 1.
+        assert_eq!(depths(3, &[(0, 1), (0, 2), (1, 2)], &[]), vec![0, 1, 2]);
+        // A state that leads somewhere keeps its BFS depth.
+        assert_eq!(
+            depths(3, &[(0, 1), (0, 2), (1, 2), (2, 0)], &[]),
+            vec![0, 1, 1]
+        );
     }
 
     #[test]
@@ -362,6 +471,25 @@ mod tests {
             l.routes[2].label_x > l.boxes[2].right(),
             "{:?}",
             l.routes[2]
+        );
+    }
+
+    #[test]
+    fn an_edge_within_a_row_arcs_under_it_and_the_next_one_arcs_lower() {
+        let edges = [(0, 1), (0, 2), (1, 2), (2, 1)];
+        let l = layout(&[20.0; 3], &[0, 1, 1], &edges, &[10.0; 4]);
+        let (b1, b2) = (l.boxes[1], l.boxes[2]);
+        let (first, second) = (&l.routes[2], &l.routes[3]);
+        assert!(first
+            .path
+            .starts_with(&format!("M {:.1} {:.1} ", b1.center_x(), b1.bottom())));
+        assert!(first
+            .path
+            .ends_with(&format!("{:.1} {:.1}", b2.center_x(), b2.bottom())));
+        assert!(first.label_y > b1.bottom() && second.label_y > first.label_y + 10.0);
+        assert!(
+            l.height >= second.label_y + FONT_SIZE,
+            "room below the last row"
         );
     }
 

@@ -60,7 +60,7 @@ pub fn svg(id: &str, title: &str, graph: &Graph) -> Markup {
                         stroke-dasharray=[edge.lapse.then_some("5 4")]
                         marker-end=(format!("url(#{})", if edge.lapse { &lapse_arrow } else { &arrow })) {}
                     text x=(format!("{:.1}", route.label_x)) y=(format!("{:.1}", route.label_y))
-                        text-anchor=(if route.label_x > l.boxes[edge.from].x + l.boxes[edge.from].width { "start" } else { "middle" })
+                        text-anchor=(route.anchor.as_str())
                         dominant-baseline="middle" paint-order="stroke" stroke="#fff" stroke-width="4" {
                         (edge.label)
                     }
