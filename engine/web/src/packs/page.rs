@@ -165,10 +165,8 @@ fn render_index(l: &Loaded) -> Markup {
         h2 { "工作日日历" }
         table {
             tr { th { "已发布节假日安排的年份" } td data-field="calendar_years" {
-                @match (years.first(), years.last()) {
-                    (Some(first), Some(last)) => { (first) "–" (last) "（共 " (years.len()) " 年）" },
-                    _ => { "无" },
-                }
+                @if years.is_empty() { "无" }
+                @else { (years.iter().map(ToString::to_string).collect::<Vec<_>>().join("、")) }
             } }
             tr { th { "加载时间" } td { (local(calendar.loaded_at)) } }
             tr { th { "等待下一年安排的暂定期限" } td.num data-field="provisional_total" { (waiting) } }
