@@ -214,6 +214,9 @@ fn render_city(city: &CityId, served: &CityPack, provisional: Option<usize>) -> 
                     @if let Some(parent) = &p.extends {
                         tr { th { "继承自" } td { a href=(paths::pack(parent.as_str())) { (parent) } } }
                     }
+                    tr { th { "看板规则" } td data-field="board" {
+                        "黄灯·预警：" (text::light_event(p.board.yellow)) "；红灯·超期：" (text::light_event(p.board.red))
+                    } }
                     tr { th { "暂定期限" } td data-field="provisional" { (provisional.unwrap_or(0)) " 个（您可查看的办件中）" } }
                 }
                 nav.toc { "事项：" @for (id, procedure) in &p.procedures {
@@ -241,7 +244,7 @@ fn render_procedure(pack: &Pack, procedure: &Procedure) -> Markup {
         section.procedure id=(procedure.id) data-procedure=(procedure.id) {
             h2 { (procedure.title) " " code { (procedure.id) } }
             p { "依据 " (procedure.basis.article) blockquote { (procedure.basis.quote) } }
-            p { "由 " (procedure.opened_by.iter().map(|r| holder(r)).collect::<Vec<_>>().join("、")) " 启动。" }
+            p { "由 " (procedure.opened_by.iter().map(&holder).collect::<Vec<_>>().join("、")) " 启动。" }
             div.diagram-frame { (svg(procedure.id.as_str(), &title, &graph)) }
             p.legend { "粗框：起始环节；双框：终结环节；实线：办理操作（标注操作与依据条款）；红色虚线：逾期后自动转入。" }
             h3 { "各环节期限" }
@@ -293,7 +296,7 @@ fn render_procedure(pack: &Pack, procedure: &Procedure) -> Markup {
                                 (choices.iter().map(|(d, s)| format!("{d} → {}", state_title(s))).collect::<Vec<_>>().join("；"))
                             },
                         } }
-                        td { (action.roles.iter().map(|r| holder(r)).collect::<Vec<_>>().join("、")) }
+                        td { (action.roles.iter().map(&holder).collect::<Vec<_>>().join("、")) }
                         td { (action.basis.article) }
                     }
                 } }

@@ -1,13 +1,24 @@
 //! How a pack's terms read in Chinese on the packs page: a regulation's status, a
 //! deadline's period and what it counts from.
 
-use govflow_model::{Anchor, DayOfMonth, DeadlineKind, Period, RegulationStatus, Span, YearOf};
+use govflow_model::{
+    Anchor, DayOfMonth, DeadlineKind, LightEvent, Period, RegulationStatus, Span, YearOf,
+};
 
 pub fn regulation_status(status: RegulationStatus) -> &'static str {
     match status {
         RegulationStatus::InForce => "现行有效",
         RegulationStatus::Draft => "征求意见稿",
         RegulationStatus::Expired => "已失效",
+    }
+}
+
+/// What turns a light on the board (the pack's `board:` rule).
+pub fn light_event(event: LightEvent) -> &'static str {
+    match event {
+        LightEvent::Warning => "期限预警后",
+        LightEvent::Lapse => "期限逾期后",
+        LightEvent::SupervisionLapse => "督办期限也逾期后",
     }
 }
 

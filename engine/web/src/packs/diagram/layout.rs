@@ -312,7 +312,7 @@ pub fn route(a: &Rect, b: &Rect, bend: Bend) -> Route {
             // Over the box it runs into, whose slot has room for it; the labels of edges
             // into one box stacked upwards, whichever row they come from.
             let label = (ex, ey - LABEL_ABOVE / 2.0 - LABEL_STEP * stacked);
-            return finish(points, label, Anchor::Middle);
+            finish(points, label, Anchor::Middle)
         }
         Course::Under => {
             let (sx, sy) = (a.center_x() + 8.0 * k, a.bottom());
@@ -320,7 +320,7 @@ pub fn route(a: &Rect, b: &Rect, bend: Bend) -> Route {
             // The arc's lowest point (at t = ½) is ¾ of `depth` below the boxes.
             let depth = 28.0 + 16.0 * stacked;
             let points = [(sx, sy), (sx, sy + depth), (ex, ey + depth), (ex, ey)];
-            return finish(points, cubic(points, 0.5), Anchor::Middle);
+            finish(points, cubic(points, 0.5), Anchor::Middle)
         }
         Course::Around(beyond) => {
             let (sx, sy) = (a.right(), a.center_y() - 6.0);
