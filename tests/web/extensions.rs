@@ -1,7 +1,7 @@
 //! Extensions as forms on the case page: the request by the department that owes the
 //! deadline, on the extension's article; a request past the cap refused with the API's
 //! code and message; the approval by the department's 主要负责人 moving the due date to
-//! the one the API gives.
+//! the one the API gives; the cap spent, no more requests offered.
 
 use super::client::{csrf, Browser};
 use super::{CITIZEN, POLICE, POLICE_HEAD};
@@ -98,4 +98,25 @@ fn an_extension_is_requested_refused_past_its_cap_and_approved_through_the_forms
     let (_, html) = police.get(&page);
     assert!(html.contains(&format!("到期 {due}")), "{html}");
     assert!(!html.contains("data-pending-extension"));
+
+    // The other five: the cap is spent, and the page says so instead of offering a form.
+    let (status, _) = police.post(
+        &request,
+        &[
+            ("csrf", &token),
+            ("data.deadline", "verify"),
+            ("number.working_days", "5"),
+            ("data.reason", "仍需核对"),
+        ],
+    );
+    assert_eq!(status, 303);
+    let (_, html) = head.get(&page);
+    let (status, _) = head.post(
+        &format!("{page}/actions/approve_extension"),
+        &[("csrf", &csrf(&html)), ("data.deadline", "verify")],
+    );
+    assert_eq!(status, 303);
+    let (_, html) = police.get(&page);
+    assert!(html.contains("data-extension-spent=\"verify\""), "{html}");
+    assert!(!html.contains("data-action=\"request_extension\""));
 }

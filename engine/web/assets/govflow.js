@@ -63,6 +63,12 @@
     clearTimeout(timer);
     if (paused() || !(seconds > 0)) return;
     timer = setTimeout(function () {
+      // Someone is filling in the period form: not now.
+      var active = document.activeElement;
+      if (active && active.form && main().contains(active)) {
+        schedule(seconds);
+        return;
+      }
       fetch(location.href, { credentials: "same-origin" })
         .then(function (r) {
           // Signed out meanwhile: go where the server sends us.

@@ -319,10 +319,16 @@ fn extension_forms(
                 let left = extension
                     .max_working_days
                     .saturating_sub(d.extended_working_days);
+                if left == 0 {
+                    forms.push(html! {
+                        p data-extension-spent=(d.name) { "期限 " (d.name) " 已延长 " (d.extended_working_days) " 个工作日，达到上限（" (extension.basis.article) "），不能再申请延长。" }
+                    });
+                    continue;
+                }
                 forms.push(action_form(viewer, &l.case, "request_extension", &extension.basis, html! {
                     (deadline)
                     p { "申请延长期限 " strong { (d.name) } "（累计不超过 " (extension.max_working_days) " 个工作日，尚可延长 " (left) " 个）" }
-                    p { label { "延长工作日数 " input type="number" name="number.working_days" min="1" max=(left.max(1)) required; } }
+                    p { label { "延长工作日数 " input type="number" name="number.working_days" min="1" max=(left) required; } }
                     p { label { "延长理由 " input name="data.reason" required; } }
                 }));
             }
