@@ -206,10 +206,19 @@ fn pages_agree(server: &Server, admin: &Browser, city: &str) -> [usize; 4] {
         let id = case["id"].as_str().unwrap();
         let (status, html) = admin.get(&format!("/ui/cases/{id}"));
         assert_eq!(status, 200, "{html}");
-        assert!(html.contains(&format!(
-            "data-state=\"{}\"",
-            case["state"].as_str().unwrap()
-        )));
+        let state = case["state"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("<td data-state=\"{state}\">")),
+            "{id}"
+        );
+        // Its procedure's diagram marks that state, and that one only.
+        let diagram = &html[html.find("data-diagram=").expect("a diagram")..];
+        let diagram = &diagram[..diagram.find("</svg>").unwrap()];
+        assert!(
+            diagram.contains(&format!("current\" data-state=\"{state}\"")),
+            "{id}"
+        );
+        assert_eq!(diagram.matches("current").count(), 1, "{id}");
         for deadline in case["deadlines"].as_array().unwrap() {
             let name = deadline["name"].as_str().unwrap();
             let due = deadline["due_date"].as_str().unwrap();

@@ -1,11 +1,13 @@
 //! `GET /ui/cases/{id}` and `POST /ui/cases/{id}/actions/{action}`: a case with its
 //! procedure, article, pinned pack version, deadlines and why each falls on its day (the
 //! runtime's explanation, as `govflow explain` prints it), its history, its parent and
-//! children, and the actions this person may take as forms. A refusal shows the API's
-//! problem: the same code and message, naming the article.
+//! children, its procedure drawn with the case's state marked, and the actions this
+//! person may take as forms. A refusal shows the API's problem: the same code and
+//! message, naming the article.
 
 use crate::board::working_days;
 use crate::layout::{error_page, page};
+use crate::packs::diagram::{svg, Graph};
 use crate::session::Viewer;
 use crate::visibility::may_see;
 use crate::{paths, WebState};
@@ -190,6 +192,13 @@ fn render(viewer: &Viewer, l: &Loaded, refusal: Option<&Problem>) -> Markup {
         }
         h2 { "可办理的操作" }
         (actions(viewer, l, procedure))
+        @if let Some(p) = procedure {
+            h2 { "流程" }
+            div.diagram-frame data-diagram=(p.id) {
+                (svg(p.id.as_str(), &format!("{}：本件当前在“{}”", p.title, p.state(&c.state).map_or(c.state.as_str(), |s| s.title.as_str())), &Graph::of(p), Some(c.state.as_str())))
+            }
+            p.legend { "标“当前”（黄色）的是本件所处的环节；各环节的期限与依据见 " a href=(format!("{}#{}", paths::pack(c.city.as_str()), p.id)) { "规则包页" } "。" }
+        }
         h2 { "办理记录" }
         table {
             thead { tr { th { "时间" } th { "办理人" } th { "事件" } th { "依据" } } }

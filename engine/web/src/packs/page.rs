@@ -245,7 +245,7 @@ fn render_procedure(pack: &Pack, procedure: &Procedure) -> Markup {
             h2 { (procedure.title) " " code { (procedure.id) } }
             p { "依据 " (procedure.basis.article) blockquote { (procedure.basis.quote) } }
             p { "由 " (procedure.opened_by.iter().map(&holder).collect::<Vec<_>>().join("、")) " 启动。" }
-            div.diagram-frame { (svg(procedure.id.as_str(), &title, &graph)) }
+            div.diagram-frame { (svg(procedure.id.as_str(), &title, &graph, None)) }
             p.legend { "粗框：起始环节；双框：终结环节；实线：办理操作（标注操作与依据条款）；红色虚线：逾期后自动转入。" }
             h3 { "各环节期限" }
             @if procedure.deadline_rules().next().is_none() { p { "本事项没有期限。" } }

@@ -8,12 +8,13 @@ use super::layout::{depths, layout, text_width, BOX_HEIGHT, FONT_SIZE};
 use maud::{html, Markup};
 
 /// The second line of a state's box: its id and what kind of state it is.
-fn marks(node: &Node) -> String {
+fn marks(node: &Node, current: bool) -> String {
     let mut line = node.id.clone();
     for (holds, mark) in [
         (node.initial, "起始"),
         (node.entry, "入口"),
         (node.terminal, "终结"),
+        (current, "当前"),
     ] {
         if holds {
             line.push_str(" · ");
@@ -23,12 +24,14 @@ fn marks(node: &Node) -> String {
     line
 }
 
-/// `graph` drawn; `id` makes the arrowhead's marker unique in the page.
-pub fn svg(id: &str, title: &str, graph: &Graph) -> Markup {
+/// `graph` drawn, the state `current` (a case's) marked 当前 and filled; `id` makes the
+/// arrowhead's marker unique in the page.
+pub fn svg(id: &str, title: &str, graph: &Graph, current: Option<&str>) -> Markup {
+    let is_current = |n: &Node| current == Some(n.id.as_str());
     let widths: Vec<f64> = graph
         .nodes
         .iter()
-        .map(|n| text_width(&n.title).max(text_width(&marks(n)) * 0.85))
+        .map(|n| text_width(&n.title).max(text_width(&marks(n, is_current(n))) * 0.85))
         .collect();
     let edges: Vec<(usize, usize)> = graph.edges.iter().map(|e| (e.from, e.to)).collect();
     let entries: Vec<usize> = (0..graph.nodes.len())
@@ -67,10 +70,10 @@ pub fn svg(id: &str, title: &str, graph: &Graph) -> Markup {
                 }
             }
             @for (node, b) in graph.nodes.iter().zip(&l.boxes) {
-                g.state.terminal[node.terminal] data-state=(node.id) {
+                g.state.terminal[node.terminal].current[is_current(node)] data-state=(node.id) {
                     rect x=(format!("{:.1}", b.x)) y=(format!("{:.1}", b.y))
                         width=(format!("{:.1}", b.width)) height=(format!("{:.1}", b.height)) rx="6"
-                        fill=(if node.terminal { "#e8ecf2" } else { "#fff" }) stroke="#1f3a5f"
+                        fill=(if is_current(node) { "#fff4c2" } else if node.terminal { "#e8ecf2" } else { "#fff" }) stroke="#1f3a5f"
                         stroke-width=(if node.initial { "2.5" } else { "1.2" }) {}
                     @if node.terminal {
                         rect x=(format!("{:.1}", b.x + 3.0)) y=(format!("{:.1}", b.y + 3.0))
@@ -80,7 +83,7 @@ pub fn svg(id: &str, title: &str, graph: &Graph) -> Markup {
                     text x=(format!("{:.1}", b.x + b.width / 2.0)) y=(format!("{:.1}", b.y + BOX_HEIGHT * 0.4))
                         text-anchor="middle" dominant-baseline="middle" font-weight="bold" { (node.title) }
                     text x=(format!("{:.1}", b.x + b.width / 2.0)) y=(format!("{:.1}", b.y + BOX_HEIGHT * 0.75))
-                        text-anchor="middle" dominant-baseline="middle" font-size=(FONT_SIZE * 0.85) fill="#445" { (marks(node)) }
+                        text-anchor="middle" dominant-baseline="middle" font-size=(FONT_SIZE * 0.85) fill="#445" { (marks(node, is_current(node))) }
                 }
             }
         }
@@ -130,7 +133,7 @@ mod tests {
                 },
             ],
         };
-        let svg = svg("data_verification", "数据校核", &graph).into_string();
+        let svg = svg("data_verification", "数据校核", &graph, None).into_string();
         assert!(svg.starts_with("<svg class=\"diagram\""), "{svg}");
         assert!(svg.contains("<title>数据校核</title>"));
         assert!(svg.contains(">校核中</text>") && svg.contains(">verifying · 起始</text>"));
@@ -152,5 +155,16 @@ mod tests {
         // Embedded in HTML, an unclosed `<path>` would swallow the elements after it.
         assert_eq!(svg.matches("<path").count(), svg.matches("</path>").count());
         assert_eq!(svg.matches("<rect").count(), svg.matches("</rect>").count());
+        assert!(!svg.contains("当前"));
+
+        // A case's state is marked, in words and in fill.
+        let marked = super::svg("data_verification", "数据校核", &graph, Some("verifying"));
+        let marked = marked.into_string();
+        assert!(
+            marked.contains(">verifying · 起始 · 当前</text>"),
+            "{marked}"
+        );
+        assert!(marked.contains("class=\"state current\""));
+        assert_eq!(marked.matches("当前").count(), 1);
     }
 }
