@@ -5,4 +5,5 @@
 
 pub mod diagram;
 pub mod page;
+mod procedure;
 mod text;
