@@ -11,7 +11,8 @@ mod packs;
 
 use crate::support::server::Who;
 
-/// The people the tests sign in as: two departments of 万州, the head of one, a citizen.
+/// The people the tests sign in as: departments of 万州, the head of one, the bureau, a
+/// citizen.
 pub const POLICE: Who = Who {
     name: "police",
     city: "wanzhou",
@@ -30,6 +31,13 @@ pub const POLICE_HEAD: Who = Who {
     city: "wanzhou",
     department: "区公安局",
     roles: &["principal"],
+};
+/// The 区大数据发展局: orders rectifications and sets their periods.
+pub const BUREAU: Who = Who {
+    name: "bureau",
+    city: "wanzhou",
+    department: "区大数据发展局",
+    roles: &["authority"],
 };
 pub const CITIZEN: Who = Who {
     name: "citizen",

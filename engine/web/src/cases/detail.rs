@@ -5,6 +5,7 @@
 //! person may take as forms. A refusal shows the API's problem: the same code and
 //! message, naming the article.
 
+use super::forms;
 use crate::board::working_days;
 use crate::layout::{error_page, page};
 use crate::packs::diagram::{svg, Graph};
@@ -19,7 +20,7 @@ use govflow_api::{ExplanationView, Problem};
 use govflow_model::{Actor, Case, CaseId, Pack, Reach, Target};
 use govflow_runtime::{CaseQuery, Recorded, Runtime};
 use maud::{html, Markup};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -258,13 +259,17 @@ fn actions(viewer: &Viewer, l: &Loaded, procedure: Option<&govflow_model::Proced
         })
         .unwrap_or_default();
     let extensions = procedure
-        .map(|p| extension_forms(viewer, l, p, &may))
+        .map(|p| {
+            let mut forms = forms::extensions(viewer, &l.case, p, &may);
+            forms.extend(forms::periods(viewer, &l.case, p, &may));
+            forms
+        })
         .unwrap_or_default();
     html! {
         @if offered.is_empty() && extensions.is_empty() { p { "当前状态下您没有可办理的操作。" } }
         @for a in offered {
             @let terminal = a.to.states().iter().any(|s| procedure.and_then(|p| p.state(s)).is_some_and(|s| s.terminal));
-            (action_form(viewer, &l.case, a.id.as_str(), &a.basis, html! {
+            (forms::action(viewer, &l.case, a.id.as_str(), &a.basis, html! {
                 @if let Target::ByDecision(choices) = &a.to {
                     label { "决定 " select name="decision" { @for d in choices.keys() { option value=(d) { (d) } } } }
                 }
@@ -279,106 +284,6 @@ fn actions(viewer: &Viewer, l: &Loaded, procedure: Option<&govflow_model::Proced
         }
         @for form in extensions { (form) }
     }
-}
-
-/// One action as a form: the CSRF token, the action and the article it rests on, its
-/// fields, the button.
-fn action_form(
-    viewer: &Viewer,
-    case: &Case,
-    action: &str,
-    basis: &govflow_model::ArticleRef,
-    fields: Markup,
-) -> Markup {
-    html! {
-        form.action method="post" action=(format!("{}/actions/{action}", paths::case(case.id.as_str()))) data-action=(action) {
-            input type="hidden" name="csrf" value=(viewer.session.csrf);
-            p { strong { (action) } "（依据 " (basis.article) "）" blockquote { (basis.quote) } }
-            (fields)
-            button type="submit" { "办理" }
-        }
-    }
-}
-
-/// For each open deadline of the current state whose rule allows an extension: the
-/// request (for whoever owes the deadline) or, once one is pending, its approval and
-/// rejection (for the approver), on the extension's article.
-fn extension_forms(
-    viewer: &Viewer,
-    l: &Loaded,
-    procedure: &govflow_model::Procedure,
-    may: &dyn Fn(&[govflow_model::RoleId]) -> bool,
-) -> Vec<Markup> {
-    let mut forms = Vec::new();
-    let open = l
-        .case
-        .deadlines
-        .iter()
-        .filter(|d| d.state == l.case.state && d.status == govflow_model::DeadlineStatus::Open);
-    for d in open {
-        let Some(rule) = procedure.deadline_rule(&d.name) else {
-            continue;
-        };
-        let Some(extension) = &rule.extension else {
-            continue;
-        };
-        let deadline = html! { input type="hidden" name="data.deadline" value=(d.name); };
-        match &d.pending_extension {
-            None if may(std::slice::from_ref(&rule.responsible)) => {
-                let left = extension
-                    .max_working_days
-                    .saturating_sub(d.extended_working_days);
-                if left == 0 {
-                    forms.push(html! {
-                        p data-extension-spent=(d.name) { "期限 " (d.name) " 已延长 " (d.extended_working_days) " 个工作日，达到上限（" (extension.basis.article) "），不能再申请延长。" }
-                    });
-                    continue;
-                }
-                forms.push(action_form(viewer, &l.case, "request_extension", &extension.basis, html! {
-                    (deadline)
-                    p { "申请延长期限 " strong { (d.name) } "（累计不超过 " (extension.max_working_days) " 个工作日，尚可延长 " (left) " 个）" }
-                    p { label { "延长工作日数 " input type="number" name="number.working_days" min="1" max=(left) required; } }
-                    p { label { "延长理由 " input name="data.reason" required; } }
-                }));
-            }
-            Some(request) if may(std::slice::from_ref(&extension.approver)) => {
-                let pending = html! {
-                    (deadline)
-                    p data-pending-extension=(d.name) {
-                        (request.requested_by) " 申请将 " strong { (d.name) } " 延长 " (request.working_days) " 个工作日，理由：" (request.reason)
-                    }
-                };
-                for action in ["approve_extension", "reject_extension"] {
-                    forms.push(action_form(
-                        viewer,
-                        &l.case,
-                        action,
-                        &extension.basis,
-                        pending.clone(),
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
-    forms
-}
-
-/// The action's `data` from a form: `data.<field>` as text, `number.<field>` as a whole
-/// number (or the field's name when it is not one), `decision` as it is.
-fn action_data(form: &[(String, String)]) -> Result<Map<String, Value>, String> {
-    let mut data = Map::new();
-    for (k, v) in form {
-        if let Some(field) = k.strip_prefix("data.") {
-            data.insert(field.to_owned(), Value::String(v.clone()));
-        } else if let Some(field) = k.strip_prefix("number.") {
-            let n: u64 = v.trim().parse().map_err(|_| field.to_owned())?;
-            data.insert(field.to_owned(), Value::from(n));
-        } else if k == "decision" {
-            data.insert("decision".into(), Value::String(v.clone()));
-        }
-    }
-    Ok(data)
 }
 
 pub async fn act(
@@ -403,7 +308,7 @@ pub async fn act(
         )
             .into_response();
     }
-    let data = match action_data(&form) {
+    let data = match forms::data(&form) {
         Ok(data) => data,
         Err(field) => {
             return (
