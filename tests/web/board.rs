@@ -2,101 +2,10 @@
 //! in 超期率 but not as currently overdue), the list each number links to, the CSV, a
 //! refusal, CSRF, and a department that cannot see another's case.
 
+use super::client::{csrf, Browser};
 use super::{CITIZEN, CIVIL, POLICE};
-use crate::support::server::{token, Options, Server};
+use crate::support::server::{Options, Server};
 use serde_json::json;
-
-/// A signed-in browser: the session cookie and the CSRF token of the last page read.
-struct Browser<'a> {
-    server: &'a Server,
-    cookie: String,
-    client: reqwest::blocking::Client,
-}
-
-impl<'a> Browser<'a> {
-    fn sign_in(server: &'a Server, who: &str) -> Browser<'a> {
-        let client = reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let form = client.get(server.url("/ui/sign-in")).send().unwrap();
-        let pre = set_cookie(&form);
-        let csrf = csrf(&form.text().unwrap());
-        let signed = client
-            .post(server.url("/ui/sign-in"))
-            .header("cookie", pre)
-            .form(&[("csrf", csrf.as_str()), ("token", token(who).as_str())])
-            .send()
-            .unwrap();
-        assert_eq!(signed.status(), 303);
-        let cookie = set_cookie(&signed);
-        assert!(cookie.starts_with("govflow_session="), "{cookie}");
-        Browser {
-            server,
-            cookie,
-            client,
-        }
-    }
-
-    fn get(&self, path: &str) -> (u16, String) {
-        let r = self
-            .client
-            .get(self.server.url(path))
-            .header("cookie", &self.cookie)
-            .send()
-            .unwrap();
-        (r.status().as_u16(), r.text().unwrap())
-    }
-
-    fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-        let r = self
-            .client
-            .post(self.server.url(path))
-            .header("cookie", &self.cookie)
-            .form(form)
-            .send()
-            .unwrap();
-        (r.status().as_u16(), r.text().unwrap())
-    }
-
-    /// The number the board shows for `department`'s `count`.
-    fn board(&self, department: &str, count: &str) -> String {
-        let (status, html) = self.get("/ui/board?period=year");
-        assert_eq!(status, 200, "{html}");
-        let row = html
-            .split("<tr ")
-            .find(|r| r.starts_with(&format!("data-department=\"{department}\"")))
-            .unwrap_or_else(|| panic!("no row for {department}: {html}"));
-        let at = row
-            .find(&format!("data-count=\"{count}\""))
-            .unwrap_or_else(|| panic!("no {count}"));
-        let after = &row[at..];
-        let text = &after[after.find('>').unwrap() + 1..];
-        text[..text.find('<').unwrap()].to_owned()
-    }
-
-    /// How many cases the list a board number links to shows.
-    fn listed(&self, query: &str) -> usize {
-        let (status, html) = self.get(&format!("/ui/cases?{query}"));
-        assert_eq!(status, 200, "{html}");
-        html.matches("<tr data-case=").count()
-    }
-}
-
-fn set_cookie(r: &reqwest::blocking::Response) -> String {
-    let v = r
-        .headers()
-        .get("set-cookie")
-        .expect("a cookie")
-        .to_str()
-        .unwrap();
-    v.split(';').next().unwrap().to_owned()
-}
-
-fn csrf(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    html[at..at + html[at..].find('"').unwrap()].to_owned()
-}
 
 fn submit(server: &Server, provider: &str) -> String {
     let case = server.submit(
@@ -120,16 +29,16 @@ fn a_department_turns_yellow_then_red_and_a_late_closing_is_late_but_not_overdue
     let second = submit(&server, "区公安局");
     let civil_case = submit(&server, "区民政局");
     let admin = Browser::sign_in(&server, "admin");
-    assert_eq!(admin.board("区公安局", "open"), "2");
-    assert_eq!(admin.board("区公安局", "green"), "2");
+    assert_eq!(admin.board("wanzhou", "区公安局", "open"), "2");
+    assert_eq!(admin.board("wanzhou", "区公安局", "green"), "2");
 
     server.set_clock("2024-03-15T09:00:00+08:00");
-    assert_eq!(admin.board("区公安局", "yellow"), "2");
-    assert_eq!(admin.board("区公安局", "red"), "0");
+    assert_eq!(admin.board("wanzhou", "区公安局", "yellow"), "2");
+    assert_eq!(admin.board("wanzhou", "区公安局", "red"), "0");
 
     server.set_clock("2024-03-20T09:00:00+08:00");
-    assert_eq!(admin.board("区公安局", "red"), "2");
-    assert_eq!(admin.board("区公安局", "overdue"), "2");
+    assert_eq!(admin.board("wanzhou", "区公安局", "red"), "2");
+    assert_eq!(admin.board("wanzhou", "区公安局", "overdue"), "2");
 
     // The police answer the first case late: closed, late, no longer overdue. Each lapse
     // opened a penalty case: 督办中 (the 区民政局 one is not this row), not a 办件 received.
@@ -158,7 +67,11 @@ fn a_department_turns_yellow_then_red_and_a_late_closing_is_late_but_not_overdue
         ("on_time_rate", "0.0%"),
         ("late_rate", "100.0%"),
     ] {
-        assert_eq!(admin.board("区公安局", count), expected, "{count}");
+        assert_eq!(
+            admin.board("wanzhou", "区公安局", count),
+            expected,
+            "{count}"
+        );
     }
     // Every number is the length of the list it links to; the API agrees: it flags
     // both cases overdue, closed or not (超期), and lists one still open in verifying.
@@ -246,6 +159,23 @@ fn a_department_turns_yellow_then_red_and_a_late_closing_is_late_but_not_overdue
     assert!(csv.starts_with('\u{feff}'), "{csv}");
     assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
     assert!(csv.contains("红灯·超期"), "{csv}");
+
+    // A refresh interval out of range is a 400 naming the field.
+    let (status, page) = admin.get("/ui/board?refresh=1");
+    assert_eq!(status, 400);
+    assert!(page.contains("`refresh`"), "{page}");
+    let (status, page) = admin.get("/ui/board?refresh=soon");
+    assert_eq!(status, 400);
+    assert!(page.contains("refresh"), "{page}");
+    // The script is served from the binary, as the stylesheet; nothing else is.
+    let script = server.send(server.request(reqwest::Method::GET, "/ui/assets/govflow.js"));
+    assert_eq!(script.status, 200);
+    assert!(
+        script.content_type.starts_with("text/javascript"),
+        "{script:?}"
+    );
+    let none = server.send(server.request(reqwest::Method::GET, "/ui/assets/jquery.js"));
+    assert_eq!(none.status, 404);
 
     // Signing out ends the session.
     let (_, page) = admin.get("/ui/board");

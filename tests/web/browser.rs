@@ -1,7 +1,8 @@
 //! Headless Chromium (Debian's `chromium` and `chromium-driver`, installed by `.ci/run`)
 //! driving the real binary through WebDriver: sign in, a department turning yellow then
 //! red as the simulated clock moves, the case page, a refusal, an action, the CSV, another
-//! department's case out of reach, sign out. Saves the screenshots in docs/images/.
+//! department's case out of reach, sign out; the script's board auto-refresh and pause,
+//! actions sent in place; the packs page. Saves the screenshots in docs/images/.
 
 use super::{CITIZEN, CIVIL, POLICE};
 use crate::support::path;
@@ -83,6 +84,34 @@ async fn text(c: &Client, css: &str) -> String {
     panic!("{css} kept going stale")
 }
 
+/// Waits until `css` shows `expected`, as the page changes by itself (the board's
+/// auto-refresh): a readiness poll with a generous bound, not a timed assertion.
+async fn eventually(c: &Client, css: &str, expected: &str) {
+    let mut last = String::new();
+    for _ in 0..600 {
+        last = text(c, css).await;
+        if last == expected {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} still shows {last:?}, not {expected:?}");
+}
+
+/// Marks the page so that [`same_page`] tells whether the browser navigated since.
+async fn mark_page(c: &Client) {
+    c.execute("window.govflowMarked = true;", vec![])
+        .await
+        .unwrap();
+}
+
+async fn same_page(c: &Client) -> bool {
+    c.execute("return window.govflowMarked === true;", vec![])
+        .await
+        .unwrap()
+        == json!(true)
+}
+
 /// Waits until the page titled `title` is shown (after a click that navigates).
 async fn on_page(c: &Client, title: &str) {
     c.wait()
@@ -142,22 +171,35 @@ fn the_board_in_a_real_browser() {
 
     rt.block_on(async {
         sign_in(&c, &base, "admin").await;
+        // The script refreshes the board by itself (every 2 s here, 60 s by default).
+        c.goto(&format!("{base}/ui/board?refresh=2")).await.unwrap();
         assert_eq!(
             text(&c, &format!("{POLICE_ROW} [data-count=green]")).await,
             "1"
         );
+        assert!(text(&c, "[data-refresh-control]")
+            .await
+            .contains("每 2 秒自动刷新"));
+        mark_page(&c).await;
     });
     server.set_clock("2024-03-15T09:00:00+08:00");
     rt.block_on(async {
-        c.refresh().await.unwrap();
-        assert_eq!(
-            text(&c, &format!("{POLICE_ROW} [data-count=yellow]")).await,
-            "1"
-        );
+        eventually(&c, &format!("{POLICE_ROW} [data-count=yellow]"), "1").await;
+        assert!(same_page(&c).await, "refreshed in place, not reloaded");
         assert_eq!(
             text(&c, &format!("{POLICE_ROW} [data-count=red]")).await,
             "0"
         );
+        // Paused, it stays paused across a reload.
+        c.find(Locator::Css("[data-refresh-control] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        assert!(text(&c, "[data-refresh-control]")
+            .await
+            .contains("自动刷新已暂停"));
     });
     server.set_clock("2024-03-19T09:00:00+08:00");
     let screenshots = path("docs/images");
@@ -165,17 +207,29 @@ fn the_board_in_a_real_browser() {
     rt.block_on(async {
         c.refresh().await.unwrap();
         assert_eq!(text(&c, &format!("{POLICE_ROW} [data-count=red]")).await, "1");
+        assert!(text(&c, "[data-refresh-control]").await.contains("自动刷新已暂停"));
         std::fs::write(screenshots.join("board.png"), c.screenshot().await.unwrap()).unwrap();
         // The red count links to the list holding that case; open it from there.
         c.find(Locator::Css(&format!("{POLICE_ROW} a[data-count=red]"))).await.unwrap().click().await.unwrap();
         c.find(Locator::Css(&format!("tr[data-case='{case}'] a"))).await.unwrap().click().await.unwrap();
         assert!(text(&c, "main").await.contains("为什么是这一天"));
         std::fs::write(screenshots.join("case.png"), c.screenshot().await.unwrap()).unwrap();
-        // The admin operates the service but is no 政务数据提供部门: the core refuses.
+        // The admin operates the service but is no 政务数据提供部门: the core refuses,
+        // shown in place (the script sends the form; no navigation).
+        mark_page(&c).await;
         c.find(Locator::Css("form[data-action=reply] input[name=confirm]")).await.unwrap().click().await.unwrap();
         c.find(Locator::Css("form[data-action=reply] button")).await.unwrap().click().await.unwrap();
         let refusal = text(&c, "[data-refusal]").await;
         assert!(refusal.contains("wrong_role") && refusal.contains("第十七条"), "{refusal}");
+        assert!(same_page(&c).await, "the refusal came in place");
+        // The packs page, from the nav, and a procedure drawn from the pack.
+        c.find(Locator::LinkText("规则包与日历")).await.unwrap().click().await.unwrap();
+        on_page(&c, "规则包与日历").await;
+        c.find(Locator::Css("tr[data-city=wanzhou] a")).await.unwrap().click().await.unwrap();
+        let drawn = text(&c, "section[data-procedure=catalog_update] svg").await;
+        assert!(drawn.contains("待申请更新") && drawn.contains("submit · 第十三条"), "{drawn}");
+        c.goto(&format!("{base}/ui/packs/wanzhou#catalog_update")).await.unwrap();
+        std::fs::write(screenshots.join("packs.png"), c.screenshot().await.unwrap()).unwrap();
         sign_out(&c).await;
 
         // The police answer it, confirming first.
@@ -183,7 +237,8 @@ fn the_board_in_a_real_browser() {
         c.goto(&format!("{base}/ui/cases/{case}")).await.unwrap();
         c.find(Locator::Css("form[data-action=reply] input[name=confirm]")).await.unwrap().click().await.unwrap();
         c.find(Locator::Css("form[data-action=reply] button")).await.unwrap().click().await.unwrap();
-        assert_ne!(text(&c, "[data-state]").await, "verifying");
+        // Approved (the first decision): the case page comes back in place, closed.
+        c.wait().for_element(Locator::Css("td[data-state=corrected]")).await.unwrap();
         // The CSV link of the list gives UTF-8 with a BOM.
         c.goto(&format!("{base}/ui/cases")).await.unwrap();
         let href = c.find(Locator::LinkText("导出 CSV")).await.unwrap().attr("href").await.unwrap().unwrap();

@@ -3,7 +3,7 @@
 
 use crate::board::{facts, CaseFacts};
 use crate::visibility::may_see;
-use govflow_model::{Actor, Calendar, CityId, Pack};
+use govflow_model::{Actor, Calendar, Case, CityId, Pack};
 use govflow_runtime::{CaseQuery, Error, Runtime};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,8 +20,8 @@ pub fn packs(runtime: &Runtime) -> BTreeMap<CityId, Arc<Pack>> {
         .collect()
 }
 
-/// The facts of every case `actor` may see, as of the runtime's clock.
-pub fn visible_facts(runtime: &Runtime, actor: &Actor) -> Result<Vec<CaseFacts>, Error> {
+/// Every case `actor` may see.
+pub fn visible_cases(runtime: &Runtime, actor: &Actor) -> Result<Vec<Case>, Error> {
     let mut cases = Vec::new();
     let mut query = CaseQuery {
         city: None,
@@ -40,6 +40,12 @@ pub fn visible_facts(runtime: &Runtime, actor: &Actor) -> Result<Vec<CaseFacts>,
             None => break,
         }
     }
+    Ok(cases)
+}
+
+/// The facts of every case `actor` may see, as of the runtime's clock.
+pub fn visible_facts(runtime: &Runtime, actor: &Actor) -> Result<Vec<CaseFacts>, Error> {
+    let cases = visible_cases(runtime, actor)?;
     let packs = packs(runtime);
     let calendar: Arc<Calendar> = runtime.registry().calendar();
     let today = govflow_model::local_date(runtime.clock().now());

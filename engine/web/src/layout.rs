@@ -1,12 +1,9 @@
 //! The page shell every page shares: the header with the person signed in, the sign-out
-//! form, the embedded stylesheet.
+//! form, the embedded stylesheet and script.
 
-use crate::paths;
 use crate::session::Viewer;
+use crate::{assets, paths};
 use maud::{html, Markup, DOCTYPE};
-
-/// The stylesheet, compiled into the binary (no CDN on an intranet).
-pub const STYLE: &str = include_str!("../assets/style.css");
 
 pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
     html! {
@@ -16,7 +13,8 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · 政务数据电子监察" }
-                link rel="stylesheet" href=(paths::STYLE);
+                link rel="stylesheet" href=(assets::STYLE.path);
+                script src=(assets::SCRIPT.path) defer {}
             }
             body {
                 header {
@@ -25,7 +23,8 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                         nav {
                             a href=(paths::BOARD) { "督办看板" } " · "
                             a href=(paths::CASES) { "办件列表" } " · "
-                            a href=(paths::SUPERVISION) { "督办队列" }
+                            a href=(paths::SUPERVISION) { "督办队列" } " · "
+                            a href=(paths::PACKS) { "规则包与日历" }
                         }
                         span.who {
                             (v.session.actor.id)

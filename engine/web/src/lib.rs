@@ -3,16 +3,20 @@
 //!
 //! | what | where |
 //! |---|---|
+//! | the embedded stylesheet and script | `assets` |
 //! | sign-in by bearer token, session cookie, CSRF | `session`, `signin` |
 //! | which cases a person sees | `visibility` |
 //! | lights, facts of a case, figures per department (pure) | `board` |
 //! | the case list, its CSV, the case page and its actions | `cases` |
 //! | the 督办 queue | `supervision` |
+//! | each city's pack and the calendar, procedures drawn as SVG | `packs` |
 
+mod assets;
 mod board;
 mod cases;
 mod data;
 mod layout;
+mod packs;
 mod paths;
 mod session;
 mod signin;
@@ -22,7 +26,7 @@ mod visibility;
 pub use board::{Count, Light, Period, Row};
 pub use paths::SIGN_IN;
 
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -52,19 +56,10 @@ pub fn router(app: AppState) -> Router {
         .route("/ui/cases/{id}", get(cases::detail::show))
         .route("/ui/cases/{id}/actions/{action}", post(cases::detail::act))
         .route(paths::SUPERVISION, get(supervision::queue))
-        .route(paths::STYLE, get(style))
+        .route(paths::PACKS, get(packs::page::index))
+        .route("/ui/packs/{city}", get(packs::page::city))
+        .route(assets::ROUTE, get(assets::serve))
         .with_state(state)
-}
-
-async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        layout::STYLE,
-    )
-        .into_response()
 }
 
 /// A runtime error as a page: the API's status and message.

@@ -4,7 +4,7 @@
 
 use super::facts::{working_days, CaseFacts};
 use super::light::Light;
-use govflow_model::{Calendar, NaiveDate};
+use govflow_model::{Calendar, CityId, NaiveDate};
 use std::collections::BTreeMap;
 
 /// The days a period covers, both included.
@@ -100,9 +100,11 @@ impl Count {
     }
 }
 
-/// One department's figures.
+/// One department's figures. Departments of different cities are different rows, even
+/// under the same name (each city has its 市公安局).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    pub city: CityId,
     pub department: String,
     /// Each [`Count`], in [`Count::ALL`]'s order.
     pub counts: Vec<(Count, usize)>,
@@ -138,15 +140,19 @@ fn ratio(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// One row per department with any case counted, in department order.
+/// One row per department of each city with any case counted, in city then department
+/// order.
 pub fn rows(facts: &[CaseFacts], period: Period, calendar: &Calendar) -> Vec<Row> {
-    let mut by_department: BTreeMap<&str, Vec<&CaseFacts>> = BTreeMap::new();
+    let mut by_department: BTreeMap<(&CityId, &str), Vec<&CaseFacts>> = BTreeMap::new();
     for f in facts {
-        by_department.entry(&f.department).or_default().push(f);
+        by_department
+            .entry((&f.case.city, &f.department))
+            .or_default()
+            .push(f);
     }
     by_department
         .into_iter()
-        .map(|(department, cases)| {
+        .map(|((city, department), cases)| {
             let counts = Count::ALL
                 .into_iter()
                 .map(|c| (c, cases.iter().filter(|f| c.counts(f, period)).count()))
@@ -160,6 +166,7 @@ pub fn rows(facts: &[CaseFacts], period: Period, calendar: &Calendar) -> Vec<Row
                 })
                 .collect();
             Row {
+                city: city.clone(),
                 department: department.to_owned(),
                 counts,
                 average_working_days: (!days.is_empty())

@@ -8,16 +8,23 @@ use crate::{data, paths, WebState};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use govflow_model::NaiveDate;
+use govflow_model::{CityId, NaiveDate};
 use maud::{html, Markup};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct BoardQuery {
     pub period: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Seconds between the script's refreshes of the board.
+    pub refresh: Option<u32>,
 }
+
+/// How often the script refreshes the board unless `refresh` says otherwise.
+const REFRESH_SECONDS: u32 = 60;
+const REFRESH_RANGE: std::ops::RangeInclusive<u32> = 2..=3600;
 
 impl BoardQuery {
     /// The period's part of a URL.
@@ -36,26 +43,38 @@ pub async fn board(
     viewer: Viewer,
     query: Result<Query<BoardQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Ok(Query(query)) = query else {
-        return (
-            StatusCode::BAD_REQUEST,
-            error_page(
-                "督办看板",
-                Some(&viewer),
-                "日期格式错误：`from` 和 `to` 须为 YYYY-MM-DD。",
-            ),
-        )
-            .into_response();
+    let query = match query {
+        Ok(Query(q)) if q.refresh.is_none_or(|r| REFRESH_RANGE.contains(&r)) => q,
+        bad => {
+            let why = bad.err().map(|e| e.body_text()).unwrap_or_default();
+            return (
+                StatusCode::BAD_REQUEST,
+                error_page(
+                    "督办看板",
+                    Some(&viewer),
+                    &format!(
+                        "查询参数有误：`from` 和 `to` 须为 YYYY-MM-DD，`refresh` 须为 {}–{} 的秒数。{why}",
+                        REFRESH_RANGE.start(),
+                        REFRESH_RANGE.end()
+                    ),
+                ),
+            )
+                .into_response();
+        }
     };
     let runtime = state.app.runtime.clone();
     let actor = viewer.session.actor.clone();
     let loaded = tokio::task::spawn_blocking(move || {
         let today = govflow_model::local_date(runtime.clock().now());
         let facts = data::visible_facts(&runtime, &actor)?;
-        Ok::<_, govflow_runtime::Error>((today, facts, runtime.registry().calendar()))
+        let names: BTreeMap<CityId, String> = data::packs(&runtime)
+            .into_iter()
+            .map(|(city, pack)| (city, pack.name.clone()))
+            .collect();
+        Ok::<_, govflow_runtime::Error>((today, facts, runtime.registry().calendar(), names))
     })
     .await;
-    let (today, facts, calendar) = match loaded {
+    let (today, facts, calendar, names) = match loaded {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => return crate::failure(&viewer, e),
         Err(e) => return crate::panicked(&viewer, &e),
@@ -75,14 +94,31 @@ pub async fn board(
     page(
         "督办看板",
         Some(&viewer),
-        render(&rows, choice, period, today),
+        render(
+            &rows,
+            &names,
+            choice,
+            period,
+            today,
+            query.refresh.unwrap_or(REFRESH_SECONDS),
+        ),
     )
     .into_response()
 }
 
-fn render(rows: &[Row], choice: PeriodChoice, period: Period, today: NaiveDate) -> Markup {
+fn render(
+    rows: &[Row],
+    names: &BTreeMap<CityId, String>,
+    choice: PeriodChoice,
+    period: Period,
+    today: NaiveDate,
+    refresh: u32,
+) -> Markup {
     let period_part = BoardQuery::url_part(choice, period);
     html! {
+        // The script refreshes the board this often (with a pause button); without it,
+        // nothing happens.
+        div hidden data-refresh=(refresh) {}
         p.notice {
             "统计期间：" strong { (period.from) " 至 " (period.to) } "（" (choice.label()) "）；当前日期 " (today)
             "。在办、红黄绿灯、当前超期、督办中为当前状态；本期受理、办结、超期按本期受理的办件统计。定义见 docs/board.md。"
@@ -101,20 +137,21 @@ fn render(rows: &[Row], choice: PeriodChoice, period: Period, today: NaiveDate) 
         }
         table {
             thead { tr {
-                th { "责任部门" }
+                th { "城市" } th { "责任部门" }
                 @for c in Count::ALL { th { (c.label()) } }
                 th { "办结率" } th { "按时办结率" } th { "超期率" } th { "平均办结（工作日）" }
             } }
             tbody {
-                @if rows.is_empty() { tr { td colspan="15" { "本期没有办件。" } } }
+                @if rows.is_empty() { tr { td colspan="16" { "本期没有办件。" } } }
                 @for row in rows {
-                    tr data-department=(row.department) {
+                    tr data-department=(row.department) data-city=(row.city) {
+                        td { (names.get(&row.city).map_or(row.city.as_str(), String::as_str)) }
                         td { (row.department) }
                         @for (count, n) in &row.counts {
                             td.num {
                                 a data-count=(count.id())
                                     class=[light_class(*count)]
-                                    href=(format!("{}?department={}&count={}&{}", paths::CASES, encode(&row.department), count.id(), period_part))
+                                    href=(format!("{}?city={}&department={}&count={}&{}", paths::CASES, encode(row.city.as_str()), encode(&row.department), count.id(), period_part))
                                     { (n) }
                             }
                         }

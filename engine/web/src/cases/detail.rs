@@ -1,11 +1,14 @@
 //! `GET /ui/cases/{id}` and `POST /ui/cases/{id}/actions/{action}`: a case with its
 //! procedure, article, pinned pack version, deadlines and why each falls on its day (the
 //! runtime's explanation, as `govflow explain` prints it), its history, its parent and
-//! children, and the actions this person may take as forms. A refusal shows the API's
-//! problem: the same code and message, naming the article.
+//! children, its procedure drawn with the case's state marked, and the actions this
+//! person may take as forms. A refusal shows the API's problem: the same code and
+//! message, naming the article.
 
+use super::forms;
 use crate::board::working_days;
 use crate::layout::{error_page, page};
+use crate::packs::diagram::{svg, Graph};
 use crate::session::Viewer;
 use crate::visibility::may_see;
 use crate::{paths, WebState};
@@ -17,7 +20,7 @@ use govflow_api::{ExplanationView, Problem};
 use govflow_model::{Actor, Case, CaseId, Pack, Reach, Target};
 use govflow_runtime::{CaseQuery, Recorded, Runtime};
 use maud::{html, Markup};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -190,6 +193,13 @@ fn render(viewer: &Viewer, l: &Loaded, refusal: Option<&Problem>) -> Markup {
         }
         h2 { "可办理的操作" }
         (actions(viewer, l, procedure))
+        @if let Some(p) = procedure {
+            h2 { "流程" }
+            div.diagram-frame data-diagram=(p.id) {
+                (svg(p.id.as_str(), &format!("{}：本件当前在“{}”", p.title, p.state(&c.state).map_or(c.state.as_str(), |s| s.title.as_str())), &Graph::of(p), Some(c.state.as_str())))
+            }
+            p.legend { "标“当前”（黄色）的是本件所处的环节；各环节的期限与依据见 " a href=(format!("{}#{}", paths::pack(c.city.as_str()), p.id)) { "规则包页" } "。" }
+        }
         h2 { "办理记录" }
         table {
             thead { tr { th { "时间" } th { "办理人" } th { "事件" } th { "依据" } } }
@@ -232,28 +242,34 @@ fn event_text(kind: &govflow_model::EventKind) -> String {
         .unwrap_or_default()
 }
 
-/// The pack's actions from the case's state that the person holds a role for; the core
-/// decides the rest when the form is sent.
+/// The pack's actions from the case's state that the person holds a role for, and the
+/// extensions its open deadlines allow; the core decides the rest when the form is sent.
 fn actions(viewer: &Viewer, l: &Loaded, procedure: Option<&govflow_model::Procedure>) -> Markup {
     let actor = &viewer.session.actor;
+    let may = |roles: &[govflow_model::RoleId]| {
+        actor.reaches(Reach::Everything) || roles.iter().any(|r| actor.has_role(r))
+    };
     let offered: Vec<&govflow_model::Action> = procedure
         .map(|p| {
             p.actions
                 .iter()
                 .filter(|a| a.from.contains(&l.case.state))
-                .filter(|a| {
-                    actor.reaches(Reach::Everything) || a.roles.iter().any(|r| actor.has_role(r))
-                })
+                .filter(|a| may(&a.roles))
                 .collect()
         })
         .unwrap_or_default();
+    let extensions = procedure
+        .map(|p| {
+            let mut forms = forms::extensions(viewer, &l.case, p, &may);
+            forms.extend(forms::periods(viewer, &l.case, p, &may));
+            forms
+        })
+        .unwrap_or_default();
     html! {
-        @if offered.is_empty() { p { "当前状态下您没有可办理的操作。" } }
+        @if offered.is_empty() && extensions.is_empty() { p { "当前状态下您没有可办理的操作。" } }
         @for a in offered {
             @let terminal = a.to.states().iter().any(|s| procedure.and_then(|p| p.state(s)).is_some_and(|s| s.terminal));
-            form.action method="post" action=(format!("{}/actions/{}", paths::case(l.case.id.as_str()), a.id)) data-action=(a.id) {
-                input type="hidden" name="csrf" value=(viewer.session.csrf);
-                p { strong { (a.id) } "（依据 " (a.basis.article) "）" blockquote { (a.basis.quote) } }
+            (forms::action(viewer, &l.case, a.id.as_str(), &a.basis, html! {
                 @if let Target::ByDecision(choices) = &a.to {
                     label { "决定 " select name="decision" { @for d in choices.keys() { option value=(d) { (d) } } } }
                 }
@@ -264,9 +280,9 @@ fn actions(viewer: &Viewer, l: &Loaded, procedure: Option<&govflow_model::Proced
                 @if terminal {
                     p { label { input type="checkbox" name="confirm" value="yes" required; " 我确认：此操作将办结本件，不可撤销" } }
                 }
-                button type="submit" { "办理" }
-            }
+            }))
         }
+        @for form in extensions { (form) }
     }
 }
 
@@ -292,14 +308,16 @@ pub async fn act(
         )
             .into_response();
     }
-    let mut data = Map::new();
-    for (k, v) in &form {
-        if let Some(field) = k.strip_prefix("data.") {
-            data.insert(field.to_owned(), Value::String(v.clone()));
-        } else if k == "decision" {
-            data.insert("decision".into(), Value::String(v.clone()));
+    let data = match forms::data(&form) {
+        Ok(data) => data,
+        Err(field) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                error_page("办件", Some(&viewer), &format!("`data.{field}` 须为整数。")),
+            )
+                .into_response()
         }
-    }
+    };
     let runtime = state.app.runtime.clone();
     let actor = viewer.session.actor.clone();
     let case_id = CaseId::new(id.as_str());
