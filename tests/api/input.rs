@@ -221,6 +221,12 @@ fn bad_actions_queries_routes_and_keys_are_problems_and_store_nothing() {
                 "ASCII",
             ),
             (
+                submit().header("idempotency-key", "a\tb"),
+                400,
+                "invalid_idempotency_key",
+                "ASCII",
+            ),
+            (
                 clock("2020-01-01T00:00:00+08:00"),
                 422,
                 "clock_backwards",

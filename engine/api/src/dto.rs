@@ -2,9 +2,13 @@
 //! model so the model can change without breaking integrating systems.
 
 use crate::extract::Limit;
+use crate::vocabulary::{
+    ClockWord, DeadlineKindWord, DeadlineStatusWord, EventTypeWord, RegulationStatusWord,
+    SeverityWord,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use govflow_model::{Case, CaseDeadline, CityId, DataResource, DepartmentRegistry, Violation};
-use govflow_runtime::{CalendarState, CityPack, Diagnostic, LoadFailure, Severity};
+use govflow_runtime::{CalendarState, CityPack, Diagnostic, LoadFailure, ReloadReport};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -13,6 +17,8 @@ use utoipa::ToSchema;
 /// `POST /v1/cases`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"city": "wanzhou", "procedure": "data_verification",
+    "provider": "区公安局", "subject": "户籍地址有误"})))]
 pub struct SubmitCase {
     pub city: String,
     pub procedure: String,
@@ -37,6 +43,7 @@ pub struct SubmitCase {
 /// `POST /v1/cases/{id}/actions/{action}`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"data": {"working_days": 5, "reason": "需核对的数据量大"}})))]
 pub struct TakeAction {
     /// e.g. `{"decision": "approve", "reasons": "..."}` for `reply`,
     /// `{"working_days": 5, "reason": "..."}` for `request_extension`.
@@ -53,18 +60,22 @@ pub struct CaseView {
     pub state: String,
     pub overdue: bool,
     /// The case whose lapse, or action, opened this one.
+    #[schema(required = true)]
     pub parent: Option<String>,
     pub pack_version: String,
-    /// `in_force`, `draft` or `expired`.
-    pub regulation_status: String,
+    pub regulation_status: RegulationStatusWord,
     pub received_at: DateTime<Utc>,
     pub received_date: NaiveDate,
+    #[schema(required = true)]
     pub provider: Option<String>,
+    #[schema(required = true)]
     pub subject: Option<String>,
     /// The reporting period (a year) the case is for, where it has one.
+    #[schema(required = true)]
     pub period: Option<i32>,
     #[schema(value_type = Object)]
     pub data: Map<String, Value>,
+    #[schema(required = true)]
     pub decision: Option<String>,
     pub opened_by: String,
     pub deadlines: Vec<DeadlineView>,
@@ -83,6 +94,7 @@ pub struct JointActView {
     /// The role or body it was taken in.
     pub role: String,
     pub actor: String,
+    #[schema(required = true)]
     pub decision: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -94,16 +106,13 @@ pub struct DeadlineView {
     pub due_date: NaiveDate,
     /// 23:59:59 local on `due_date`.
     pub due_at: DateTime<Utc>,
-    /// `open`, `met`, `missed`, `cancelled`, or `elapsed` (a notice whose date passed:
-    /// no one was late).
-    pub status: String,
+    pub status: DeadlineStatusWord,
     /// Counted on weekends only: the calendar does not yet cover the year.
     pub provisional: bool,
     /// Whether the period is the text's; false where the pack chose it or the imposer
     /// set it.
     pub statutory: bool,
-    /// `duty` (a lapse makes the case overdue) or `notice` (it only marks a date).
-    pub kind: String,
+    pub kind: DeadlineKindWord,
     pub article: String,
     pub quote: String,
     /// The role whose duty it is.
@@ -111,7 +120,10 @@ pub struct DeadlineView {
     pub original_due_date: NaiveDate,
     pub extended_working_days: u32,
     /// Working days asked for by an extension request awaiting approval.
+    #[schema(required = true)]
     pub pending_extension: Option<u32>,
+    /// When the warning fires; null for a deadline without one.
+    #[schema(required = true)]
     pub warn_at: Option<DateTime<Utc>>,
 }
 
@@ -125,7 +137,7 @@ impl From<&Case> for CaseView {
             overdue: c.overdue,
             parent: c.parent.as_ref().map(ToString::to_string),
             pack_version: c.pack_version.clone(),
-            regulation_status: c.regulation_status.as_str().to_owned(),
+            regulation_status: c.regulation_status.into(),
             received_at: c.received_at,
             received_date: c.received_date,
             provider: c.provider.clone(),
@@ -159,10 +171,10 @@ impl From<&CaseDeadline> for DeadlineView {
             name: d.name.to_string(),
             due_date: d.due_date,
             due_at: d.due_at,
-            status: d.status.as_str().to_owned(),
+            status: d.status.into(),
             provisional: d.provisional,
             statutory: d.statutory,
-            kind: d.kind.as_str().to_owned(),
+            kind: d.kind.into(),
             article: d.article.clone(),
             quote: d.quote.clone(),
             responsible: d.responsible.to_string(),
@@ -179,6 +191,7 @@ impl From<&CaseDeadline> for DeadlineView {
 pub struct CaseList {
     pub cases: Vec<CaseView>,
     /// Pass as `after` for the next page; null on the last page.
+    #[schema(required = true)]
     pub next: Option<String>,
 }
 
@@ -204,16 +217,14 @@ pub struct CaseFilter {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedEvent {
     pub seq: u64,
-    /// `opened`, `acted`, `warning`, `lapsed`, `elapsed` (a notice's date passed),
-    /// `period_set`, `penalty_opened`, `child_opened`, `joint_act_recorded`,
-    /// `extension_requested`…
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: EventTypeWord,
     pub case: String,
     pub city: String,
     pub at: DateTime<Utc>,
     pub actor: String,
     pub pack_version: String,
+    #[schema(required = true)]
     pub article: Option<String>,
     /// The event's own fields (`deadline`, `due_date`, `from`, `to`, `child`…).
     #[schema(value_type = Object)]
@@ -278,14 +289,19 @@ pub struct PackSummary {
     pub city: String,
     /// Whether a pack is being served for the city (false if none ever loaded).
     pub serving: bool,
+    #[schema(required = true)]
     pub name: Option<String>,
     /// `<city>@<hash>`: what new cases are pinned to.
+    #[schema(required = true)]
     pub version: Option<String>,
+    #[schema(required = true)]
     pub regulation: Option<RegulationSummary>,
     pub procedures: Vec<String>,
+    #[schema(required = true)]
     pub loaded_at: Option<DateTime<Utc>>,
     pub warnings: usize,
     /// Why the latest load of this city failed; the last good pack is still served.
+    #[schema(required = true)]
     pub last_error: Option<LoadFailureView>,
 }
 
@@ -293,9 +309,9 @@ pub struct PackSummary {
 pub struct RegulationSummary {
     pub title: String,
     pub document: String,
-    /// `in_force`, `draft` or `expired`.
-    pub status: String,
+    pub status: RegulationStatusWord,
     pub effective_from: NaiveDate,
+    #[schema(required = true)]
     pub effective_until: Option<NaiveDate>,
 }
 
@@ -304,6 +320,7 @@ pub struct CalendarSummary {
     /// The years the official holiday schedule covers; later deadlines are provisional.
     pub years: Vec<i32>,
     pub loaded_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub last_error: Option<LoadFailureView>,
 }
 
@@ -311,8 +328,9 @@ pub struct CalendarSummary {
 pub struct PackDetail {
     #[serde(flatten)]
     pub summary: PackSummary,
-    /// The validated pack: roles, procedures, deadlines with their articles.
-    #[schema(value_type = Object)]
+    /// The validated pack: roles, procedures, deadlines with their articles; null while
+    /// none is served for the city.
+    #[schema(value_type = Option<Object>, required = true)]
     pub pack: Option<govflow_model::Pack>,
 }
 
@@ -327,7 +345,7 @@ impl PackSummary {
             regulation: pack.map(|p| RegulationSummary {
                 title: p.regulation.title.clone(),
                 document: p.regulation.document.clone(),
-                status: p.regulation.status.as_str().to_owned(),
+                status: p.regulation.status.into(),
                 effective_from: p.regulation.effective_from,
                 effective_until: p.regulation.effective_until,
             }),
@@ -363,13 +381,13 @@ pub struct LoadFailureView {
 pub struct DiagnosticView {
     /// `GF0001`…
     pub code: String,
-    /// `error` or `warning`.
-    pub severity: String,
+    pub severity: SeverityWord,
     pub file: String,
     /// 1-based; 0 when the problem is with the file as a whole.
     pub line: usize,
     pub column: usize,
     pub message: String,
+    #[schema(required = true)]
     pub help: Option<String>,
 }
 
@@ -386,11 +404,7 @@ impl From<&Diagnostic> for DiagnosticView {
     fn from(d: &Diagnostic) -> DiagnosticView {
         DiagnosticView {
             code: d.code.to_owned(),
-            severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            }
-            .to_owned(),
+            severity: d.severity.into(),
             file: d.file.clone(),
             line: d.line,
             column: d.column,
@@ -403,6 +417,8 @@ impl From<&Diagnostic> for DiagnosticView {
 /// `POST /v1/classifications/check`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"city": "wanzhou",
+    "resource": {"sharing": "conditional", "opening": "not_open"}})))]
 pub struct ClassificationCheck {
     pub city: String,
     pub resource: DataResourceView,
@@ -475,21 +491,49 @@ impl From<Violation> for ViolationView {
 /// `POST /v1/admin/clock`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"now": "2024-01-03T09:00:00+08:00"})))]
 pub struct SetClock {
     pub now: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClockView {
-    pub clock: String,
+    pub clock: ClockWord,
     pub now: DateTime<Utc>,
-    /// Timers and obligation occurrences handled by this move.
+    /// Timers and obligation occurrences handled by this move; null when reading the clock.
+    #[schema(required = true)]
     pub fired: Option<usize>,
+}
+
+/// `POST /v1/admin/reload`: what one reload did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReloadView {
+    /// Cities now serving a new version.
+    pub swapped: Vec<String>,
+    /// Cities whose files failed to load; each keeps its last good pack (`GET /v1/packs`
+    /// says why).
+    pub failed: Vec<String>,
+    /// Whether a new holiday calendar is being served.
+    pub calendar_swapped: bool,
+    pub calendar_failed: bool,
+}
+
+impl From<ReloadReport> for ReloadView {
+    fn from(r: ReloadReport) -> Self {
+        let names = |cities: Vec<CityId>| cities.iter().map(ToString::to_string).collect();
+        ReloadView {
+            swapped: names(r.swapped),
+            failed: names(r.failed),
+            calendar_swapped: r.calendar_swapped,
+            calendar_failed: r.calendar_failed,
+        }
+    }
 }
 
 /// `PUT /v1/admin/departments/{city}`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"departments": ["区公安局", "区民政局"], "obligations": {}})))]
 pub struct DepartmentList {
     /// Every department of the city: a `scope: departments` obligation opens one case each.
     pub departments: Vec<String>,
@@ -528,6 +572,7 @@ impl From<DepartmentRegistry> for DepartmentList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use govflow_runtime::Severity;
 
     /// The views serve a failed load exactly as the runtime's and the loader's own
     /// serialisation did before the API had views of its own.
@@ -548,6 +593,20 @@ mod tests {
         assert_eq!(
             serde_json::to_value(LoadFailureView::from(&failure)).unwrap(),
             serde_json::to_value(&failure).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_reload_is_served_as_the_runtime_reports_it() {
+        let report = ReloadReport {
+            swapped: vec![CityId::from("wanzhou")],
+            failed: vec![CityId::from("macun"), CityId::from("jiaozuo")],
+            calendar_swapped: true,
+            calendar_failed: false,
+        };
+        assert_eq!(
+            serde_json::to_value(ReloadView::from(report.clone())).unwrap(),
+            serde_json::to_value(&report).unwrap()
         );
     }
 

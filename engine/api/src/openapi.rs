@@ -28,6 +28,38 @@ use utoipa::OpenApi;
 )]
 pub(crate) struct ApiDoc;
 
+/// The document as served. utoipa 5.5 writes a link's `operationId`, `operationRef` and
+/// `requestBody` in snake case (its `Link` has no `rename_all = "camelCase"`), which the
+/// specification's schema refuses; they are renamed here.
+pub(crate) fn document() -> serde_json::Value {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|e| {
+        unreachable!("an OpenAPI document always serializes: {e}");
+    });
+    let links = document["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("responses")?.as_object_mut())
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("links")?.as_object_mut())
+        .flat_map(|links| links.values_mut())
+        .filter_map(|link| link.as_object_mut());
+    for link in links {
+        for (snake, camel) in [
+            ("operation_id", "operationId"),
+            ("operation_ref", "operationRef"),
+            ("request_body", "requestBody"),
+        ] {
+            if let Some(value) = link.remove(snake) {
+                link.insert(camel.to_owned(), value);
+            }
+        }
+    }
+    document
+}
+
 /// The media type of every error answer (RFC 9457).
 pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -124,6 +156,14 @@ fn add_shared_answers(operation: &mut Operation) {
             .entry(status.to_owned())
             .or_insert_with(|| RefOr::T(ResponseBuilder::new().build()));
         if let RefOr::T(response) = entry {
+            if status == "401" {
+                response.headers.insert(
+                    "WWW-Authenticate".to_owned(),
+                    utoipa::openapi::header::HeaderBuilder::new()
+                        .description(Some("`Bearer realm=\"govflow\"`"))
+                        .build(),
+                );
+            }
             if response.description.is_empty() {
                 response.description = description.to_owned();
             } else if !response.description.contains(description) {

@@ -1,14 +1,14 @@
 //! Administration: the simulated clock, reloading packs, the department registry.
 
 use crate::auth::Caller;
-use crate::dto::{ClockView, DepartmentList, SetClock};
+use crate::dto::{ClockView, DepartmentList, ReloadView, SetClock};
 use crate::extract::{blocking, Body, PathParams};
 use crate::problem::{CityIn, Problem};
 use crate::state::AppState;
+use crate::vocabulary::ClockWord;
 use axum::extract::State;
 use axum::Json;
 use govflow_model::CityId;
-use govflow_runtime::ReloadReport;
 
 /// Move the simulated clock forward; every timer due by then has fired when this returns.
 #[utoipa::path(post, path = "/v1/admin/clock", tag = "admin",
@@ -26,7 +26,7 @@ pub async fn set_clock(
     let runtime = state.runtime.clone();
     let advanced = blocking(move || Ok(runtime.advance(body.now)?)).await?;
     Ok(Json(ClockView {
-        clock: state.runtime.clock().name().to_owned(),
+        clock: ClockWord::of(state.runtime.clock()),
         now: advanced.now,
         fired: Some(advanced.fired),
     }))
@@ -38,7 +38,7 @@ pub async fn set_clock(
 pub async fn clock(State(state): State<AppState>, _caller: Caller) -> Json<ClockView> {
     let clock = state.runtime.clock();
     Json(ClockView {
-        clock: clock.name().to_owned(),
+        clock: ClockWord::of(clock),
         now: clock.now(),
         fired: None,
     })
@@ -46,23 +46,23 @@ pub async fn clock(State(state): State<AppState>, _caller: Caller) -> Json<Clock
 
 /// Re-read every pack and the calendar now (the watcher does the same on file changes).
 #[utoipa::path(post, path = "/v1/admin/reload", tag = "admin",
-    responses((status = 200, description = "What was swapped and what failed (see `GET /v1/packs` for the errors)"), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, description = "What was swapped and what failed (see `GET /v1/packs` for the errors)", body = ReloadView), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn reload(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<ReloadReport>, Problem> {
+) -> Result<Json<ReloadView>, Problem> {
     caller.require_admin()?;
     let runtime = state.runtime.clone();
     let report = blocking(move || Ok(runtime.reload()?)).await?;
-    Ok(Json(report))
+    Ok(Json(ReloadView::from(report)))
 }
 
 /// Replace the department registry of a city: a `scope: departments` obligation opens one
 /// case for each department, a `scope: registered` one for each department listed under
 /// its id in `obligations`.
 #[utoipa::path(put, path = "/v1/admin/departments/{city}", tag = "admin",
-    params(("city" = String, Path)),
+    params(("city" = String, Path, example = "wanzhou", description = "A city id, as `GET /v1/packs` lists them")),
     request_body = DepartmentList,
     responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, description = "No pack is served for the city", body = Problem), (status = 422, body = Problem)),
@@ -101,7 +101,7 @@ pub async fn set_departments(
 }
 
 #[utoipa::path(get, path = "/v1/admin/departments/{city}", tag = "admin",
-    params(("city" = String, Path)),
+    params(("city" = String, Path, example = "wanzhou", description = "A city id, as `GET /v1/packs` lists them")),
     responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, description = "No pack is served for the city", body = Problem)),
     security(("bearer" = [])))]

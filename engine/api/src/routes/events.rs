@@ -5,6 +5,7 @@ use crate::dto::{EventFilter, EventPage, FeedEvent};
 use crate::extract::{blocking, Params, PathParams};
 use crate::problem::Problem;
 use crate::state::AppState;
+use crate::vocabulary::EventTypeWord;
 use axum::extract::State;
 use axum::Json;
 use govflow_model::CityId;
@@ -46,13 +47,10 @@ fn feed_event(r: Recorded) -> FeedEvent {
         Ok(Value::Object(map)) => map,
         _ => Default::default(),
     };
-    let kind = match details.remove("type") {
-        Some(Value::String(t)) => t,
-        _ => String::new(),
-    };
+    details.remove("type");
     FeedEvent {
         seq: r.seq,
-        kind,
+        kind: EventTypeWord::from(&e.kind),
         case: e.case.to_string(),
         city: e.city.to_string(),
         at: e.at,

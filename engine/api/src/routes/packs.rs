@@ -35,7 +35,7 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Json<PackLi
 }
 
 #[utoipa::path(get, path = "/v1/packs/{city}", tag = "packs", operation_id = "get_pack",
-    params(("city" = String, Path)),
+    params(("city" = String, Path, example = "wanzhou", description = "A city id, as `GET /v1/packs` lists them")),
     responses((status = 200, body = PackDetail), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get(
