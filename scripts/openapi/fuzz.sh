@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Drives every operation of the served OpenAPI document against the real binary with the
-# independent fuzzer `schemathesis` (PyPI), all checks on, as the generated admin (who may
-# call every operation), and fails on any finding. Three passes:
-#   1. every operation, every parameter generated;
+# independent fuzzer `schemathesis` (PyPI), all checks on, as a token that administers and
+# is also a data provider (server.sh), and fails on any finding. Four passes:
+#   1. every operation but the clock: the document's examples first (a real submission, a
+#      real classification…), then generated input; each case opened is followed along the
+#      document's links (the case, its history, its explanation, an action on it);
 #   2. for each city served, the operations on `{city}` with that city's real id;
-#   3. the operations on `{id}` with a real case (opened first), actions included.
+#   3. the operations on `{id}` with a real case (opened first), actions included;
+#   4. moving the simulated clock, last, since every later answer would depend on it.
+# Then every operation must have answered 2xx at least once over the four passes
+# (coverage.py): schemathesis 3.39 only warns about an operation that answered nothing but
+# 4xx, and has no option to fail on it.
+# One worker: with more, schemathesis 3.39.16 ignores `--set-path` (passes 2 and 3 would
+# send generated ids).
 # Usage: scripts/openapi/fuzz.sh [GOVFLOW_BIN] [MAX_EXAMPLES]
 # The seed is fixed so a finding reproduces; set SEED to explore further.
 set -euo pipefail
@@ -13,20 +21,24 @@ bin="${1:-target/debug/govflow}"
 examples="${2:-40}"
 . scripts/openapi/server.sh
 
+runs=0
 fuzz() {
+  runs=$((runs + 1))
   st run "$base/v1/openapi.json" \
     --experimental=openapi-3.1 \
     --checks all \
     --header "Authorization: Bearer $token" \
     --hypothesis-seed "${SEED:-20261202}" \
     --hypothesis-suppress-health-check too_slow,filter_too_much \
-    --workers 2 \
+    --hypothesis-database none \
+    --workers 1 \
+    --cassette-path "$tmp/run-$runs.yaml" \
     --no-color \
     "$@"
 }
 
-echo "== pass 1: every operation"
-fuzz --hypothesis-max-examples "$examples"
+echo "== pass 1: every operation but the clock"
+fuzz --hypothesis-max-examples "$examples" --exclude-operation-id set_clock
 
 for city in $(ls cities); do
   echo "== pass 2: the operations on {city} with city=$city"
@@ -41,3 +53,10 @@ id="$(printf '%s' "$case_json" | python3 -c 'import json,sys; print(json.load(sy
 echo "== pass 3: the operations on {id} with the case $id"
 fuzz --hypothesis-max-examples "$examples" \
   --include-path-regex '\{id\}' --set-path "id=$id" --set-path "action=request_extension"
+
+echo "== pass 4: the clock"
+fuzz --hypothesis-max-examples "$((examples / 4 + 1))" --include-operation-id set_clock
+
+echo "== every operation answered 2xx"
+curl --silent --show-error --fail "$base/v1/openapi.json" -o "$tmp/openapi.json"
+python3 scripts/openapi/coverage.py "$tmp/openapi.json" "$tmp"/run-*.yaml

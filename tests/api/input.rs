@@ -235,15 +235,28 @@ fn bad_actions_queries_routes_and_keys_are_problems_and_store_nothing() {
             (clock("soon"), 422, "invalid_body", "now"),
         ],
     );
-    // An action needs no body at all.
-    let request = as_edu(
-        &api,
-        Method::POST,
-        &format!("/v1/cases/{case}/actions/submit"),
-    );
-    let reply = api.send(request);
-    assert_eq!(reply.status, 200, "{reply:#?}");
-    assert_eq!(reply.body["state"], "reviewing");
+    // An action needs no body at all, and a JSON `null` is none.
+    let another = id(&api.submit(
+        "edu",
+        json!({"city": "wanzhou", "procedure": "catalog_update", "provider": "区教委"}),
+    ));
+    let submit = |case: &str| {
+        as_edu(
+            &api,
+            Method::POST,
+            &format!("/v1/cases/{case}/actions/submit"),
+        )
+    };
+    for request in [
+        submit(&case),
+        submit(&another)
+            .header("content-type", "application/json")
+            .body("null"),
+    ] {
+        let reply = api.send(request);
+        assert_eq!(reply.status, 200, "{reply:#?}");
+        assert_eq!(reply.body["state"], "reviewing");
+    }
 }
 
 /// `period` on `POST /v1/cases`: required where the procedure's dates belong to a period

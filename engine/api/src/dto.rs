@@ -29,6 +29,7 @@ pub struct SubmitCase {
     pub subject: Option<String>,
     /// The reporting period (a year) the case is for, e.g. `2024` for the annual report on
     /// 2024; required where the procedure's fixed dates belong to a period.
+    #[schema(minimum = -2147483648_i64, maximum = 2147483647_i64)]
     pub period: Option<i32>,
     #[schema(value_type = Object)]
     #[serde(default)]
@@ -243,6 +244,7 @@ pub struct EventPage {
 #[serde(deny_unknown_fields)]
 pub struct EventFilter {
     /// Return events with a sequence number greater than this; 0 for the beginning.
+    #[param(minimum = 0, maximum = 18446744073709551615_u64)]
     pub after: Option<u64>,
     /// 1..=1000, default 100.
     #[serde(default)]

@@ -3,9 +3,9 @@
 //! Each handler's annotation lists the answers its own logic gives (403 for a role, 404 for
 //! a case, 409 for a state…). [`SharedAnswers`] adds the answers the shared extractors and
 //! layers give every operation of a shape (a token → 401, a JSON body → 400/413/415/422,
-//! path or query parameters → 400, anything → 500) and states that every error is
-//! `application/problem+json` with the [`Problem`] schema, as [`Problem`]'s
-//! `IntoResponse` sends it.
+//! path or query parameters → 400, anything → 500, or 503 past the time limit) and
+//! states that every error is `application/problem+json` with the [`Problem`] schema, as
+//! [`Problem`]'s `IntoResponse` sends it.
 
 use crate::problem::Problem;
 use crate::routes::{admin, cases, events, explain, ops, packs};
@@ -28,9 +28,13 @@ use utoipa::OpenApi;
 )]
 pub(crate) struct ApiDoc;
 
-/// The document as served. utoipa 5.5 writes a link's `operationId`, `operationRef` and
-/// `requestBody` in snake case (its `Link` has no `rename_all = "camelCase"`), which the
-/// specification's schema refuses; they are renamed here.
+/// The document as served, with two touches to its links:
+/// - utoipa 5.5 writes a link's `operationId`, `operationRef` and `requestBody` in snake case
+///   (its `Link` has no `rename_all = "camelCase"`), which the specification's schema
+///   refuses; they are renamed;
+/// - a link with a `requestBody` says `x-schemathesis: {merge_body: false}`: the body is the
+///   link's as written (schemathesis would otherwise merge it with the body of the request
+///   the link comes from, which no operation accepts).
 pub(crate) fn document() -> serde_json::Value {
     let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|e| {
         unreachable!("an OpenAPI document always serializes: {e}");
@@ -55,6 +59,12 @@ pub(crate) fn document() -> serde_json::Value {
             if let Some(value) = link.remove(snake) {
                 link.insert(camel.to_owned(), value);
             }
+        }
+        if link.contains_key("requestBody") {
+            link.insert(
+                "x-schemathesis".to_owned(),
+                serde_json::json!({"merge_body": false}),
+            );
         }
     }
     document
@@ -145,10 +155,16 @@ fn add_shared_answers(operation: &mut Operation) {
             "A query parameter is unknown or malformed (`invalid_query`)",
         ));
     }
-    shared.push((
-        "500",
-        "The service failed; logged, retry later (`internal`)",
-    ));
+    shared.extend([
+        (
+            "500",
+            "The service failed; logged, retry later (`internal`)",
+        ),
+        (
+            "503",
+            "The request ran out of time; what it committed stands (`timeout`)",
+        ),
+    ]);
     for (status, description) in shared {
         let entry = operation
             .responses

@@ -13,7 +13,7 @@ use govflow_model::CityId;
 /// Move the simulated clock forward; every timer due by then has fired when this returns.
 #[utoipa::path(post, path = "/v1/admin/clock", tag = "admin",
     request_body = SetClock,
-    responses((status = 200, body = ClockView), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, description = "The clock after the move, and what fired", body = ClockView), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 409, description = "The service runs on the system clock", body = Problem),
         (status = 422, description = "The time is earlier than the clock", body = Problem)),
     security(("bearer" = [])))]
@@ -33,7 +33,7 @@ pub async fn set_clock(
 }
 
 #[utoipa::path(get, path = "/v1/clock", tag = "admin",
-    responses((status = 200, body = ClockView), (status = 401, body = Problem)),
+    responses((status = 200, description = "The service's clock and its time", body = ClockView), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn clock(State(state): State<AppState>, _caller: Caller) -> Json<ClockView> {
     let clock = state.runtime.clock();
@@ -64,7 +64,7 @@ pub async fn reload(
 #[utoipa::path(put, path = "/v1/admin/departments/{city}", tag = "admin",
     params(("city" = String, Path, example = "wanzhou", description = "A city id, as `GET /v1/packs` lists them")),
     request_body = DepartmentList,
-    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, description = "The registry now in use", body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, description = "No pack is served for the city", body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn set_departments(
@@ -102,7 +102,7 @@ pub async fn set_departments(
 
 #[utoipa::path(get, path = "/v1/admin/departments/{city}", tag = "admin",
     params(("city" = String, Path, example = "wanzhou", description = "A city id, as `GET /v1/packs` lists them")),
-    responses((status = 200, body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, description = "The city's department registry", body = DepartmentList), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, description = "No pack is served for the city", body = Problem)),
     security(("bearer" = [])))]
 pub async fn departments(

@@ -104,7 +104,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
 /// Take an action on a case, as the token's actor.
 #[utoipa::path(post, path = "/v1/cases/{id}/actions/{action}", tag = "cases", operation_id = "act_on_case",
     params(("id" = String, Path), ("action" = String, Path, example = "request_extension", description = "e.g. `reply`, `request_extension`, `approve_extension`, `forward`")),
-    request_body = TakeAction,
+    request_body(content = Option<TakeAction>, description = "Optional: an action without data may send no body"),
     responses(
         (status = 200, description = "The case after the action", body = CaseView),
         (status = 401, body = Problem), (status = 403, description = "The actor may not; the detail names the article", body = Problem),
@@ -131,7 +131,7 @@ pub async fn act(
 
 #[utoipa::path(get, path = "/v1/cases/{id}", tag = "cases", operation_id = "get_case",
     params(("id" = String, Path)),
-    responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, description = "The case", body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get(
     State(state): State<AppState>,
@@ -147,7 +147,7 @@ pub async fn get(
 /// List cases, oldest first, filtered; a caller bound to one city sees only that city.
 #[utoipa::path(get, path = "/v1/cases", tag = "cases", operation_id = "list_cases",
     params(CaseFilter),
-    responses((status = 200, body = CaseList), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, description = "One page of cases", body = CaseList), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,

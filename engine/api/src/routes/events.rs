@@ -16,7 +16,7 @@ use serde_json::Value;
 /// events; `next_after` still moves past the others, so the cursor never goes back.
 #[utoipa::path(get, path = "/v1/events", tag = "events", operation_id = "event_feed",
     params(EventFilter),
-    responses((status = 200, body = EventPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, description = "The events after the cursor", body = EventPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn feed(
     State(state): State<AppState>,
@@ -64,7 +64,7 @@ fn feed_event(r: Recorded) -> FeedEvent {
 /// One case's history, oldest first.
 #[utoipa::path(get, path = "/v1/cases/{id}/events", tag = "events", operation_id = "case_history",
     params(("id" = String, Path)),
-    responses((status = 200, body = Vec<FeedEvent>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, description = "The case's events, oldest first", body = Vec<FeedEvent>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn history(
     State(state): State<AppState>,

@@ -102,7 +102,7 @@ fn step_view(step: &ExplainedStep) -> StepView {
 #[utoipa::path(get, path = "/v1/cases/{id}/explain", tag = "cases", operation_id = "explain_case",
     params(("id" = String, Path)),
     responses(
-        (status = 200, body = ExplanationView), (status = 401, body = Problem),
+        (status = 200, description = "How each deadline was derived", body = ExplanationView), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 503, description = "The case's pack version cannot be read", body = Problem),
     ),

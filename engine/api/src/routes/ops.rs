@@ -20,7 +20,7 @@ pub struct Health {
     pub cities: usize,
 }
 
-#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "The service is up", body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
     let clock = state.runtime.clock();
     Json(Health {
