@@ -11,7 +11,7 @@ use govflow_model::{Case, CaseDeadline, CityId, DataResource, DepartmentRegistry
 use govflow_runtime::{CalendarState, CityPack, Diagnostic, LoadFailure, ReloadReport};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use utoipa::ToSchema;
 
 /// `POST /v1/cases`.
@@ -538,21 +538,51 @@ impl From<ReloadReport> for ReloadView {
 #[schema(examples(json!({"departments": ["区公安局", "区民政局"], "obligations": {}})))]
 pub struct DepartmentList {
     /// Every department of the city: a `scope: departments` obligation opens one case each.
-    pub departments: Vec<String>,
+    pub departments: Vec<DepartmentName>,
     /// Obligation id → the departments a `scope: registered` obligation falls on (the
     /// 项目单位 of an annual IT-project plan); each must be in `departments`. Omitted: none.
     #[serde(default)]
-    pub obligations: BTreeMap<String, Vec<String>>,
+    pub obligations: BTreeMap<String, Vec<DepartmentName>>,
 }
+
+/// A department's name (区公安局): not blank.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "String")]
+pub struct DepartmentName(String);
+
+impl TryFrom<String> for DepartmentName {
+    type Error = &'static str;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        if name.trim().is_empty() {
+            Err("a department's name is blank")
+        } else {
+            Ok(DepartmentName(name))
+        }
+    }
+}
+
+impl utoipa::PartialSchema for DepartmentName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"\S"))
+            .description(Some("A department's name (区公安局): not blank"))
+            .into()
+    }
+}
+
+impl ToSchema for DepartmentName {}
 
 impl DepartmentList {
     pub fn registry(&self) -> DepartmentRegistry {
+        let names = |names: &[DepartmentName]| names.iter().map(|n| n.0.clone()).collect();
         DepartmentRegistry {
-            departments: self.departments.iter().cloned().collect(),
+            departments: names(&self.departments),
             obligations: self
                 .obligations
                 .iter()
-                .map(|(id, names)| (id.clone(), names.iter().cloned().collect()))
+                .map(|(id, listed)| (id.clone(), names(listed)))
                 .collect(),
         }
     }
@@ -560,12 +590,13 @@ impl DepartmentList {
 
 impl From<DepartmentRegistry> for DepartmentList {
     fn from(registry: DepartmentRegistry) -> Self {
+        let names = |names: BTreeSet<String>| names.into_iter().map(DepartmentName).collect();
         DepartmentList {
-            departments: registry.departments.into_iter().collect(),
+            departments: names(registry.departments),
             obligations: registry
                 .obligations
                 .into_iter()
-                .map(|(id, names)| (id, names.into_iter().collect()))
+                .map(|(id, listed)| (id, names(listed)))
                 .collect(),
         }
     }

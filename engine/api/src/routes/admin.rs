@@ -74,30 +74,17 @@ pub async fn set_departments(
     Body(body): Body<DepartmentList>,
 ) -> Result<Json<DepartmentList>, Problem> {
     caller.require_admin()?;
-    if let Some(blank) = body.departments.iter().position(|d| d.trim().is_empty()) {
-        return Err(Problem::unprocessable(
-            "invalid_body",
-            format!("`departments[{blank}]` is blank"),
-        ));
-    }
-    for (obligation, names) in &body.obligations {
-        if let Some(blank) = names.iter().position(|d| d.trim().is_empty()) {
-            return Err(Problem::unprocessable(
-                "invalid_body",
-                format!("`obligations.{obligation}[{blank}]` is blank"),
-            ));
-        }
-    }
     let runtime = state.runtime.clone();
     let city = CityId::from(city.as_str());
     let registry = body.registry();
+    let in_use = registry.clone();
     blocking(move || {
         runtime
             .set_departments(&city, registry)
             .map_err(|e| Problem::naming_city(e, CityIn::Path))
     })
     .await?;
-    Ok(Json(body))
+    Ok(Json(DepartmentList::from(in_use)))
 }
 
 #[utoipa::path(get, path = "/v1/admin/departments/{city}", tag = "admin",
