@@ -7,10 +7,10 @@
 //! states that every error is `application/problem+json` with the [`Problem`] schema, as
 //! [`Problem`]'s `IntoResponse` sends it.
 
-use crate::problem::Problem;
+use crate::problem::{Problem, CODES};
 use crate::routes::{admin, cases, events, explain, ops, packs};
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::{Content, RefOr, Response, ResponseBuilder};
+use utoipa::openapi::{Content, RefOr, Response, ResponseBuilder, Schema};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -24,7 +24,7 @@ use utoipa::OpenApi;
         ops::healthz, ops::metrics, ops::openapi,
     ),
     components(schemas(Problem)),
-    modifiers(&BearerAuth, &SharedAnswers),
+    modifiers(&BearerAuth, &SharedAnswers, &ProblemCodes),
 )]
 pub(crate) struct ApiDoc;
 
@@ -90,6 +90,26 @@ impl utoipa::Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// A problem's `code` is one of [`CODES`]: the document lists them, so a client can match
+/// on them and a code it does not know is a change of contract.
+struct ProblemCodes;
+
+impl utoipa::Modify for ProblemCodes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let problem = openapi
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut("Problem"));
+        let Some(RefOr::T(Schema::Object(problem))) = problem else {
+            unreachable!("`Problem` is a component object schema");
+        };
+        let Some(RefOr::T(Schema::Object(code))) = problem.properties.get_mut("code") else {
+            unreachable!("`Problem` has a `code` string");
+        };
+        code.enum_values = Some(CODES.iter().map(|c| serde_json::json!(c)).collect());
     }
 }
 
