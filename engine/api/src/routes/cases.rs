@@ -20,7 +20,7 @@ const MAX_KEY_LEN: usize = 200;
 /// first one created (200 instead of 201).
 #[utoipa::path(post, path = "/v1/cases", tag = "cases", operation_id = "submit_case",
     request_body = SubmitCase,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, pattern = "^[!-~]([ -~]*[!-~])?$",
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, pattern = "^[!-~]([ -~]*[!-~])?$",
         description = "Makes a retry safe: the same key and body return the same case; 1 to 200 visible ASCII characters")),
     responses(
         (status = 201, description = "Opened", body = CaseView,
@@ -103,7 +103,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
 
 /// Take an action on a case, as the token's actor.
 #[utoipa::path(post, path = "/v1/cases/{id}/actions/{action}", tag = "cases", operation_id = "act_on_case",
-    params(("id" = String, Path), ("action" = String, Path, example = "request_extension", description = "e.g. `reply`, `request_extension`, `approve_extension`, `forward`")),
+    params(("id" = String, Path, description = "A case id, as `POST /v1/cases` answers it"), ("action" = String, Path, example = "request_extension", description = "e.g. `reply`, `request_extension`, `approve_extension`, `forward`")),
     request_body(content = Option<TakeAction>, description = "Optional: an action without data may send no body"),
     responses(
         (status = 200, description = "The case after the action", body = CaseView),
@@ -130,7 +130,7 @@ pub async fn act(
 }
 
 #[utoipa::path(get, path = "/v1/cases/{id}", tag = "cases", operation_id = "get_case",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, description = "A case id, as `POST /v1/cases` answers it")),
     responses((status = 200, description = "The case", body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get(

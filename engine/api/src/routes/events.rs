@@ -63,7 +63,7 @@ fn feed_event(r: Recorded) -> FeedEvent {
 
 /// One case's history, oldest first.
 #[utoipa::path(get, path = "/v1/cases/{id}/events", tag = "events", operation_id = "case_history",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, description = "A case id, as `POST /v1/cases` answers it")),
     responses((status = 200, description = "The case's events, oldest first", body = Vec<FeedEvent>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn history(

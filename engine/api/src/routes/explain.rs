@@ -100,7 +100,7 @@ fn step_view(step: &ExplainedStep) -> StepView {
 /// over, the move off a rest day, extensions, provisional years. Same authorization as
 /// `GET /v1/cases/{id}`.
 #[utoipa::path(get, path = "/v1/cases/{id}/explain", tag = "cases", operation_id = "explain_case",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, description = "A case id, as `POST /v1/cases` answers it")),
     responses(
         (status = 200, description = "How each deadline was derived", body = ExplanationView), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem),
