@@ -291,6 +291,40 @@ fn other_calls(
     others
 }
 
+/// Each link's operation exists and takes every parameter the link gives it.
+fn links_name_real_operations_and_parameters(spec: &Value) {
+    let all = operations(spec);
+    for operation in &all {
+        for (status, response) in operation.spec["responses"].as_object().unwrap() {
+            for (name, link) in response["links"].as_object().into_iter().flatten() {
+                let at = format!("{} {status} link `{name}`", operation.at());
+                let target = link["operationId"].as_str().expect("an operationId");
+                let target = all
+                    .iter()
+                    .find(|o| o.id() == target)
+                    .unwrap_or_else(|| panic!("{at}: no operation `{target}`"));
+                let taken: Vec<&Value> = target.spec["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| &p["name"])
+                    .collect();
+                for parameter in link["parameters"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(Map::keys)
+                {
+                    assert!(
+                        taken.contains(&&Value::from(parameter.as_str())),
+                        "{at}: {} takes no `{parameter}`",
+                        target.at()
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn every_answer_is_documented_and_every_body_is_exactly_its_schema() {
     let api = start(
@@ -309,6 +343,7 @@ fn every_answer_is_documented_and_every_body_is_exactly_its_schema() {
         unrequired.is_empty(),
         "served always, yet optional: {unrequired:#?}"
     );
+    links_name_real_operations_and_parameters(&spec);
 
     let mut found = Findings::default();
     let mut linked = BTreeMap::new();
