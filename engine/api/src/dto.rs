@@ -629,6 +629,57 @@ mod tests {
         );
     }
 
+    /// The fields `view` serializes are the properties its schema `name` in the served
+    /// document lists, each required (tests/api/contract.rs checks the views a running
+    /// server answers with; these are the ones its answers rarely carry).
+    fn serves_its_schema(name: &str, view: impl Serialize) {
+        let document = crate::openapi::document();
+        let schema = &document["components"]["schemas"][name];
+        let keys = |value: &Value| -> Vec<String> {
+            let mut keys: Vec<String> = match value {
+                Value::Object(map) => map.keys().cloned().collect(),
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(|k| k.as_str())
+                    .map(String::from)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            keys.sort();
+            keys
+        };
+        let served = keys(&serde_json::to_value(view).unwrap());
+        assert_eq!(served, keys(&schema["properties"]), "{name}: {schema:#}");
+        assert_eq!(served, keys(&schema["required"]), "{name}: {schema:#}");
+    }
+
+    #[test]
+    fn the_rarely_served_views_serve_exactly_their_schemas() {
+        let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let diagnostic = Diagnostic::error("GF0011", "procedures/x.yaml", "cannot read");
+        serves_its_schema("DiagnosticView", DiagnosticView::from(&diagnostic));
+        let failure = LoadFailure {
+            at,
+            diagnostics: vec![diagnostic],
+        };
+        serves_its_schema("LoadFailureView", LoadFailureView::from(&failure));
+        let missing = govflow_runtime::MissingVersion {
+            city: CityId::from("wanzhou"),
+            version: "wanzhou@0123456789ab".into(),
+            since: at,
+            refused: 2,
+        };
+        serves_its_schema("MissingVersionView", MissingVersionView::from(missing));
+        let joint = JointActView {
+            action: "decide".into(),
+            role: "finance_bureau".into(),
+            actor: "finance".into(),
+            decision: None,
+            at,
+        };
+        serves_its_schema("JointActView", joint);
+    }
+
     #[test]
     fn a_reload_is_served_as_the_runtime_reports_it() {
         let report = ReloadReport {
