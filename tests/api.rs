@@ -6,6 +6,7 @@
 mod auth;
 mod bodies;
 mod cities;
+mod contract;
 mod endpoints;
 mod events;
 mod explain;

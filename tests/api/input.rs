@@ -221,6 +221,12 @@ fn bad_actions_queries_routes_and_keys_are_problems_and_store_nothing() {
                 "ASCII",
             ),
             (
+                submit().header("idempotency-key", "a\tb"),
+                400,
+                "invalid_idempotency_key",
+                "ASCII",
+            ),
+            (
                 clock("2020-01-01T00:00:00+08:00"),
                 422,
                 "clock_backwards",
@@ -229,15 +235,28 @@ fn bad_actions_queries_routes_and_keys_are_problems_and_store_nothing() {
             (clock("soon"), 422, "invalid_body", "now"),
         ],
     );
-    // An action needs no body at all.
-    let request = as_edu(
-        &api,
-        Method::POST,
-        &format!("/v1/cases/{case}/actions/submit"),
-    );
-    let reply = api.send(request);
-    assert_eq!(reply.status, 200, "{reply:#?}");
-    assert_eq!(reply.body["state"], "reviewing");
+    // An action needs no body at all, and a JSON `null` is none.
+    let another = id(&api.submit(
+        "edu",
+        json!({"city": "wanzhou", "procedure": "catalog_update", "provider": "区教委"}),
+    ));
+    let submit = |case: &str| {
+        as_edu(
+            &api,
+            Method::POST,
+            &format!("/v1/cases/{case}/actions/submit"),
+        )
+    };
+    for request in [
+        submit(&case),
+        submit(&another)
+            .header("content-type", "application/json")
+            .body("null"),
+    ] {
+        let reply = api.send(request);
+        assert_eq!(reply.status, 200, "{reply:#?}");
+        assert_eq!(reply.body["state"], "reviewing");
+    }
 }
 
 /// `period` on `POST /v1/cases`: required where the procedure's dates belong to a period
@@ -283,9 +302,9 @@ fn a_reporting_period_is_required_where_dates_belong_to_one_and_shown_on_the_cas
     assert_eq!(read.body["deadlines"][0]["status"], "missed");
 }
 
-/// `PUT /v1/admin/departments/{city}` with `obligations`: read back as written; a name not
-/// among the departments, or an obligation that is not `scope: registered`, is refused and
-/// changes nothing.
+/// `PUT /v1/admin/departments/{city}` with `obligations`: read back as written; a blank
+/// name, a name not among the departments, or an obligation that is not `scope:
+/// registered`, is refused and changes nothing; the answer is the registry now in use.
 #[test]
 fn departments_registered_for_an_obligation_must_be_registered_departments() {
     let api = start("2025-01-15T09:00:00+08:00", &[]);
@@ -320,10 +339,31 @@ fn departments_registered_for_an_obligation_must_be_registered_departments() {
                 "invalid_field",
                 "it_annual_plan",
             ),
+            (
+                put(json!({"departments": ["市公安局", " "]})),
+                422,
+                "invalid_body",
+                "departments[1]: a department's name is blank",
+            ),
+            (
+                put(json!({"departments": ["市公安局"], "obligations": {"it_annual_plan": [""]}})),
+                422,
+                "invalid_body",
+                "obligations.it_annual_plan[0]: a department's name is blank",
+            ),
         ],
     );
     assert_eq!(
         api.get("admin", "/v1/admin/departments/jiaozuo").body,
         registry
     );
+    let twice = api.send(put(
+        json!({"departments": ["市民政局", "市公安局", "市民政局"]}),
+    ));
+    assert_eq!(twice.status, 200, "{twice:#?}");
+    assert_eq!(
+        twice.body,
+        api.get("admin", "/v1/admin/departments/jiaozuo").body
+    );
+    assert_eq!(twice.body["departments"], json!(["市公安局", "市民政局"]));
 }

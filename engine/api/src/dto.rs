@@ -2,17 +2,23 @@
 //! model so the model can change without breaking integrating systems.
 
 use crate::extract::Limit;
+use crate::vocabulary::{
+    ClockWord, DeadlineKindWord, DeadlineStatusWord, EventTypeWord, RegulationStatusWord,
+    SeverityWord,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use govflow_model::{Case, CaseDeadline, CityId, DataResource, DepartmentRegistry, Violation};
-use govflow_runtime::{CalendarState, CityPack, Diagnostic, LoadFailure, Severity};
+use govflow_runtime::{CalendarState, CityPack, Diagnostic, LoadFailure, ReloadReport};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use utoipa::ToSchema;
 
 /// `POST /v1/cases`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"city": "wanzhou", "procedure": "data_verification",
+    "provider": "区公安局", "subject": "户籍地址有误"})))]
 pub struct SubmitCase {
     pub city: String,
     pub procedure: String,
@@ -23,6 +29,7 @@ pub struct SubmitCase {
     pub subject: Option<String>,
     /// The reporting period (a year) the case is for, e.g. `2024` for the annual report on
     /// 2024; required where the procedure's fixed dates belong to a period.
+    #[schema(minimum = -2147483648_i64, maximum = 2147483647_i64)]
     pub period: Option<i32>,
     #[schema(value_type = Object)]
     #[serde(default)]
@@ -37,6 +44,7 @@ pub struct SubmitCase {
 /// `POST /v1/cases/{id}/actions/{action}`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"data": {"working_days": 5, "reason": "需核对的数据量大"}})))]
 pub struct TakeAction {
     /// e.g. `{"decision": "approve", "reasons": "..."}` for `reply`,
     /// `{"working_days": 5, "reason": "..."}` for `request_extension`.
@@ -53,18 +61,22 @@ pub struct CaseView {
     pub state: String,
     pub overdue: bool,
     /// The case whose lapse, or action, opened this one.
+    #[schema(required = true)]
     pub parent: Option<String>,
     pub pack_version: String,
-    /// `in_force`, `draft` or `expired`.
-    pub regulation_status: String,
+    pub regulation_status: RegulationStatusWord,
     pub received_at: DateTime<Utc>,
     pub received_date: NaiveDate,
+    #[schema(required = true)]
     pub provider: Option<String>,
+    #[schema(required = true)]
     pub subject: Option<String>,
     /// The reporting period (a year) the case is for, where it has one.
+    #[schema(required = true)]
     pub period: Option<i32>,
     #[schema(value_type = Object)]
     pub data: Map<String, Value>,
+    #[schema(required = true)]
     pub decision: Option<String>,
     pub opened_by: String,
     pub deadlines: Vec<DeadlineView>,
@@ -83,6 +95,7 @@ pub struct JointActView {
     /// The role or body it was taken in.
     pub role: String,
     pub actor: String,
+    #[schema(required = true)]
     pub decision: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -94,16 +107,13 @@ pub struct DeadlineView {
     pub due_date: NaiveDate,
     /// 23:59:59 local on `due_date`.
     pub due_at: DateTime<Utc>,
-    /// `open`, `met`, `missed`, `cancelled`, or `elapsed` (a notice whose date passed:
-    /// no one was late).
-    pub status: String,
+    pub status: DeadlineStatusWord,
     /// Counted on weekends only: the calendar does not yet cover the year.
     pub provisional: bool,
     /// Whether the period is the text's; false where the pack chose it or the imposer
     /// set it.
     pub statutory: bool,
-    /// `duty` (a lapse makes the case overdue) or `notice` (it only marks a date).
-    pub kind: String,
+    pub kind: DeadlineKindWord,
     pub article: String,
     pub quote: String,
     /// The role whose duty it is.
@@ -111,7 +121,10 @@ pub struct DeadlineView {
     pub original_due_date: NaiveDate,
     pub extended_working_days: u32,
     /// Working days asked for by an extension request awaiting approval.
+    #[schema(required = true)]
     pub pending_extension: Option<u32>,
+    /// When the warning fires; null for a deadline without one.
+    #[schema(required = true)]
     pub warn_at: Option<DateTime<Utc>>,
 }
 
@@ -125,7 +138,7 @@ impl From<&Case> for CaseView {
             overdue: c.overdue,
             parent: c.parent.as_ref().map(ToString::to_string),
             pack_version: c.pack_version.clone(),
-            regulation_status: c.regulation_status.as_str().to_owned(),
+            regulation_status: c.regulation_status.into(),
             received_at: c.received_at,
             received_date: c.received_date,
             provider: c.provider.clone(),
@@ -159,10 +172,10 @@ impl From<&CaseDeadline> for DeadlineView {
             name: d.name.to_string(),
             due_date: d.due_date,
             due_at: d.due_at,
-            status: d.status.as_str().to_owned(),
+            status: d.status.into(),
             provisional: d.provisional,
             statutory: d.statutory,
-            kind: d.kind.as_str().to_owned(),
+            kind: d.kind.into(),
             article: d.article.clone(),
             quote: d.quote.clone(),
             responsible: d.responsible.to_string(),
@@ -179,6 +192,7 @@ impl From<&CaseDeadline> for DeadlineView {
 pub struct CaseList {
     pub cases: Vec<CaseView>,
     /// Pass as `after` for the next page; null on the last page.
+    #[schema(required = true)]
     pub next: Option<String>,
 }
 
@@ -204,16 +218,14 @@ pub struct CaseFilter {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedEvent {
     pub seq: u64,
-    /// `opened`, `acted`, `warning`, `lapsed`, `elapsed` (a notice's date passed),
-    /// `period_set`, `penalty_opened`, `child_opened`, `joint_act_recorded`,
-    /// `extension_requested`…
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: EventTypeWord,
     pub case: String,
     pub city: String,
     pub at: DateTime<Utc>,
     pub actor: String,
     pub pack_version: String,
+    #[schema(required = true)]
     pub article: Option<String>,
     /// The event's own fields (`deadline`, `due_date`, `from`, `to`, `child`…).
     #[schema(value_type = Object)]
@@ -232,6 +244,7 @@ pub struct EventPage {
 #[serde(deny_unknown_fields)]
 pub struct EventFilter {
     /// Return events with a sequence number greater than this; 0 for the beginning.
+    #[param(minimum = 0, maximum = 18446744073709551615_u64)]
     pub after: Option<u64>,
     /// 1..=1000, default 100.
     #[serde(default)]
@@ -278,14 +291,19 @@ pub struct PackSummary {
     pub city: String,
     /// Whether a pack is being served for the city (false if none ever loaded).
     pub serving: bool,
+    #[schema(required = true)]
     pub name: Option<String>,
     /// `<city>@<hash>`: what new cases are pinned to.
+    #[schema(required = true)]
     pub version: Option<String>,
+    #[schema(required = true)]
     pub regulation: Option<RegulationSummary>,
     pub procedures: Vec<String>,
+    #[schema(required = true)]
     pub loaded_at: Option<DateTime<Utc>>,
     pub warnings: usize,
     /// Why the latest load of this city failed; the last good pack is still served.
+    #[schema(required = true)]
     pub last_error: Option<LoadFailureView>,
 }
 
@@ -293,9 +311,9 @@ pub struct PackSummary {
 pub struct RegulationSummary {
     pub title: String,
     pub document: String,
-    /// `in_force`, `draft` or `expired`.
-    pub status: String,
+    pub status: RegulationStatusWord,
     pub effective_from: NaiveDate,
+    #[schema(required = true)]
     pub effective_until: Option<NaiveDate>,
 }
 
@@ -304,6 +322,7 @@ pub struct CalendarSummary {
     /// The years the official holiday schedule covers; later deadlines are provisional.
     pub years: Vec<i32>,
     pub loaded_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub last_error: Option<LoadFailureView>,
 }
 
@@ -311,8 +330,9 @@ pub struct CalendarSummary {
 pub struct PackDetail {
     #[serde(flatten)]
     pub summary: PackSummary,
-    /// The validated pack: roles, procedures, deadlines with their articles.
-    #[schema(value_type = Object)]
+    /// The validated pack: roles, procedures, deadlines with their articles; null while
+    /// none is served for the city.
+    #[schema(value_type = Option<Object>, required = true)]
     pub pack: Option<govflow_model::Pack>,
 }
 
@@ -327,7 +347,7 @@ impl PackSummary {
             regulation: pack.map(|p| RegulationSummary {
                 title: p.regulation.title.clone(),
                 document: p.regulation.document.clone(),
-                status: p.regulation.status.as_str().to_owned(),
+                status: p.regulation.status.into(),
                 effective_from: p.regulation.effective_from,
                 effective_until: p.regulation.effective_until,
             }),
@@ -363,13 +383,13 @@ pub struct LoadFailureView {
 pub struct DiagnosticView {
     /// `GF0001`…
     pub code: String,
-    /// `error` or `warning`.
-    pub severity: String,
+    pub severity: SeverityWord,
     pub file: String,
     /// 1-based; 0 when the problem is with the file as a whole.
     pub line: usize,
     pub column: usize,
     pub message: String,
+    #[schema(required = true)]
     pub help: Option<String>,
 }
 
@@ -386,11 +406,7 @@ impl From<&Diagnostic> for DiagnosticView {
     fn from(d: &Diagnostic) -> DiagnosticView {
         DiagnosticView {
             code: d.code.to_owned(),
-            severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            }
-            .to_owned(),
+            severity: d.severity.into(),
             file: d.file.clone(),
             line: d.line,
             column: d.column,
@@ -403,6 +419,8 @@ impl From<&Diagnostic> for DiagnosticView {
 /// `POST /v1/classifications/check`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"city": "wanzhou",
+    "resource": {"sharing": "conditional", "opening": "not_open"}})))]
 pub struct ClassificationCheck {
     pub city: String,
     pub resource: DataResourceView,
@@ -475,38 +493,96 @@ impl From<Violation> for ViolationView {
 /// `POST /v1/admin/clock`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"now": "2024-01-03T09:00:00+08:00"})))]
 pub struct SetClock {
     pub now: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClockView {
-    pub clock: String,
+    pub clock: ClockWord,
     pub now: DateTime<Utc>,
-    /// Timers and obligation occurrences handled by this move.
+    /// Timers and obligation occurrences handled by this move; null when reading the clock.
+    #[schema(required = true)]
     pub fired: Option<usize>,
+}
+
+/// `POST /v1/admin/reload`: what one reload did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReloadView {
+    /// Cities now serving a new version.
+    pub swapped: Vec<String>,
+    /// Cities whose files failed to load; each keeps its last good pack (`GET /v1/packs`
+    /// says why).
+    pub failed: Vec<String>,
+    /// Whether a new holiday calendar is being served.
+    pub calendar_swapped: bool,
+    pub calendar_failed: bool,
+}
+
+impl From<ReloadReport> for ReloadView {
+    fn from(r: ReloadReport) -> Self {
+        let names = |cities: Vec<CityId>| cities.iter().map(ToString::to_string).collect();
+        ReloadView {
+            swapped: names(r.swapped),
+            failed: names(r.failed),
+            calendar_swapped: r.calendar_swapped,
+            calendar_failed: r.calendar_failed,
+        }
+    }
 }
 
 /// `PUT /v1/admin/departments/{city}`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"departments": ["区公安局", "区民政局"], "obligations": {}})))]
 pub struct DepartmentList {
     /// Every department of the city: a `scope: departments` obligation opens one case each.
-    pub departments: Vec<String>,
+    pub departments: Vec<DepartmentName>,
     /// Obligation id → the departments a `scope: registered` obligation falls on (the
     /// 项目单位 of an annual IT-project plan); each must be in `departments`. Omitted: none.
     #[serde(default)]
-    pub obligations: BTreeMap<String, Vec<String>>,
+    pub obligations: BTreeMap<String, Vec<DepartmentName>>,
 }
+
+/// A department's name (区公安局): not blank.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "String")]
+pub struct DepartmentName(String);
+
+impl TryFrom<String> for DepartmentName {
+    type Error = &'static str;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        if name.trim().is_empty() {
+            Err("a department's name is blank")
+        } else {
+            Ok(DepartmentName(name))
+        }
+    }
+}
+
+impl utoipa::PartialSchema for DepartmentName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"\S"))
+            .description(Some("A department's name (区公安局): not blank"))
+            .into()
+    }
+}
+
+impl ToSchema for DepartmentName {}
 
 impl DepartmentList {
     pub fn registry(&self) -> DepartmentRegistry {
+        let names = |names: &[DepartmentName]| names.iter().map(|n| n.0.clone()).collect();
         DepartmentRegistry {
-            departments: self.departments.iter().cloned().collect(),
+            departments: names(&self.departments),
             obligations: self
                 .obligations
                 .iter()
-                .map(|(id, names)| (id.clone(), names.iter().cloned().collect()))
+                .map(|(id, listed)| (id.clone(), names(listed)))
                 .collect(),
         }
     }
@@ -514,12 +590,13 @@ impl DepartmentList {
 
 impl From<DepartmentRegistry> for DepartmentList {
     fn from(registry: DepartmentRegistry) -> Self {
+        let names = |names: BTreeSet<String>| names.into_iter().map(DepartmentName).collect();
         DepartmentList {
-            departments: registry.departments.into_iter().collect(),
+            departments: names(registry.departments),
             obligations: registry
                 .obligations
                 .into_iter()
-                .map(|(id, names)| (id, names.into_iter().collect()))
+                .map(|(id, listed)| (id, names(listed)))
                 .collect(),
         }
     }
@@ -528,6 +605,7 @@ impl From<DepartmentRegistry> for DepartmentList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use govflow_runtime::Severity;
 
     /// The views serve a failed load exactly as the runtime's and the loader's own
     /// serialisation did before the API had views of its own.
@@ -548,6 +626,71 @@ mod tests {
         assert_eq!(
             serde_json::to_value(LoadFailureView::from(&failure)).unwrap(),
             serde_json::to_value(&failure).unwrap()
+        );
+    }
+
+    /// The fields `view` serializes are the properties its schema `name` in the served
+    /// document lists, each required (tests/api/contract.rs checks the views a running
+    /// server answers with; these are the ones its answers rarely carry).
+    fn serves_its_schema(name: &str, view: impl Serialize) {
+        let document = crate::openapi::document();
+        let schema = &document["components"]["schemas"][name];
+        let keys = |value: &Value| -> Vec<String> {
+            let mut keys: Vec<String> = match value {
+                Value::Object(map) => map.keys().cloned().collect(),
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(|k| k.as_str())
+                    .map(String::from)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            keys.sort();
+            keys
+        };
+        let served = keys(&serde_json::to_value(view).unwrap());
+        assert_eq!(served, keys(&schema["properties"]), "{name}: {schema:#}");
+        assert_eq!(served, keys(&schema["required"]), "{name}: {schema:#}");
+    }
+
+    #[test]
+    fn the_rarely_served_views_serve_exactly_their_schemas() {
+        let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let diagnostic = Diagnostic::error("GF0011", "procedures/x.yaml", "cannot read");
+        serves_its_schema("DiagnosticView", DiagnosticView::from(&diagnostic));
+        let failure = LoadFailure {
+            at,
+            diagnostics: vec![diagnostic],
+        };
+        serves_its_schema("LoadFailureView", LoadFailureView::from(&failure));
+        let missing = govflow_runtime::MissingVersion {
+            city: CityId::from("wanzhou"),
+            version: "wanzhou@0123456789ab".into(),
+            since: at,
+            refused: 2,
+        };
+        serves_its_schema("MissingVersionView", MissingVersionView::from(missing));
+        let joint = JointActView {
+            action: "decide".into(),
+            role: "finance_bureau".into(),
+            actor: "finance".into(),
+            decision: None,
+            at,
+        };
+        serves_its_schema("JointActView", joint);
+    }
+
+    #[test]
+    fn a_reload_is_served_as_the_runtime_reports_it() {
+        let report = ReloadReport {
+            swapped: vec![CityId::from("wanzhou")],
+            failed: vec![CityId::from("macun"), CityId::from("jiaozuo")],
+            calendar_swapped: true,
+            calendar_failed: false,
+        };
+        assert_eq!(
+            serde_json::to_value(ReloadView::from(report.clone())).unwrap(),
+            serde_json::to_value(&report).unwrap()
         );
     }
 

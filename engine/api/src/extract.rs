@@ -144,8 +144,8 @@ pub async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|e| Err(Problem::internal(&e)))
 }
 
-/// A JSON request body that may be absent (an action without data): `None` when empty;
-/// when present it must say it is JSON, as [`Body`] requires.
+/// A JSON request body that may be absent (an action without data): `None` when empty or
+/// `null`; when present it must say it is JSON, as [`Body`] requires.
 pub struct OptionalBody<T>(pub Option<T>);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalBody<T> {
@@ -181,7 +181,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalBody<T> {
         }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize(&mut de) {
-            Ok(value) => Ok(OptionalBody(Some(value))),
+            Ok(value) => Ok(OptionalBody(value)),
             Err(e) => {
                 let path = e.path().to_string();
                 let inner = e.into_inner();

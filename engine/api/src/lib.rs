@@ -12,6 +12,7 @@ mod problem;
 mod responses;
 mod routes;
 mod state;
+mod vocabulary;
 
 pub use auth::{Caller, Error as AuthError, Tokens};
 pub use problem::Problem;

@@ -3,14 +3,14 @@
 //! Each handler's annotation lists the answers its own logic gives (403 for a role, 404 for
 //! a case, 409 for a state…). [`SharedAnswers`] adds the answers the shared extractors and
 //! layers give every operation of a shape (a token → 401, a JSON body → 400/413/415/422,
-//! path or query parameters → 400, anything → 500) and states that every error is
-//! `application/problem+json` with the [`Problem`] schema, as [`Problem`]'s
-//! `IntoResponse` sends it.
+//! path or query parameters → 400, anything → 500, or 503 past the time limit) and
+//! states that every error is `application/problem+json` with the [`Problem`] schema, as
+//! [`Problem`]'s `IntoResponse` sends it.
 
-use crate::problem::Problem;
+use crate::problem::{Problem, CODES};
 use crate::routes::{admin, cases, events, explain, ops, packs};
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::{Content, RefOr, Response, ResponseBuilder};
+use utoipa::openapi::{Content, RefOr, Response, ResponseBuilder, Schema};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -24,9 +24,51 @@ use utoipa::OpenApi;
         ops::healthz, ops::metrics, ops::openapi,
     ),
     components(schemas(Problem)),
-    modifiers(&BearerAuth, &SharedAnswers),
+    modifiers(&BearerAuth, &SharedAnswers, &ProblemCodes),
 )]
 pub(crate) struct ApiDoc;
+
+/// The document as served, with two touches to its links:
+/// - utoipa 5.5 writes a link's `operationId`, `operationRef` and `requestBody` in snake case
+///   (its `Link` has no `rename_all = "camelCase"`), which the specification's schema
+///   refuses; they are renamed;
+/// - a link with a `requestBody` says `x-schemathesis: {merge_body: false}`: the body is the
+///   link's as written (schemathesis would otherwise merge it with the body of the request
+///   the link comes from, which no operation accepts).
+pub(crate) fn document() -> serde_json::Value {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|e| {
+        unreachable!("an OpenAPI document always serializes: {e}");
+    });
+    let links = document["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("responses")?.as_object_mut())
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("links")?.as_object_mut())
+        .flat_map(|links| links.values_mut())
+        .filter_map(|link| link.as_object_mut());
+    for link in links {
+        for (snake, camel) in [
+            ("operation_id", "operationId"),
+            ("operation_ref", "operationRef"),
+            ("request_body", "requestBody"),
+        ] {
+            if let Some(value) = link.remove(snake) {
+                link.insert(camel.to_owned(), value);
+            }
+        }
+        if link.contains_key("requestBody") {
+            link.insert(
+                "x-schemathesis".to_owned(),
+                serde_json::json!({"merge_body": false}),
+            );
+        }
+    }
+    document
+}
 
 /// The media type of every error answer (RFC 9457).
 pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
@@ -48,6 +90,26 @@ impl utoipa::Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// A problem's `code` is one of [`CODES`]: the document lists them, so a client can match
+/// on them and a code it does not know is a change of contract.
+struct ProblemCodes;
+
+impl utoipa::Modify for ProblemCodes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let problem = openapi
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut("Problem"));
+        let Some(RefOr::T(Schema::Object(problem))) = problem else {
+            unreachable!("`Problem` is a component object schema");
+        };
+        let Some(RefOr::T(Schema::Object(code))) = problem.properties.get_mut("code") else {
+            unreachable!("`Problem` has a `code` string");
+        };
+        code.enum_values = Some(CODES.iter().map(|c| serde_json::json!(c)).collect());
     }
 }
 
@@ -113,10 +175,16 @@ fn add_shared_answers(operation: &mut Operation) {
             "A query parameter is unknown or malformed (`invalid_query`)",
         ));
     }
-    shared.push((
-        "500",
-        "The service failed; logged, retry later (`internal`)",
-    ));
+    shared.extend([
+        (
+            "500",
+            "The service failed; logged, retry later (`internal`)",
+        ),
+        (
+            "503",
+            "The request ran out of time; what it committed stands (`timeout`)",
+        ),
+    ]);
     for (status, description) in shared {
         let entry = operation
             .responses
@@ -124,6 +192,14 @@ fn add_shared_answers(operation: &mut Operation) {
             .entry(status.to_owned())
             .or_insert_with(|| RefOr::T(ResponseBuilder::new().build()));
         if let RefOr::T(response) = entry {
+            if status == "401" {
+                response.headers.insert(
+                    "WWW-Authenticate".to_owned(),
+                    utoipa::openapi::header::HeaderBuilder::new()
+                        .description(Some("`Bearer realm=\"govflow\"`"))
+                        .build(),
+                );
+            }
             if response.description.is_empty() {
                 response.description = description.to_owned();
             } else if !response.description.contains(description) {

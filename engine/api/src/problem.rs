@@ -14,8 +14,10 @@ use utoipa::ToSchema;
 pub struct Problem {
     /// `urn:govflow:problem:<code>`.
     #[serde(rename = "type")]
+    #[schema(format = "uri")]
     pub kind: String,
     pub title: String,
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
     pub detail: String,
     /// Stable machine-readable reason (`wrong_role`, `extension_over_cap`, `invalid_json`…).

@@ -6,7 +6,7 @@ use crate::extract::{blocking, Body, OptionalBody, Params, PathParams};
 use crate::problem::Problem;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use govflow_case::OpenCase;
@@ -20,10 +20,23 @@ const MAX_KEY_LEN: usize = 200;
 /// first one created (200 instead of 201).
 #[utoipa::path(post, path = "/v1/cases", tag = "cases", operation_id = "submit_case",
     request_body = SubmitCase,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, pattern = "^[!-~]([ -~]*[!-~])?$",
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, pattern = "^[!-~]([ -~]*[!-~])?$",
         description = "Makes a retry safe: the same key and body return the same case; 1 to 200 visible ASCII characters")),
     responses(
-        (status = 201, description = "Opened", body = CaseView),
+        (status = 201, description = "Opened", body = CaseView,
+            headers(("Location" = String, description = "The case's address, `/v1/cases/{id}`")),
+            links(
+                ("case" = (operation_id = "get_case", parameters(("id" = "$response.body#/id")),
+                    description = "The case just opened")),
+                ("history" = (operation_id = "case_history", parameters(("id" = "$response.body#/id")),
+                    description = "Its history")),
+                ("explanation" = (operation_id = "explain_case", parameters(("id" = "$response.body#/id")),
+                    description = "How its deadlines were derived")),
+                ("extension" = (operation_id = "act_on_case",
+                    parameters(("id" = "$response.body#/id"), ("action" = "request_extension")),
+                    request_body = json!({"data": {"working_days": 5, "reason": "需核对的数据量大"}}),
+                    description = "Ask for more time on its deadline (a `data_verification` case of 万州)")),
+            )),
         (status = 200, description = "A retry of an earlier request with the same key", body = CaseView),
         (status = 400, description = "The `Idempotency-Key` is blank, too long or not visible ASCII (`invalid_idempotency_key`)", body = Problem),
         (status = 401, body = Problem), (status = 403, description = "The city is not the caller's", body = Problem),
@@ -56,24 +69,29 @@ pub async fn submit(
     let runtime = state.runtime.clone();
     let submitted =
         blocking(move || Ok(runtime.submit(&caller.0, &submission, key.as_deref())?)).await?;
-    let status = if submitted.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((status, Json(CaseView::from(&submitted.case))).into_response())
+    let view = Json(CaseView::from(&submitted.case));
+    if submitted.replayed {
+        return Ok((StatusCode::OK, view).into_response());
+    }
+    let location = format!("/v1/cases/{}", submitted.case.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], view).into_response())
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = value.to_str().map_err(|_| {
-        Problem::bad_request(
-            "invalid_idempotency_key",
-            "`Idempotency-Key` must be visible ASCII",
-        )
-    })?;
+    // `to_str` lets a tab through; the key is printable ASCII only, as documented.
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|key| key.bytes().all(|b| (b' '..=b'~').contains(&b)))
+        .ok_or_else(|| {
+            Problem::bad_request(
+                "invalid_idempotency_key",
+                "`Idempotency-Key` must be visible ASCII",
+            )
+        })?;
     if key.is_empty() || key.len() > MAX_KEY_LEN {
         return Err(Problem::bad_request(
             "invalid_idempotency_key",
@@ -85,8 +103,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
 
 /// Take an action on a case, as the token's actor.
 #[utoipa::path(post, path = "/v1/cases/{id}/actions/{action}", tag = "cases", operation_id = "act_on_case",
-    params(("id" = String, Path), ("action" = String, Path, description = "e.g. `reply`, `request_extension`, `approve_extension`, `forward`")),
-    request_body = TakeAction,
+    params(("id" = String, Path, description = "A case id, as `POST /v1/cases` answers it"), ("action" = String, Path, example = "request_extension", description = "e.g. `reply`, `request_extension`, `approve_extension`, `forward`")),
+    request_body(content = Option<TakeAction>, description = "Optional: an action without data may send no body"),
     responses(
         (status = 200, description = "The case after the action", body = CaseView),
         (status = 401, body = Problem), (status = 403, description = "The actor may not; the detail names the article", body = Problem),
@@ -112,8 +130,8 @@ pub async fn act(
 }
 
 #[utoipa::path(get, path = "/v1/cases/{id}", tag = "cases", operation_id = "get_case",
-    params(("id" = String, Path)),
-    responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    params(("id" = String, Path, description = "A case id, as `POST /v1/cases` answers it")),
+    responses((status = 200, description = "The case", body = CaseView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get(
     State(state): State<AppState>,
@@ -129,7 +147,7 @@ pub async fn get(
 /// List cases, oldest first, filtered; a caller bound to one city sees only that city.
 #[utoipa::path(get, path = "/v1/cases", tag = "cases", operation_id = "list_cases",
     params(CaseFilter),
-    responses((status = 200, body = CaseList), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, description = "One page of cases", body = CaseList), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,

@@ -5,6 +5,7 @@ use crate::dto::{EventFilter, EventPage, FeedEvent};
 use crate::extract::{blocking, Params, PathParams};
 use crate::problem::Problem;
 use crate::state::AppState;
+use crate::vocabulary::EventTypeWord;
 use axum::extract::State;
 use axum::Json;
 use govflow_model::CityId;
@@ -15,7 +16,7 @@ use serde_json::Value;
 /// events; `next_after` still moves past the others, so the cursor never goes back.
 #[utoipa::path(get, path = "/v1/events", tag = "events", operation_id = "event_feed",
     params(EventFilter),
-    responses((status = 200, body = EventPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, description = "The events after the cursor", body = EventPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn feed(
     State(state): State<AppState>,
@@ -46,13 +47,10 @@ fn feed_event(r: Recorded) -> FeedEvent {
         Ok(Value::Object(map)) => map,
         _ => Default::default(),
     };
-    let kind = match details.remove("type") {
-        Some(Value::String(t)) => t,
-        _ => String::new(),
-    };
+    details.remove("type");
     FeedEvent {
         seq: r.seq,
-        kind,
+        kind: EventTypeWord::from(&e.kind),
         case: e.case.to_string(),
         city: e.city.to_string(),
         at: e.at,
@@ -65,8 +63,8 @@ fn feed_event(r: Recorded) -> FeedEvent {
 
 /// One case's history, oldest first.
 #[utoipa::path(get, path = "/v1/cases/{id}/events", tag = "events", operation_id = "case_history",
-    params(("id" = String, Path)),
-    responses((status = 200, body = Vec<FeedEvent>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    params(("id" = String, Path, description = "A case id, as `POST /v1/cases` answers it")),
+    responses((status = 200, description = "The case's events, oldest first", body = Vec<FeedEvent>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn history(
     State(state): State<AppState>,

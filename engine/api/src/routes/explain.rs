@@ -4,6 +4,7 @@ use crate::auth::Caller;
 use crate::extract::{blocking, PathParams};
 use crate::problem::Problem;
 use crate::state::AppState;
+use crate::vocabulary::{DeadlineStatusWord, StepKindWord};
 use axum::extract::State;
 use axum::Json;
 use chrono::NaiveDate;
@@ -33,8 +34,7 @@ pub struct DeadlineExplanationView {
     pub name: String,
     /// The state whose entry armed it.
     pub state: String,
-    /// `open`, `met`, `missed` or `cancelled`.
-    pub status: String,
+    pub status: DeadlineStatusWord,
     pub due_date: NaiveDate,
     pub provisional: bool,
     pub article: String,
@@ -47,11 +47,7 @@ pub struct DeadlineExplanationView {
 /// One step of a derivation.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct StepView {
-    /// `basis`, `rule`, `calendar` (a step of the count: `fields.step.kind` is
-    /// `start_moved`, `working_days`, `civil_period`, `fixed_date`, `end_moved` or
-    /// `provisional`), `recounted`, `extension_granted`, `extended`, `extension_pending`,
-    /// `outcome`, `no_rule`.
-    pub kind: String,
+    pub kind: StepKindWord,
     /// The step in a sentence a reviewer can check against the calendar.
     pub sentence: String,
     /// The facts the sentence states (dates ISO, days with their weekday and kind).
@@ -74,7 +70,7 @@ impl From<&Explanation> for ExplanationView {
                 .map(|d| DeadlineExplanationView {
                     name: d.name.to_string(),
                     state: d.state.to_string(),
-                    status: d.status.as_str().to_owned(),
+                    status: d.status.into(),
                     due_date: d.due_date,
                     provisional: d.provisional,
                     article: d.article.clone(),
@@ -91,12 +87,9 @@ fn step_view(step: &ExplainedStep) -> StepView {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
     };
-    let kind = match fields.remove("kind") {
-        Some(Value::String(k)) => k,
-        _ => String::new(),
-    };
+    fields.remove("kind");
     StepView {
-        kind,
+        kind: StepKindWord::from(&step.fact),
         sentence: step.sentence.clone(),
         fields,
     }
@@ -106,10 +99,10 @@ fn step_view(step: &ExplainedStep) -> StepView {
 /// article, the working days counted and the rest days and make-up days (调休) passed
 /// over, the move off a rest day, extensions, provisional years. Same authorization as
 /// `GET /v1/cases/{id}`.
-#[utoipa::path(get, path = "/v1/cases/{id}/explain", tag = "cases",
-    params(("id" = String, Path)),
+#[utoipa::path(get, path = "/v1/cases/{id}/explain", tag = "cases", operation_id = "explain_case",
+    params(("id" = String, Path, description = "A case id, as `POST /v1/cases` answers it")),
     responses(
-        (status = 200, body = ExplanationView), (status = 401, body = Problem),
+        (status = 200, description = "How each deadline was derived", body = ExplanationView), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 503, description = "The case's pack version cannot be read", body = Problem),
     ),

@@ -14,7 +14,7 @@ use govflow_model::CityId;
 
 /// Every city's pack: version, regulation status, and the last reload error if any.
 #[utoipa::path(get, path = "/v1/packs", tag = "packs", operation_id = "list_packs",
-    responses((status = 200, body = PackList), (status = 401, body = Problem)),
+    responses((status = 200, description = "Every city's pack and the calendar", body = PackList), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, _caller: Caller) -> Json<PackList> {
     let registry = state.runtime.registry();
@@ -35,8 +35,8 @@ pub async fn list(State(state): State<AppState>, _caller: Caller) -> Json<PackLi
 }
 
 #[utoipa::path(get, path = "/v1/packs/{city}", tag = "packs", operation_id = "get_pack",
-    params(("city" = String, Path)),
-    responses((status = 200, body = PackDetail), (status = 401, body = Problem), (status = 404, body = Problem)),
+    params(("city" = String, Path, example = "wanzhou", description = "A city id, as `GET /v1/packs` lists them")),
+    responses((status = 200, description = "The city's pack", body = PackDetail), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get(
     State(state): State<AppState>,
@@ -57,7 +57,7 @@ pub async fn get(
 /// Which of a city's classification rules a data resource breaks, with their articles.
 #[utoipa::path(post, path = "/v1/classifications/check", tag = "packs", operation_id = "check_classification",
     request_body = ClassificationCheck,
-    responses((status = 200, body = ClassificationResult), (status = 401, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, description = "The rules broken, if any", body = ClassificationResult), (status = 401, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn classify(
     State(state): State<AppState>,
