@@ -9,6 +9,11 @@
 //! 3. write the survivors with set-based statements (see `writes`), move the feed head,
 //!    `COMMIT` (with `synchronous_commit` on: the WAL is flushed) and only then answer.
 //!
+//! Taking the feed head's lock first also puts the groups of several nodes one after
+//! another: each is checked against everything committed before it, so two nodes cannot
+//! both insert the same new case id or idempotency key (row locks could not cover a row
+//! that does not exist yet).
+//!
 //! While a group commits the next one queues, so the number of WAL flushes follows the
 //! disk, not the number of writers. If the database fails, every caller of that group
 //! gets the error and nothing of the group is stored (the transaction rolls back); the

@@ -302,3 +302,54 @@ fn a_stale_writer_loses_even_when_both_land_in_one_group() {
     assert_eq!(wins, 1);
     assert_eq!(store.case(&id).unwrap().unwrap().revision, 2);
 }
+
+/// Two stores on one database (two nodes) racing to insert the same new rows: exactly one
+/// batch takes each case id and each idempotency key, every other gets the conflict it
+/// would get on one node, never a database error (a unique violation). Row locks cannot
+/// cover a row that does not exist yet; what makes this hold is that every group takes the
+/// feed head's lock first, so groups of all nodes check and write one after another.
+#[test]
+fn nodes_racing_for_a_new_key_get_conflicts_not_errors() {
+    use govflow_store::IdempotencyRecord;
+    let url = postgres::shared().database();
+    let nodes = [PgStore::open(&url).unwrap(), PgStore::open(&url).unwrap()];
+    let rounds = 20;
+    for round in 0..rounds {
+        let outcomes: Vec<Result<_, Error>> = std::thread::scope(|s| {
+            let racers: Vec<_> = (0..8)
+                .map(|i| {
+                    let node = &nodes[i % 2];
+                    s.spawn(move || {
+                        let same_id = i % 4 == 0;
+                        let id = if same_id {
+                            format!("shared-{round}")
+                        } else {
+                            format!("own-{round}-{i}")
+                        };
+                        commit(node, |b| {
+                            b.put_case(case(&id, "wanzhou", "received"), Expect::New);
+                            if !same_id {
+                                b.remember(IdempotencyRecord {
+                                    key: format!("edu/{round}"),
+                                    fingerprint: "f".into(),
+                                    case: CaseId::new(&id),
+                                });
+                            }
+                        })
+                    })
+                })
+                .collect();
+            racers.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        let won = outcomes.iter().filter(|o| o.is_ok()).count();
+        assert_eq!(won, 2, "one case id, one key: {outcomes:?}");
+        for outcome in &outcomes {
+            match outcome {
+                Ok(_)
+                | Err(Error::Conflict(Conflict::CaseRevision { .. }))
+                | Err(Error::Conflict(Conflict::IdempotencyKeyTaken { .. })) => {}
+                Err(other) => panic!("round {round}: {other}"),
+            }
+        }
+    }
+}
