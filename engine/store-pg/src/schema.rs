@@ -80,7 +80,15 @@ CREATE TABLE packs (
 );
 "#;
 
-const MIGRATIONS: &[&str] = &[V1];
+/// Webhook subscriptions (`govflow_store::Subscription`), each its delivery cursor.
+const V2: &str = r#"
+CREATE TABLE subscriptions (
+    id   text COLLATE "C" PRIMARY KEY,
+    body bytea NOT NULL
+);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,7 +1,7 @@
 //! Durable storage for govflow.
 //!
 //! Reads go through one small trait per table ([`Cases`], [`Events`], [`Timers`],
-//! [`Idempotency`], [`Departments`], [`Cron`], [`Packs`]); every write goes through one call,
+//! [`Idempotency`], [`Departments`], [`Cron`], [`Packs`], [`Subscriptions`]); every write goes through one call,
 //! [`Store::commit`], which applies a [`Batch`] atomically and returns only once the batch
 //! is on disk. Two implementations share the key layout, the encoding and the checks:
 //!
@@ -24,6 +24,7 @@ mod keys;
 mod memory;
 mod sled_store;
 mod staging;
+mod subscription;
 mod tables;
 
 #[cfg(any(test, feature = "conformance"))]
@@ -35,6 +36,7 @@ pub use batch::{Batch, Expect, Receipt};
 pub use error::{Conflict, Error};
 pub use memory::MemoryStore;
 pub use sled_store::SledStore;
+pub use subscription::{Secret, Subscription, SubscriptionState};
 /// What another implementation of [`Store`] builds on, so every store keeps the same
 /// encoding and makes the same optimistic checks: the keyspace ([`kit::Writes`] are keyed
 /// by it), the encoding of stored values, [`kit::Group`], which checks batches
@@ -45,13 +47,13 @@ pub mod kit {
     pub use crate::committer::{Committer, Request};
     pub use crate::keys::{
         decode, encode, timer as timer_key, CASE, CRON, DEPARTMENT, DUE, EVENT, HISTORY,
-        IDEMPOTENCY, PACK, TIMER,
+        IDEMPOTENCY, PACK, SUBSCRIPTION, TIMER,
     };
     pub use crate::staging::{Group, Writes};
 }
 pub use tables::{
     CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
-    Recorded, Timers,
+    Recorded, Subscriptions, Timers,
 };
 
 /// The on-disk format this build reads and writes. Bump it whenever a key layout or a
@@ -60,7 +62,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Every table, plus the single way to change them.
 pub trait Store:
-    Cases + Events + Timers + Idempotency + Departments + Cron + Packs + Send + Sync
+    Cases + Events + Timers + Idempotency + Departments + Cron + Packs + Subscriptions + Send + Sync
 {
     /// Apply `batch` atomically: either every part of it is stored or none is.
     ///
