@@ -22,6 +22,7 @@ pub mod policy;
 pub mod sign;
 
 pub use error::Error;
+pub use govflow_store::{Secret, Subscription, SubscriptionState};
 pub use manage::NewSubscription;
 pub use policy::Policy;
 

@@ -11,7 +11,12 @@ pub(crate) struct Metrics {
 }
 
 /// A metric family: name, type, help, and its value for one subscription given the head.
-type Family = (&'static str, &'static str, &'static str, fn(&Stats, u64) -> u64);
+type Family = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&Stats, u64) -> u64,
+);
 
 #[derive(Default, Clone)]
 struct Stats {
