@@ -69,6 +69,8 @@ pub enum Error {
 
 /// Svix's schedule, shortened to a day: a receiver down for a few hours catches up.
 const DEFAULT_RETRY: [u64; 7] = [5, 300, 1800, 7200, 18000, 36000, 36000];
+/// The longest wait a destination's `Retry-After` is followed for.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 const DEFAULT_ROTATION_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
@@ -153,11 +155,6 @@ impl Policy {
     pub fn backoff(&self, attempts: u32) -> Option<Duration> {
         let i = usize::try_from(attempts).ok()?.checked_sub(1)?;
         self.retry.get(i).copied()
-    }
-
-    /// The longest wait a `Retry-After` may ask for: the schedule's longest.
-    pub fn retry_after_cap(&self) -> Duration {
-        self.retry.iter().max().copied().unwrap_or(DEFAULT_TIMEOUT)
     }
 }
 
@@ -307,7 +304,6 @@ mod tests {
         assert_eq!(p.backoff(1), Some(Duration::from_millis(250)));
         assert_eq!(p.backoff(3), Some(Duration::from_secs(60)));
         assert_eq!(p.backoff(4), None);
-        assert_eq!(p.retry_after_cap(), Duration::from_secs(60));
         assert_eq!(p.timeout, Duration::from_secs(1));
     }
 }
