@@ -70,9 +70,14 @@ impl Drop for Served {
 
 fn serve(bin: &std::path::Path, repo: &std::path::Path) -> anyhow::Result<Served> {
     if !bin.exists() {
-        bail!("`{}` does not exist; run `cargo build --release` first", bin.display());
+        bail!(
+            "`{}` does not exist; run `cargo build --release` first",
+            bin.display()
+        );
     }
-    let dir = tempfile::Builder::new().prefix("govflow-webhooks").tempdir()?;
+    let dir = tempfile::Builder::new()
+        .prefix("govflow-webhooks")
+        .tempdir()?;
     let tokens = dir.path().join("tokens.yaml");
     std::fs::write(
         &tokens,
@@ -145,7 +150,11 @@ async fn subscribe(
         .send()
         .await?;
     if reply.status() != reqwest::StatusCode::CREATED {
-        bail!("subscribe answered {}: {}", reply.status(), reply.text().await?);
+        bail!(
+            "subscribe answered {}: {}",
+            reply.status(),
+            reply.text().await?
+        );
     }
     Ok(())
 }

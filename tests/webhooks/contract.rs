@@ -2,7 +2,7 @@
 //! order, as a signed CloudEvent; rotation keeps both secrets valid for a while; and
 //! subscribing is refused for destinations off the allow-list and for callers who may not.
 
-use super::receiver::Receiver;
+use super::receiver::{Received, Receiver};
 use super::{open_wanzhou, options, subscribe, subscription, CITIZEN};
 use crate::api::{problem, who};
 use crate::support::server::Server;
@@ -55,6 +55,15 @@ fn a_scenarios_warnings_lapses_and_penalties_arrive_signed_and_in_feed_order() {
         &server,
         json!({"url": receiver.url, "kinds": kinds, "city": "jiaozuo"}),
     );
+    // The cases are addressed to 市交通运输局: all of it for that department, none for another.
+    let (addressed, _) = subscribe(
+        &server,
+        json!({"url": receiver.url, "kinds": kinds, "city": "jiaozuo", "department": "市交通运输局"}),
+    );
+    let (elsewhere, _) = subscribe(
+        &server,
+        json!({"url": receiver.url, "kinds": kinds, "city": "jiaozuo", "department": "市公安局"}),
+    );
     let case = server.submit(
         "transport",
         json!({"city": "jiaozuo", "procedure": "catalog_update", "provider": "市交通运输局",
@@ -88,13 +97,24 @@ fn a_scenarios_warnings_lapses_and_penalties_arrive_signed_and_in_feed_order() {
         "{got:?}"
     );
 
-    let delivered = receiver.wait_acknowledged(expected.len());
-    wait_metric(&server, "govflow_webhook_lag_events", &id, "0");
-    let delivered_now = receiver.acknowledged();
-    assert_eq!(
-        delivered_now.len(),
-        expected.len(),
-        "nothing delivered twice"
+    for sub in [&id, &addressed, &elsewhere] {
+        wait_metric(&server, "govflow_webhook_lag_events", sub, "0");
+    }
+    let of = |sub: &str| -> Vec<Received> {
+        let prefix = format!("msg_{sub}_");
+        receiver
+            .acknowledged()
+            .into_iter()
+            .filter(|r| r.id().starts_with(&prefix))
+            .collect()
+    };
+    let delivered = of(&id);
+    assert_eq!(delivered.len(), expected.len(), "each once: {delivered:#?}");
+    let seqs = |rs: &[Received]| rs.iter().map(Received::seq).collect::<Vec<_>>();
+    assert_eq!(seqs(&of(&addressed)), seqs(&delivered));
+    assert!(
+        of(&elsewhere).is_empty(),
+        "another department's subscription gets none"
     );
     for (d, e) in delivered.iter().zip(&expected) {
         d.verify(&secret)

@@ -1,6 +1,7 @@
 //! Delivery survives `SIGKILL`: the cursor moves only after a 2xx, so the event in flight
 //! when the process died is delivered again after the restart, with the same
-//! `webhook-id` and secret, and every later event follows in order.
+//! `webhook-id` and secret, and every later event follows in order. On sled and on
+//! PostgreSQL.
 
 use super::receiver::{Answer, Receiver};
 use super::{open_wanzhou, options, subscribe, CITIZEN};
@@ -10,15 +11,23 @@ use std::time::Duration;
 
 #[test]
 fn sigkill_during_a_delivery_then_restart_redelivers_it_with_the_same_id_and_loses_nothing() {
+    sigkill_then_restart(None);
+}
+
+#[test]
+fn on_postgres_sigkill_during_a_delivery_then_restart_loses_nothing() {
+    sigkill_then_restart(Some(govflow_testkit::postgres::shared().database()));
+}
+
+/// `store`: a PostgreSQL URL, or sled when `None`.
+fn sigkill_then_restart(store: Option<String>) {
     let tmp = tempfile::tempdir().unwrap();
     let receiver = Receiver::start();
     receiver.otherwise(Some(Answer::Hang(Duration::from_secs(30))));
     let start = || {
-        Server::start(&options(
-            tmp.path(),
-            "2021-02-22T10:00:00+08:00",
-            &[CITIZEN],
-        ))
+        let mut options = options(tmp.path(), "2021-02-22T10:00:00+08:00", &[CITIZEN]);
+        options.store = store.clone();
+        Server::start(&options)
     };
     let server = start();
     let (id, secret) = subscribe(
