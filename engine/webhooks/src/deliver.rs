@@ -162,31 +162,36 @@ impl Webhooks {
         let owned = id.to_owned();
         let from = subscription.cursor;
         let seq = recorded.seq;
-        let stored = blocking(move || {
-            this.update(&owned, |s| {
-                if s.cursor != from || s.state != SubscriptionState::Active {
-                    return; // resumed, moved or parked meanwhile: look again
+        let delivered = matches!(outcome, Outcome::Delivered);
+        let (stored, applied) = blocking(move || {
+            let mut applied = false;
+            let stored = this.update(&owned, |s| {
+                // Resumed, moved or parked meanwhile: this attempt's outcome is stale.
+                applied = s.cursor == from && s.state == SubscriptionState::Active;
+                if applied {
+                    record(&this.policy, s, seq, &outcome);
                 }
-                record(&this.policy, s, seq, &outcome);
-            })
+            })?;
+            Ok::<_, Error>((stored, applied))
         })
         .await?;
-        match &stored.state {
-            SubscriptionState::Parked { reason, .. } => {
-                tracing::warn!(subscription = %id, seq, %reason, "webhook subscription parked");
-                self.metrics.failed(id, true);
-                Ok(Next::Stop)
-            }
-            SubscriptionState::Active if stored.cursor >= seq => {
-                self.metrics.delivered(id, stored.cursor);
-                Ok(Next::Again)
-            }
-            SubscriptionState::Active => {
-                tracing::info!(subscription = %id, seq, attempts = stored.attempts,
-                    error = stored.last_error.as_deref().unwrap_or(""), "webhook delivery failed; will retry");
-                self.metrics.failed(id, false);
-                Ok(Next::Again)
-            }
+        if !applied {
+            return Ok(Next::Again);
+        }
+        if delivered {
+            self.metrics.delivered(id, stored.cursor);
+            return Ok(Next::Again);
+        }
+        let parked = matches!(stored.state, SubscriptionState::Parked { .. });
+        self.metrics.failed(id, parked);
+        let error = stored.last_error.as_deref().unwrap_or("");
+        if parked {
+            tracing::warn!(subscription = %id, seq, error, "webhook subscription parked");
+            Ok(Next::Stop)
+        } else {
+            tracing::info!(subscription = %id, seq, attempts = stored.attempts, error,
+                "webhook delivery failed; will retry");
+            Ok(Next::Again)
         }
     }
 
