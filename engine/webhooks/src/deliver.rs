@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use govflow_store::{Recorded, Subscription, SubscriptionState};
 use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::StatusCode;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -100,11 +100,12 @@ impl Webhooks {
     /// Delivers subscription `id` until it is parked or deleted.
     async fn follow(self: Arc<Self>, id: String, mut feed: watch::Receiver<u64>) {
         let mut changes = self.changes.subscribe();
+        let mut window = Window::default();
         loop {
             // Marked seen before reading, so a commit from now on wakes the wait below.
             feed.borrow_and_update();
             changes.borrow_and_update();
-            let next = match self.step(&id).await {
+            let next = match self.step(&id, &mut window).await {
                 Ok(next) => next,
                 Err(e) => {
                     tracing::error!(subscription = %id, error = %e, "webhook delivery failed to read or write the store");
@@ -128,10 +129,12 @@ impl Webhooks {
     }
 
     /// One look at the subscription and the feed; at most one attempt.
-    async fn step(self: &Arc<Self>, id: &str) -> Result<Next, Error> {
+    async fn step(self: &Arc<Self>, id: &str, window: &mut Window) -> Result<Next, Error> {
         let this = self.clone();
         let owned = id.to_owned();
-        let found = blocking(move || this.head_event(&owned)).await?;
+        let read = std::mem::take(window);
+        let (found, read) = blocking(move || this.head_event(&owned, read)).await?;
+        *window = read;
         let Some((subscription, head)) = found else {
             return Ok(Next::Stop);
         };
@@ -153,6 +156,7 @@ impl Webhooks {
                     })
                 })
                 .await?;
+                window.after = to;
                 self.metrics.seen(id, to, false);
                 return Ok(Next::Again);
             }
@@ -176,9 +180,12 @@ impl Webhooks {
         })
         .await?;
         if !applied {
+            *window = Window::default();
             return Ok(Next::Again);
         }
         if delivered {
+            window.after = seq;
+            window.wanted.pop_front();
             self.metrics.delivered(id, stored.cursor);
             return Ok(Next::Again);
         }
@@ -196,24 +203,41 @@ impl Webhooks {
     }
 
     /// The subscription, when it is active, and the first event after its cursor that it
-    /// asks for.
-    fn head_event(&self, id: &str) -> Result<Option<(Subscription, Head)>, Error> {
+    /// asks for, from `window` while it still starts at the cursor, else read afresh.
+    fn head_event(
+        &self,
+        id: &str,
+        window: Window,
+    ) -> Result<(Option<(Subscription, Head)>, Window), Error> {
         let Some(subscription) = self.store.subscription(id)? else {
-            return Ok(None);
+            return Ok((None, window));
         };
         if subscription.state != SubscriptionState::Active {
-            return Ok(None);
+            return Ok((None, window));
         }
-        let events = self.store.events_after(subscription.cursor, PAGE)?;
-        let Some(last) = events.last().map(|r| r.seq) else {
-            return Ok(Some((subscription, Head::CaughtUp)));
+        let mut w = if window.after == subscription.cursor {
+            window
+        } else {
+            Window {
+                after: subscription.cursor,
+                end: subscription.cursor,
+                wanted: VecDeque::new(),
+            }
         };
-        for recorded in events {
-            if self.wanted(&subscription, &recorded)? {
-                return Ok(Some((subscription, Head::Event(Box::new(recorded)))));
+        if w.wanted.is_empty() {
+            for recorded in self.store.events_after(w.end, PAGE)? {
+                w.end = recorded.seq;
+                if self.wanted(&subscription, &recorded)? {
+                    w.wanted.push_back(recorded);
+                }
             }
         }
-        Ok(Some((subscription, Head::Skipped(last))))
+        let head = match w.wanted.front() {
+            Some(first) => Head::Event(Box::new(first.clone())),
+            None if w.end > w.after => Head::Skipped(w.end),
+            None => Head::CaughtUp,
+        };
+        Ok((Some((subscription, head)), w))
     }
 
     fn wanted(&self, s: &Subscription, recorded: &Recorded) -> Result<bool, Error> {
@@ -283,6 +307,17 @@ impl Webhooks {
             },
         }
     }
+}
+
+/// Events read ahead of the cursor, so a backlog costs one read per page rather than one
+/// per delivery. Valid only while the stored cursor is `after`.
+#[derive(Default)]
+struct Window {
+    after: u64,
+    /// The last sequence number read.
+    end: u64,
+    /// The events in `(after, end]` the subscription asks for, in order.
+    wanted: VecDeque<Recorded>,
 }
 
 enum Head {
