@@ -17,6 +17,7 @@
 //!   with its submission: from the `201` (the commit is acknowledged, so this is at most
 //!   the latency after the commit) and from the request being sent (at least it).
 
+// Shared with the load generator; this example needs only `Latency` and `micros`.
 #[path = "loadgen/stats.rs"]
 #[allow(dead_code)]
 mod stats;
