@@ -203,3 +203,96 @@ fn invalid(field: &str, message: String) -> Error {
         message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Policy;
+    use govflow_store::{MemoryStore, Subscriptions};
+    use std::sync::Arc;
+
+    fn service() -> (Webhooks, Arc<MemoryStore>) {
+        let store = Arc::new(MemoryStore::new());
+        let policy = Policy::parse("allow: [\"http://127.0.0.1:*\"]\nrotation_window: 1h").unwrap();
+        (Webhooks::new(store.clone(), policy).unwrap(), store)
+    }
+
+    fn new(url: &str, kinds: &[&str]) -> NewSubscription {
+        NewSubscription {
+            url: url.into(),
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            city: CityId::new("wanzhou"),
+            department: None,
+            after: None,
+        }
+    }
+
+    #[test]
+    fn a_refused_subscription_stores_nothing() {
+        let (hooks, store) = service();
+        for (request, field) in [
+            (new("http://10.0.0.1/hook", &["warning"]), None),
+            (new("http://127.0.0.1:9/hook", &[]), Some("kinds")),
+            (
+                new("http://127.0.0.1:9/hook", &["warning", "lapse"]),
+                Some("kinds[1]"),
+            ),
+        ] {
+            match (hooks.subscribe("admin", request), field) {
+                (Err(Error::DestinationNotAllowed(_)), None) => {}
+                (Err(Error::InvalidField { field: f, .. }), Some(want)) => assert_eq!(f, want),
+                (other, _) => panic!("{other:?}"),
+            }
+        }
+        let mut late = new("http://127.0.0.1:9/hook", &["warning"]);
+        late.after = Some(1);
+        assert!(matches!(
+            hooks.subscribe("admin", late),
+            Err(Error::InvalidField { field, .. }) if field == "after"
+        ));
+        assert!(store.subscriptions().unwrap().is_empty());
+    }
+
+    #[test]
+    fn rotating_keeps_the_previous_secret_for_the_window_and_resuming_clears_the_failures() {
+        let (hooks, _) = service();
+        let created = hooks
+            .subscribe(
+                "admin",
+                new("http://127.0.0.1:9/hook", &["lapsed", "warning", "lapsed"]),
+            )
+            .unwrap();
+        assert_eq!(created.kinds, ["lapsed", "warning"]);
+        assert_eq!((created.cursor, created.revision), (0, 1));
+        let rotated = hooks.rotate(&created.id).unwrap();
+        assert_eq!(rotated.secrets.len(), 2);
+        assert_eq!(rotated.secrets[1].secret, created.secrets[0].secret);
+        let expires = rotated.secrets[1].expires.unwrap();
+        let window = expires - Utc::now();
+        assert!(window > chrono::Duration::minutes(59) && window <= chrono::Duration::hours(1));
+        assert_eq!(rotated.secrets[0].expires, None);
+
+        hooks
+            .update(&created.id, |s| {
+                s.attempts = 5;
+                s.state = SubscriptionState::Parked {
+                    reason: "gone".into(),
+                    since: Utc::now(),
+                };
+            })
+            .unwrap();
+        let resumed = hooks.resume(&created.id).unwrap();
+        assert_eq!(
+            (resumed.state, resumed.attempts),
+            (SubscriptionState::Active, 0)
+        );
+        assert_eq!(resumed.secrets, rotated.secrets);
+
+        hooks.unsubscribe(&created.id).unwrap();
+        assert!(matches!(
+            hooks.subscription(&created.id),
+            Err(Error::NotFound(_))
+        ));
+        assert!(matches!(hooks.rotate(&created.id), Err(Error::NotFound(_))));
+    }
+}
