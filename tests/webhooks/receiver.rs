@@ -18,11 +18,14 @@ pub enum Answer {
     TooMany(u64),
     /// Answers nothing for this long (longer than the server's timeout).
     Hang(Duration),
+    /// 307 to `/elsewhere` on the receiver, which would record it if it were followed.
+    Redirect,
 }
 
 /// One request as received.
 #[derive(Debug, Clone)]
 pub struct Received {
+    pub path: String,
     pub headers: HeaderMap,
     pub body: Bytes,
     /// What the receiver answered (0: nothing, it hung).
@@ -72,7 +75,7 @@ impl Receiver {
             .unwrap();
         let shared = Arc::new(Shared::default());
         let app = axum::Router::new()
-            .route("/hook", axum::routing::post(receive))
+            .fallback(receive)
             .with_state(shared.clone());
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -122,7 +125,12 @@ impl Receiver {
     }
 }
 
-async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn receive(
+    State(shared): State<Arc<Shared>>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let answer = shared
         .script
         .lock()
@@ -134,8 +142,10 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
         Some(Answer::Status(s)) => s,
         Some(Answer::TooMany(_)) => 429,
         Some(Answer::Hang(_)) => 0,
+        Some(Answer::Redirect) => 307,
     };
     shared.received.lock().unwrap().push(Received {
+        path: uri.path().to_owned(),
         headers,
         body,
         answered: status,
@@ -149,6 +159,9 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
             [("retry-after", secs.to_string())],
         )
             .into_response(),
+        Some(Answer::Redirect) => {
+            (StatusCode::TEMPORARY_REDIRECT, [("location", "/elsewhere")]).into_response()
+        }
         Some(Answer::Hang(d)) => {
             tokio::time::sleep(d).await;
             StatusCode::OK.into_response()
