@@ -30,8 +30,13 @@ const CITIZEN: Who = Who {
 
 /// Options for a server with webhooks on, data in `dir`, the simulated clock at `start`.
 fn options(dir: &Path, start: &str, who: &[Who]) -> Options {
+    options_with(CONFIG, dir, start, who)
+}
+
+/// [`options`] with another webhooks configuration.
+fn options_with(config_text: &str, dir: &Path, start: &str, who: &[Who]) -> Options {
     let config = dir.join("webhooks.yaml");
-    std::fs::write(&config, CONFIG).unwrap();
+    std::fs::write(&config, config_text).unwrap();
     let mut options = Options::new(&dir.join("data"), start, who);
     options.webhooks = Some(config);
     options
@@ -57,6 +62,19 @@ fn open_wanzhou(server: &Server) -> String {
         json!({"city": "wanzhou", "procedure": "data_verification", "provider": "区公安局"}),
     );
     case["id"].as_str().unwrap().to_owned()
+}
+
+/// The feed's events of `city` whose kind is one of `kinds`, as the admin reads them.
+fn feed(server: &Server, city: &str, kinds: &[&str]) -> Vec<Value> {
+    let reply = server.get("admin", "/v1/events?after=0&limit=1000");
+    assert_eq!(reply.status, 200, "{reply:#?}");
+    reply.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["city"] == city && kinds.contains(&e["type"].as_str().unwrap()))
+        .cloned()
+        .collect()
 }
 
 /// The subscription as the API shows it.

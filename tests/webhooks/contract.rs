@@ -3,24 +3,11 @@
 //! subscribing is refused for destinations off the allow-list and for callers who may not.
 
 use super::receiver::{Received, Receiver};
-use super::{open_wanzhou, options, subscribe, subscription, CITIZEN};
+use super::{feed, open_wanzhou, options, subscribe, subscription, CITIZEN};
 use crate::api::{problem, who};
 use crate::support::server::Server;
 use serde_json::{json, Value};
 use std::time::Duration;
-
-/// The feed's events of `city` whose kind is one of `kinds`, as the admin reads them.
-fn feed(server: &Server, city: &str, kinds: &[&str]) -> Vec<Value> {
-    let reply = server.get("admin", "/v1/events?after=0&limit=1000");
-    assert_eq!(reply.status, 200, "{reply:#?}");
-    reply.body["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["city"] == city && kinds.contains(&e["type"].as_str().unwrap()))
-        .cloned()
-        .collect()
-}
 
 /// The metric line `name{subscription="id"}`'s value, once `/metrics` shows `want`.
 fn wait_metric(server: &Server, name: &str, id: &str, want: &str) {
