@@ -16,3 +16,4 @@ mod serve;
 mod structure;
 mod walkthrough;
 mod web;
+mod webhooks;

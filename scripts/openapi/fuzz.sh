@@ -6,13 +6,14 @@
 #      real classification…), then generated input; each case opened is followed along the
 #      document's links (the case, its history, its explanation, an action on it);
 #   2. for each city served, the operations on `{city}` with that city's real id;
-#   3. the operations on `{id}` with a real case (opened first), actions included;
-#   4. moving the simulated clock, last, since every later answer would depend on it.
+#   3. the operations on a case's `{id}` with a real case (opened first), actions included;
+#   4. the operations on a subscription's `{id}` with a real subscription, then removing it;
+#   5. moving the simulated clock, last, since every later answer would depend on it.
 # schemathesis 3.39 only warns about an operation that answered nothing but 4xx, and has no
-# option to fail on it. So passes 2 to 4, where every path value is real, fail on that
+# option to fail on it. So passes 2 to 5, where every path value is real, fail on that
 # warning; pass 1 sends generated case ids to the `{id}` operations (all 404, by design) and
 # reaches them with real ones only through links. And every operation must have answered
-# 2xx at least once over the four passes (coverage.py).
+# 2xx at least once over the five passes (coverage.py).
 # One worker: with more, schemathesis 3.39.16 ignores `--set-path` (passes 2 and 3 would
 # send generated ids).
 # Usage: scripts/openapi/fuzz.sh [GOVFLOW_BIN] [MAX_EXAMPLES]
@@ -63,9 +64,18 @@ case_json="$(curl --silent --show-error --fail-with-body -X POST "$base/v1/cases
 id="$(printf '%s' "$case_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 echo "== pass 3: the operations on {id} with the case $id"
 fuzz_real --hypothesis-max-examples "$examples" \
-  --include-path-regex '\{id\}' --set-path "id=$id" --set-path "action=request_extension"
+  --include-path-regex '^/v1/cases/\{id\}' --set-path "id=$id" --set-path "action=request_extension"
 
-echo "== pass 4: the clock"
+subscription_json="$(curl --silent --show-error --fail-with-body -X POST "$base/v1/subscriptions" \
+  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"url":"http://127.0.0.1:9/govflow-events","kinds":["warning","lapsed"],"city":"wanzhou"}')"
+sid="$(printf '%s' "$subscription_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["subscription"]["id"])')"
+echo "== pass 4: the operations on {id} with the subscription $sid, removing it last"
+fuzz_real --hypothesis-max-examples "$((examples / 4 + 1))" \
+  --include-path-regex '^/v1/subscriptions/\{id\}' --exclude-operation-id unsubscribe --set-path "id=$sid"
+fuzz_real --hypothesis-max-examples 1 --include-operation-id unsubscribe --set-path "id=$sid"
+
+echo "== pass 5: the clock"
 # Generated times run to the year 9999, and a move fires every timer and yearly obligation
 # on the way: on a loaded machine that can outlast schemathesis' 10 s, so the limit here is
 # the server's own (120 s, after which it answers 503 `timeout` itself).

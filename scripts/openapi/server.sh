@@ -17,8 +17,14 @@ tokens:
   - {token: "$token", actor: fuzz, city: "*", department: 区公安局, roles: [admin, provider]}
 YAML
 
+# Webhooks on, to loopback only: the subscription examples name a loopback port nobody
+# listens on, so deliveries fail and retry in the background, which no answer depends on.
+cat >"$tmp/webhooks.yaml" <<YAML
+allow: ["http://127.0.0.1:*"]
+YAML
+
 "$bin" serve --listen 127.0.0.1:0 --data "$tmp/data" --cities cities --policies policies \
-  --auth "$tmp/auth.yaml" --clock simulated --start 2024-01-02T09:00:00+08:00 >"$tmp/log" 2>&1 &
+  --auth "$tmp/auth.yaml" --webhooks "$tmp/webhooks.yaml" --clock simulated --start 2024-01-02T09:00:00+08:00 >"$tmp/log" 2>&1 &
 pid=$!
 base=""
 for _ in $(seq 1 300); do

@@ -42,6 +42,11 @@ pub struct ServeArgs {
     /// Where the simulated clock starts (RFC 3339); now by default.
     #[arg(long)]
     start: Option<DateTime<chrono::FixedOffset>>,
+    /// Deliver webhooks, configured by this YAML file (`allow:` the destinations that may
+    /// be subscribed, `retry:`, `timeout:`, `rotation_window:`; docs/webhooks.md). Without
+    /// it, subscribing is refused.
+    #[arg(long)]
+    webhooks: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -75,7 +80,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             (tokens, Some(token))
         }
     };
+    let policy = args
+        .webhooks
+        .as_deref()
+        .map(govflow_webhooks::Policy::load)
+        .transpose()?;
     let (store, location) = open_store(&args)?;
+    let webhooks = policy
+        .map(|p| govflow_webhooks::Webhooks::new(store.clone(), p).map(Arc::new))
+        .transpose()?;
     let sources = Sources {
         files: Arc::new(govflow_loader::Disk),
         cities: args.cities.clone(),
@@ -86,7 +99,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = Runtime::new(store, registry, clock, Arc::new(WallClockIds::default()))?;
     let scheduler = runtime.start_scheduler();
     let watcher = govflow_watch::watch(runtime.clone(), govflow_watch::DEFAULT_DEBOUNCE)?;
-    let state = AppState::new(runtime.clone(), tokens);
+    let mut state = AppState::new(runtime.clone(), tokens);
+    if let Some(webhooks) = &webhooks {
+        state = state.with_webhooks(webhooks.clone());
+    }
     let app = router(state.clone()).merge(govflow_web::router(state));
     let served = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -96,6 +112,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .await
                 .with_context(|| format!("listening on {}", args.listen))?;
             let local = listener.local_addr()?;
+            if let Some(webhooks) = &webhooks {
+                webhooks.start(runtime.feed_head());
+            }
             println!(
                 "govflow listening on http://{local} ({} clock)",
                 runtime.clock().name()

@@ -7,8 +7,8 @@
 //! Every answer must be documented for its operation (status, media type, headers) and its
 //! body must be an instance of the documented schema, exactly ([`conform`]).
 
-use super::{start, who};
-use crate::support::server::token;
+use super::who;
+use crate::support::server::{token, Options, Server};
 use conform::{Document, Findings};
 use reqwest::Method;
 use serde_json::{Map, Value};
@@ -83,7 +83,7 @@ fn operations(spec: &Value) -> Vec<Operation> {
     all
 }
 
-fn send(api: &super::Api, operation: &Operation, call: &Call) -> Answer {
+fn send(api: &Server, operation: &Operation, call: &Call) -> Answer {
     let mut path = operation.template.clone();
     for (name, value) in &call.values {
         path = path.replace(&format!("{{{name}}}"), value);
@@ -141,6 +141,15 @@ fn check(
                 .errors
                 .push(format!("{at} without its header {header}"));
         }
+    }
+    if response.get("content").is_none() {
+        if !answer.content_type.is_empty() || answer.body != Value::String(String::new()) {
+            found.errors.push(format!(
+                "{at} with a body, though the document gives none: {}",
+                answer.body
+            ));
+        }
+        return;
     }
     let essence = answer.content_type.split(';').next().unwrap_or_default();
     match response["content"].get(essence) {
@@ -327,13 +336,21 @@ fn links_name_real_operations_and_parameters(spec: &Value) {
 
 #[test]
 fn every_answer_is_documented_and_every_body_is_exactly_its_schema() {
-    let api = start(
+    // Webhooks on, to loopback: the subscription examples name a port nobody listens on,
+    // so deliveries fail and retry in the background, which no answer here depends on.
+    let tmp = tempfile::tempdir().unwrap();
+    let webhooks = tmp.path().join("webhooks.yaml");
+    std::fs::write(&webhooks, "allow: [\"http://127.0.0.1:*\"]\n").unwrap();
+    let mut options = Options::new(
+        &tmp.path().join("data"),
         "2024-01-02T09:00:00+08:00",
         &[
             who(CLERK, "*", "区公安局", &["admin", "provider"]),
             who(STRANGER, "macun", "马村区大数据局", &["provider"]),
         ],
     );
+    options.webhooks = Some(webhooks);
+    let api = Server::start(&options);
     let reply = api.send(api.request(Method::GET, "/v1/openapi.json"));
     assert_eq!(reply.status, 200, "{reply:#?}");
     let spec = reply.body;
@@ -350,6 +367,8 @@ fn every_answer_is_documented_and_every_body_is_exactly_its_schema() {
     let mut waiting = operations(&spec);
     let mut answered_2xx = BTreeSet::new();
     while !waiting.is_empty() {
+        // What removes the thing a link names goes after every other use of it.
+        waiting.sort_by_key(|operation| operation.method == Method::DELETE);
         let before = waiting.len();
         let mut still_waiting = Vec::new();
         for operation in waiting {

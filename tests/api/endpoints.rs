@@ -5,7 +5,7 @@ use super::{problem, problem_naming, start, who};
 use serde_json::{json, Value};
 
 /// Every route of the router, as the OpenAPI description must list it.
-const ROUTES: [&str; 16] = [
+const ROUTES: [&str; 20] = [
     "/v1/cases",
     "/v1/cases/{id}",
     "/v1/cases/{id}/actions/{action}",
@@ -22,6 +22,10 @@ const ROUTES: [&str; 16] = [
     "/healthz",
     "/metrics",
     "/v1/openapi.json",
+    "/v1/subscriptions",
+    "/v1/subscriptions/{id}",
+    "/v1/subscriptions/{id}/rotate",
+    "/v1/subscriptions/{id}/resume",
 ];
 
 /// `GET /v1/packs` lists the six cities, each serving a `<city>@<hash>` version with its

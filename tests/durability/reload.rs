@@ -66,6 +66,7 @@ fn start() -> Copy {
         start: Some(START.to_owned()),
         who: vec![EDU, NATURE],
         store: None,
+        webhooks: None,
     });
     Copy {
         _tmp: tmp,

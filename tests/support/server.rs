@@ -32,6 +32,8 @@ pub struct Options {
     pub who: Vec<Who>,
     /// `--store`: a PostgreSQL URL instead of sled in `data`.
     pub store: Option<String>,
+    /// `--webhooks`: the webhook configuration file.
+    pub webhooks: Option<PathBuf>,
 }
 
 impl Options {
@@ -44,6 +46,7 @@ impl Options {
             start: Some(start.to_owned()),
             who: who.to_vec(),
             store: None,
+            webhooks: None,
         }
     }
 }
@@ -109,6 +112,9 @@ impl Server {
             .arg(&tokens);
         if let Some(store) = &options.store {
             command.args(["--store", store]);
+        }
+        if let Some(webhooks) = &options.webhooks {
+            command.arg("--webhooks").arg(webhooks);
         }
         if let Some(start) = &options.start {
             command.args(["--clock", "simulated", "--start", start]);
@@ -192,15 +198,6 @@ impl Server {
     pub fn kill(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-
-    /// Sends a signal (`STOP`, `CONT`…) to the process, which keeps running or not.
-    pub fn signal(&self, signal: &str) {
-        let pid = self.child.id().to_string();
-        let sent = Command::new("kill")
-            .args([&format!("-{signal}"), &pid])
-            .status();
-        assert!(sent.is_ok_and(|s| s.success()), "kill -{signal} {pid}");
     }
 
     /// SIGTERM, then wait for the process to exit; returns whether it exited cleanly.

@@ -41,6 +41,7 @@ fn the_packs_page_shows_a_broken_edit_where_it_is_and_the_provisional_deadlines(
         start: Some("2021-06-01T10:00:00+08:00".to_owned()),
         who: vec![POLICE, CITIZEN],
         store: None,
+        webhooks: None,
     });
     let admin = Browser::sign_in(&server, "admin");
 

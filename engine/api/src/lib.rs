@@ -22,7 +22,7 @@ pub use state::{AppState, BODY_LIMIT};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use routes::{admin, cases, events, explain, ops, packs};
+use routes::{admin, cases, events, explain, ops, packs, subscriptions};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -45,6 +45,16 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/departments/{city}",
             get(admin::departments).put(admin::set_departments),
         )
+        .route(
+            "/v1/subscriptions",
+            post(subscriptions::subscribe).get(subscriptions::list),
+        )
+        .route(
+            "/v1/subscriptions/{id}",
+            get(subscriptions::get).delete(subscriptions::unsubscribe),
+        )
+        .route("/v1/subscriptions/{id}/rotate", post(subscriptions::rotate))
+        .route("/v1/subscriptions/{id}/resume", post(subscriptions::resume))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/v1/openapi.json", get(ops::openapi))

@@ -8,7 +8,7 @@
 //! [`Problem`]'s `IntoResponse` sends it.
 
 use crate::problem::{Problem, CODES};
-use crate::routes::{admin, cases, events, explain, ops, packs};
+use crate::routes::{admin, cases, events, explain, ops, packs, subscriptions};
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{Content, RefOr, Response, ResponseBuilder, Schema};
 use utoipa::OpenApi;
@@ -22,6 +22,8 @@ use utoipa::OpenApi;
         packs::list, packs::get, packs::classify,
         admin::set_clock, admin::clock, admin::reload, admin::set_departments, admin::departments,
         ops::healthz, ops::metrics, ops::openapi,
+        subscriptions::subscribe, subscriptions::list, subscriptions::get,
+        subscriptions::unsubscribe, subscriptions::rotate, subscriptions::resume,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &SharedAnswers, &ProblemCodes),

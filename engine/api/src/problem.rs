@@ -74,6 +74,10 @@ pub const CODES: &[&str] = &[
     "no_route",
     "method_not_allowed",
     "timeout",
+    // Webhook subscriptions.
+    "webhooks_disabled",
+    "destination_not_allowed",
+    "subscription_not_found",
 ];
 
 impl Problem {

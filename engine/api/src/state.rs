@@ -1,9 +1,11 @@
-//! What every handler shares: the runtime, the tokens, the response counts, and the limits
+//! What every handler shares: the runtime, the tokens, the response counts, the webhook
+//! service, and the limits
 //! the router puts on each request.
 
 use crate::auth::Tokens;
 use crate::responses::Responses;
 use govflow_runtime::Runtime;
+use govflow_webhooks::Webhooks;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +19,8 @@ pub struct AppState {
     pub runtime: Runtime,
     pub tokens: Arc<Tokens>,
     pub(crate) responses: Arc<Responses>,
+    /// The webhook service, when the server was started with `--webhooks`.
+    pub webhooks: Option<Arc<Webhooks>>,
 }
 
 impl AppState {
@@ -25,6 +29,13 @@ impl AppState {
             runtime,
             tokens: Arc::new(tokens),
             responses: Arc::default(),
+            webhooks: None,
         }
+    }
+
+    /// Serves webhook subscriptions through `webhooks`.
+    pub fn with_webhooks(mut self, webhooks: Arc<Webhooks>) -> AppState {
+        self.webhooks = Some(webhooks);
+        self
     }
 }

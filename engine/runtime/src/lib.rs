@@ -74,6 +74,8 @@ struct Inner {
     /// Whether provisional deadlines were recounted on the calendar served at start-up.
     recounted: AtomicBool,
     missing: Missing,
+    /// The highest sequence number committed, for whoever follows the feed (webhooks).
+    feed: tokio::sync::watch::Sender<u64>,
 }
 
 impl Runtime {
@@ -86,6 +88,7 @@ impl Runtime {
         clock: Arc<dyn Clock>,
         ids: Arc<dyn CaseIds>,
     ) -> Result<Runtime, Error> {
+        let (feed, _) = tokio::sync::watch::channel(store.last_seq()?);
         let runtime = Runtime {
             inner: Arc::new(Inner {
                 store,
@@ -97,6 +100,7 @@ impl Runtime {
                 firing: Mutex::new(()),
                 recounted: AtomicBool::new(false),
                 missing: Missing::default(),
+                feed,
             }),
         };
         runtime.archive_served()?;
@@ -118,6 +122,12 @@ impl Runtime {
 
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    /// Follows the feed: the value is the highest sequence number committed, and changes
+    /// after every commit that added events.
+    pub fn feed_head(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.feed.subscribe()
     }
 
     fn ids(&self) -> &dyn CaseIds {

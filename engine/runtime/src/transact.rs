@@ -76,7 +76,16 @@ impl Runtime {
             batch.put_case(case, expect);
         }
         let started = Instant::now();
-        self.store().commit(batch)?;
+        let receipt = self.store().commit(batch)?;
+        if !receipt.events.is_empty() {
+            let last = receipt.events.end - 1;
+            // Commits may answer out of order; the head only moves forward.
+            self.inner.feed.send_if_modified(|head| {
+                let moved = last > *head;
+                *head = (*head).max(last);
+                moved
+            });
+        }
         let metrics = self.metrics();
         metrics.commit_seconds.observe(started.elapsed());
         for (counter, n) in [

@@ -16,11 +16,12 @@ enum Key {
 }
 
 /// Each table by key prefix, in key order (as `govflow_store::TABLES`).
-const TABLES: [(&[u8], &str, &str, Key); 7] = [
+const TABLES: [(&[u8], &str, &str, Key); 8] = [
     (kit::CASE, "cases", "id", Key::Text),
     (kit::CRON, "cron", "obligation", Key::Text),
     (kit::DEPARTMENT, "departments", "city", Key::Text),
     (kit::EVENT, "events", "seq", Key::Seq),
+    (kit::SUBSCRIPTION, "subscriptions", "id", Key::Text),
     (kit::IDEMPOTENCY, "idempotency", "key", Key::Text),
     (kit::PACK, "packs", "version", Key::Text),
     (kit::TIMER, "timers", "key", Key::Bytes),

@@ -87,7 +87,15 @@ ALTER TABLE timers ADD COLUMN claimed_by text;
 ALTER TABLE timers ADD COLUMN claim_until timestamptz;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2];
+/// Webhook subscriptions (`govflow_store::Subscription`), each its delivery cursor.
+const V3: &str = r#"
+CREATE TABLE subscriptions (
+    id   text COLLATE "C" PRIMARY KEY,
+    body bytea NOT NULL
+);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -5,7 +5,7 @@ use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, Time
 use govflow_store::kit::{self, Committer};
 use govflow_store::{
     Batch, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
-    Packs, Page, Receipt, Recorded, Store, Timers,
+    Packs, Page, Receipt, Recorded, Store, Subscription, Subscriptions, Timers,
 };
 use postgres::types::ToSql;
 use postgres::Config;
@@ -300,6 +300,23 @@ impl Packs for PgStore {
             "SELECT body FROM packs WHERE version = $1",
             &version,
         )
+    }
+}
+
+impl Subscriptions for PgStore {
+    fn subscription(&self, id: &str) -> Result<Option<Subscription>, Error> {
+        self.one(
+            &format!("subscriptions/{id}"),
+            "SELECT body FROM subscriptions WHERE id = $1",
+            &id,
+        )
+    }
+
+    fn subscriptions(&self) -> Result<Vec<Subscription>, Error> {
+        self.rows("SELECT body FROM subscriptions ORDER BY id", &[])?
+            .iter()
+            .map(|row| kit::decode(b"subscriptions", row.get(0)))
+            .collect()
     }
 }
 

@@ -6,7 +6,7 @@ use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, Time
 
 use crate::{
     keys, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
-    Packs, Page, Record, Recorded, Records, Timers, TABLES,
+    Packs, Page, Record, Recorded, Records, Subscription, Subscriptions, Timers, TABLES,
 };
 
 /// Visits `(key, value)` pairs; returns whether to go on.
@@ -156,6 +156,21 @@ impl<B: Backend> Departments for B {
 impl<B: Backend> Packs for B {
     fn archived_pack(&self, version: &str) -> Result<Option<serde_json::Value>, Error> {
         get(self, &keys::pack(version))
+    }
+}
+
+impl<B: Backend> Subscriptions for B {
+    fn subscription(&self, id: &str) -> Result<Option<Subscription>, Error> {
+        get(self, &keys::subscription(id))
+    }
+
+    fn subscriptions(&self) -> Result<Vec<Subscription>, Error> {
+        let mut out = Vec::new();
+        self.scan(keys::SUBSCRIPTION, None, &mut |k, v| {
+            out.push(keys::decode(k, v)?);
+            Ok(true)
+        })?;
+        Ok(out)
     }
 }
 

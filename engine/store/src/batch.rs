@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use govflow_model::{Case, CityId, DepartmentRegistry, Event};
 use std::ops::Range;
 
-use crate::{IdempotencyRecord, Record};
+use crate::{IdempotencyRecord, Record, Subscription};
 use govflow_model::{Timer, TimerKey, TimerOp};
 
 /// What the stored case must look like for a put to apply.
@@ -17,8 +17,8 @@ pub enum Expect {
 /// Everything one command changes, committed atomically by [`crate::Store::commit`].
 ///
 /// Parts apply in this order: case puts, timer operations (in the order added), events,
-/// the idempotency record, cron marks, department registries, archived packs, restored
-/// records.
+/// the idempotency record, cron marks, department registries, archived packs,
+/// subscriptions, restored records.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub(crate) cases: Vec<(Case, Expect)>,
@@ -28,7 +28,16 @@ pub struct Batch {
     pub(crate) cron: Vec<CronMark>,
     pub(crate) departments: Vec<(CityId, DepartmentRegistry)>,
     pub(crate) packs: Vec<(String, serde_json::Value)>,
+    pub(crate) subscriptions: Vec<SubscriptionWrite>,
     pub(crate) restored: Vec<Record>,
+}
+
+/// A subscription to store (`Some`) or delete (`None`), provided the stored one matches.
+#[derive(Debug, Clone)]
+pub(crate) struct SubscriptionWrite {
+    pub id: String,
+    pub value: Option<Subscription>,
+    pub expect: Expect,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +69,7 @@ impl Batch {
             && self.departments.is_empty()
             && self.packs.is_empty()
             && self.restored.is_empty()
+            && self.subscriptions.is_empty()
     }
 
     /// Store `case`, provided the stored one matches `expect`.
@@ -135,6 +145,27 @@ impl Batch {
     /// sequence number comes after every stored one; restored events keep their numbers.
     pub fn restore(&mut self, record: Record) -> &mut Self {
         self.restored.push(record);
+        self
+    }
+
+    /// Store a webhook subscription, provided the stored one matches `expect` (compared
+    /// with its `revision`, as for cases).
+    pub fn put_subscription(&mut self, subscription: Subscription, expect: Expect) -> &mut Self {
+        self.subscriptions.push(SubscriptionWrite {
+            id: subscription.id.clone(),
+            value: Some(subscription),
+            expect,
+        });
+        self
+    }
+
+    /// Delete a webhook subscription, provided it is stored at `revision`.
+    pub fn delete_subscription(&mut self, id: impl Into<String>, revision: u64) -> &mut Self {
+        self.subscriptions.push(SubscriptionWrite {
+            id: id.into(),
+            value: None,
+            expect: Expect::Revision(revision),
+        });
         self
     }
 

@@ -11,7 +11,8 @@ use govflow_model::{
 use std::collections::BTreeSet;
 
 use crate::{
-    Batch, CaseQuery, Conflict, Error, Expect, IdempotencyRecord, Receipt, Record, Records, Store,
+    Batch, CaseQuery, Conflict, Error, Expect, IdempotencyRecord, Receipt, Record, Records, Secret,
+    Store, Subscription, SubscriptionState,
 };
 
 pub fn t(secs: i64) -> DateTime<Utc> {
@@ -406,6 +407,88 @@ pub fn packs_are_archived_by_version<S: Store>(store: &S) {
     assert_eq!(store.archived_pack("wanzhou@bbbb").unwrap(), None);
 }
 
+pub fn subscription(id: &str) -> Subscription {
+    Subscription {
+        id: id.into(),
+        url: "http://127.0.0.1:9/hook".into(),
+        kinds: vec!["warning".into(), "lapsed".into()],
+        city: CityId::new("wanzhou"),
+        department: Some("区公安局".into()),
+        secrets: vec![Secret {
+            secret: "whsec_c2VjcmV0".into(),
+            expires: None,
+        }],
+        cursor: 0,
+        state: SubscriptionState::Active,
+        attempts: 0,
+        next_attempt: None,
+        last_error: None,
+        created_by: "admin".into(),
+        created_at: t(0),
+        revision: 1,
+    }
+}
+
+/// Subscriptions round-trip, list in id order, and are written and deleted only from the
+/// revision the writer read.
+pub fn subscriptions_round_trip_with_optimistic_revisions<S: Store>(store: &S) {
+    assert_eq!(store.subscription("b").unwrap(), None);
+    assert!(store.subscriptions().unwrap().is_empty());
+    for id in ["b", "a"] {
+        commit(store, |b| {
+            b.put_subscription(subscription(id), Expect::New);
+        })
+        .unwrap();
+    }
+    let again = commit(store, |b| {
+        b.put_subscription(subscription("a"), Expect::New);
+    });
+    assert!(matches!(
+        again,
+        Err(Error::Conflict(Conflict::SubscriptionRevision {
+            expected: None,
+            found: Some(1),
+            ..
+        }))
+    ));
+    let ids: Vec<String> = store
+        .subscriptions()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(ids, ["a", "b"]);
+
+    let mut moved = store.subscription("a").unwrap().unwrap();
+    assert_eq!(moved, subscription("a"));
+    moved.cursor = 7;
+    moved.state = SubscriptionState::Parked {
+        reason: "410 Gone".into(),
+        since: t(5),
+    };
+    moved.revision = 2;
+    commit(store, |b| {
+        b.put_subscription(moved.clone(), Expect::Revision(1));
+    })
+    .unwrap();
+    assert_eq!(store.subscription("a").unwrap(), Some(moved.clone()));
+    let stale = commit(store, |b| {
+        b.put_subscription(subscription("a"), Expect::Revision(1));
+    });
+    assert!(stale.is_err(), "a write from an old revision is refused");
+    let stale_delete = commit(store, |b| {
+        b.delete_subscription("a", 1);
+    });
+    assert!(stale_delete.is_err());
+    assert_eq!(store.subscription("a").unwrap(), Some(moved));
+    commit(store, |b| {
+        b.delete_subscription("a", 2);
+    })
+    .unwrap();
+    assert_eq!(store.subscription("a").unwrap(), None);
+    assert_eq!(store.subscriptions().unwrap().len(), 1);
+}
+
 /// Many writers bump one case; with optimistic retries no update is lost, including
 /// between batches that land in the same commit group.
 pub fn concurrent_updates_lose_nothing<S: Store>(store: &S) {
@@ -520,7 +603,8 @@ pub fn records_restore_into_another_store<S: Store + Records>(from: &S, to: &S) 
                     obligations: Default::default(),
                 },
             )
-            .archive_pack("wanzhou@aaaa", serde_json::json!({"pack": 1}));
+            .archive_pack("wanzhou@aaaa", serde_json::json!({"pack": 1}))
+            .put_subscription(subscription("hook-1"), Expect::New);
     })
     .unwrap();
     commit(from, |b| {
@@ -567,6 +651,7 @@ pub fn records_restore_into_another_store<S: Store + Records>(from: &S, to: &S) 
         from.departments(&CityId::new("wanzhou")).unwrap()
     );
     assert!(to.archived_pack("wanzhou@aaaa").unwrap().is_some());
+    assert_eq!(to.subscriptions().unwrap(), from.subscriptions().unwrap());
     let last = to.last_seq().unwrap();
     let receipt = commit(to, |b| {
         b.emit(event("a", "received"));
@@ -627,6 +712,7 @@ macro_rules! conformance_suite {
             concurrent_updates_lose_nothing,
             packs_are_archived_by_version,
             claimed_timers_fire_once_each_case_in_due_order,
+            subscriptions_round_trip_with_optimistic_revisions,
         );
         $crate::conformance_suite!(@pairs $open; records_restore_into_another_store);
     };

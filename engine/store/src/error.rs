@@ -65,6 +65,14 @@ pub enum Conflict {
         /// `None`: the case does not exist.
         found: Option<u64>,
     },
+    #[error("subscription `{id}` is at revision {found:?}, the batch expected {expected:?}")]
+    SubscriptionRevision {
+        id: String,
+        /// `None`: the batch expected the subscription not to exist yet.
+        expected: Option<u64>,
+        /// `None`: the subscription does not exist.
+        found: Option<u64>,
+    },
     #[error("timer {key} is no longer armed for {at}")]
     TimerMoved { key: TimerKey, at: DateTime<Utc> },
     #[error("idempotency key `{key}` is already recorded for case `{case}`")]

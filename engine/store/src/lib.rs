@@ -1,7 +1,7 @@
 //! Durable storage for govflow.
 //!
 //! Reads go through one small trait per table ([`Cases`], [`Events`], [`Timers`],
-//! [`Idempotency`], [`Departments`], [`Cron`], [`Packs`]); every write goes through one call,
+//! [`Idempotency`], [`Departments`], [`Cron`], [`Packs`], [`Subscriptions`]); every write goes through one call,
 //! [`Store::commit`], which applies a [`Batch`] atomically and returns only once the batch
 //! is on disk. Two implementations share the key layout, the encoding and the checks:
 //!
@@ -24,6 +24,7 @@ mod keys;
 mod memory;
 mod sled_store;
 mod staging;
+mod subscription;
 mod tables;
 mod transfer;
 
@@ -36,6 +37,7 @@ pub use batch::{Batch, Expect, Receipt};
 pub use error::{Conflict, Error};
 pub use memory::MemoryStore;
 pub use sled_store::SledStore;
+pub use subscription::{Secret, Subscription, SubscriptionState};
 /// What another implementation of [`Store`] builds on, so every store keeps the same
 /// encoding and makes the same optimistic checks: the keyspace ([`kit::Writes`] are keyed
 /// by it), the encoding of stored values, [`kit::Group`], which checks batches
@@ -46,13 +48,13 @@ pub mod kit {
     pub use crate::committer::{Committer, Request};
     pub use crate::keys::{
         decode, encode, timer as timer_key, CASE, CRON, DEPARTMENT, DUE, EVENT, HISTORY,
-        IDEMPOTENCY, PACK, TIMER,
+        IDEMPOTENCY, PACK, SUBSCRIPTION, TIMER,
     };
     pub use crate::staging::{Group, Writes};
 }
 pub use tables::{
     CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
-    Recorded, Timers,
+    Recorded, Subscriptions, Timers,
 };
 pub use transfer::{table_of, Record, Records, TABLES};
 
@@ -62,7 +64,17 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Every table, the single way to change them, and every record for a copy.
 pub trait Store:
-    Cases + Events + Timers + Idempotency + Departments + Cron + Packs + Records + Send + Sync
+    Cases
+    + Events
+    + Timers
+    + Idempotency
+    + Departments
+    + Cron
+    + Packs
+    + Records
+    + Subscriptions
+    + Send
+    + Sync
 {
     /// Apply `batch` atomically: either every part of it is stored or none is.
     ///

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use crate::backend::Snapshot;
-use crate::batch::CronMark;
+use crate::batch::{CronMark, SubscriptionWrite};
 use crate::transfer;
 use crate::{keys, Batch, Conflict, Error, Expect, IdempotencyRecord, Receipt, Record};
 use govflow_model::{Event, Timer, TimerOp};
@@ -134,6 +134,9 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
         for (version, pack) in batch.packs {
             self.put(keys::pack(&version), keys::encode(&pack)?);
         }
+        for write in batch.subscriptions {
+            self.subscription(write)?;
+        }
         for record in batch.restored {
             seq = self.restore(record, seq)?;
         }
@@ -214,6 +217,28 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
             .into());
         }
         self.put(key, keys::encode(&record)?);
+        Ok(())
+    }
+
+    fn subscription(&mut self, write: SubscriptionWrite) -> Result<(), Error> {
+        let key = keys::subscription(&write.id);
+        let found = self.get_as::<Revision>(&key)?.map(|r| r.revision);
+        let expected = match write.expect {
+            Expect::New => None,
+            Expect::Revision(r) => Some(r),
+        };
+        if found != expected {
+            return Err(Conflict::SubscriptionRevision {
+                id: write.id,
+                expected,
+                found,
+            }
+            .into());
+        }
+        match write.value {
+            Some(subscription) => self.put(key, keys::encode(&subscription)?),
+            None => self.delete(key),
+        }
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use govflow_model::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::{Error, Subscription};
 
 pub trait Cases {
     fn case(&self, id: &CaseId) -> Result<Option<Case>, Error>;
@@ -61,6 +61,12 @@ pub trait Departments {
 pub trait Packs {
     /// A pack version archived with [`crate::Batch::archive_pack`], if it was.
     fn archived_pack(&self, version: &str) -> Result<Option<serde_json::Value>, Error>;
+}
+
+pub trait Subscriptions {
+    fn subscription(&self, id: &str) -> Result<Option<Subscription>, Error>;
+    /// Every subscription, in id order.
+    fn subscriptions(&self) -> Result<Vec<Subscription>, Error>;
 }
 
 pub trait Cron {

@@ -16,11 +16,12 @@ pub struct Record {
 }
 
 /// The primary tables, by name and key prefix, in key order.
-pub const TABLES: [(&str, &[u8]); 7] = [
+pub const TABLES: [(&str, &[u8]); 8] = [
     ("cases", keys::CASE),
     ("cron", keys::CRON),
     ("departments", keys::DEPARTMENT),
     ("events", keys::EVENT),
+    ("subscriptions", keys::SUBSCRIPTION),
     ("idempotency", keys::IDEMPOTENCY),
     ("packs", keys::PACK),
     ("timers", keys::TIMER),
@@ -57,6 +58,7 @@ pub(crate) fn check(record: &Record) -> Result<&'static str, Error> {
         "events" => keys::decode::<Event>(key, value).map(drop),
         "idempotency" => keys::decode::<crate::IdempotencyRecord>(key, value).map(drop),
         "packs" => keys::decode::<serde_json::Value>(key, value).map(drop),
+        "subscriptions" => keys::decode::<crate::Subscription>(key, value).map(drop),
         _ => keys::decode::<Timer>(key, value).map(drop),
     }?;
     Ok(table)

@@ -4,3 +4,4 @@ pub mod events;
 pub mod explain;
 pub mod ops;
 pub mod packs;
+pub mod subscriptions;

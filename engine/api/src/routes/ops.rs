@@ -43,6 +43,9 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let mut out = String::new();
     state.runtime.metrics().render(&mut out);
     state.responses.render(&mut out);
+    if let Some(webhooks) = &state.webhooks {
+        webhooks.render_metrics(&mut out);
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }
 
