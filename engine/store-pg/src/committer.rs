@@ -3,9 +3,9 @@
 //! queued (up to [`MAX_GROUP`]), and commits all of them in one transaction:
 //!
 //! 1. lock the feed head (`SELECT seq … FOR UPDATE`): the next sequence number;
-//! 2. check the batches with the shared `kit::Group`, against the rows they read,
-//!    fetched and locked in bulk (see `snapshot`); a batch that fails a check is
-//!    answered with its conflict and leaves no write;
+//! 2. check the batches with the shared `kit::Group`, against the rows they read
+//!    (`kit::reads`), fetched and locked in bulk first (see `snapshot`); a batch that
+//!    fails a check is answered with its conflict and leaves no write;
 //! 3. write the survivors with set-based statements (see `writes`), move the feed head,
 //!    `COMMIT` (with `synchronous_commit` on: the WAL is flushed) and only then answer.
 //!
@@ -21,7 +21,7 @@
 //! leaves the outcome unknown to the caller, as with any database; idempotency keys make
 //! the retry safe.
 
-use govflow_store::kit::{Group, Request};
+use govflow_store::kit::{self, Group, Request};
 use govflow_store::{Batch, Error, Receipt};
 use postgres::Config;
 use std::sync::mpsc::Receiver;
@@ -87,6 +87,12 @@ fn commit(conn: &mut Conn, batches: Vec<Batch>) -> Result<Vec<Result<Receipt, Er
     let head: i64 = tx.query_one(&head, &[]).map_err(db)?.get(0);
     let first = head as u64 + 1;
     let mut fetched = Fetched::default();
+    let mut wanted = std::collections::BTreeSet::new();
+    // A batch whose keys cannot even be formed fails its own check below, alone.
+    for batch in &batches {
+        wanted.extend(kit::reads(batch).unwrap_or_default());
+    }
+    fetched.fetch(&mut tx, statements, wanted).map_err(db)?;
     loop {
         let mut group = Group::new(first);
         let answers: Vec<_> = batches

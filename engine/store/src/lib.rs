@@ -50,7 +50,7 @@ pub mod kit {
         decode, encode, timer as timer_key, CASE, CRON, DEPARTMENT, DUE, EVENT, HISTORY,
         IDEMPOTENCY, PACK, SUBSCRIPTION, TIMER,
     };
-    pub use crate::staging::{Group, Writes};
+    pub use crate::staging::{reads, Group, Writes};
 }
 pub use tables::{
     CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
