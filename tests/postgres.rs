@@ -1,5 +1,6 @@
 //! `govflow serve --store postgres://…`: the real binary on a real PostgreSQL server.
 
+mod cluster;
 mod migrate;
 
 use crate::support::server::{Options, Server, Who};

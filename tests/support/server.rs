@@ -200,6 +200,15 @@ impl Server {
         let _ = self.child.wait();
     }
 
+    /// Sends a signal (`STOP`, `CONT`…) to the process, which keeps running or not.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -{signal} {pid}");
+    }
+
     /// SIGTERM, then wait for the process to exit; returns whether it exited cleanly.
     pub fn terminate(mut self) -> bool {
         let pid = self.child.id().to_string();

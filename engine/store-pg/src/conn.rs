@@ -34,6 +34,9 @@ pub fn describe(config: &Config) -> String {
     )
 }
 
+/// How long the server lets a transaction of ours sit idle before ending it.
+pub const IDLE_IN_TRANSACTION: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// One connection and the statements prepared on it.
 pub struct Conn {
     pub client: Client,
@@ -42,12 +45,20 @@ pub struct Conn {
 
 impl Conn {
     /// Connects with `synchronous_commit` on, whatever the server's default: a commit
-    /// returns once it is on disk.
+    /// returns once it is on disk. A transaction left open by a process that froze
+    /// (SIGSTOP, a VM paused) is ended by the server after [`IDLE_IN_TRANSACTION`], so the
+    /// feed head's lock it holds cannot stop every other node; the frozen process finds
+    /// its connection closed when it wakes and reports the commit failed. A server without
+    /// the setting (older than 9.6, or a compatible one) keeps its default.
     pub fn open(config: &Config) -> Result<Conn, Error> {
         let mut client = config.connect(NoTls).map_err(db)?;
         client
             .batch_execute("SET synchronous_commit = on")
             .map_err(db)?;
+        let _ = client.batch_execute(&format!(
+            "SET idle_in_transaction_session_timeout = {}",
+            IDLE_IN_TRANSACTION.as_millis()
+        ));
         Ok(Conn {
             client,
             statements: HashMap::new(),

@@ -1,0 +1,198 @@
+//! Several `govflow serve` processes on one PostgreSQL database, as behind a load
+//! balancer: clients send to any node, the simulated clock moved on one moves for all, and
+//! a node killed or frozen in the middle of a move that fires thousands of timers loses
+//! nothing and doubles nothing.
+
+use super::EDU;
+use crate::support::server::{token, Options, Server};
+use govflow_testkit::wait_for;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+/// Cases opened by the test; each lapses once, so the move fires two timers per case
+/// (warning and lapse) and opens as many penalty cases.
+const CASES: usize = 1500;
+const START: &str = "2023-09-28T09:00:00+08:00";
+/// Past every case's lapse (10-19 00:00) but before its penalty's (11-03).
+const MOVED: &str = "2023-10-25T10:00:00+08:00";
+
+fn node(dir: &Path, name: &str, url: &str) -> Server {
+    let mut options = Options::new(&dir.join(name), START, &[EDU]);
+    options.store = Some(url.to_owned());
+    Server::start(&options)
+}
+
+/// Opens the cases, each on the next node in turn; every one acknowledged with 201.
+fn open_cases(nodes: &[&Server]) -> Vec<String> {
+    (0..CASES)
+        .map(|i| {
+            let case = nodes[i % nodes.len()].submit(
+                "edu",
+                json!({"city": "wanzhou", "procedure": "catalog_update", "provider": "区教委"}),
+            );
+            case["id"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// The feed as one node serves it, read on from where the last read stopped.
+#[derive(Default)]
+struct Feed {
+    events: Vec<Value>,
+    after: u64,
+}
+
+impl Feed {
+    fn read_on(&mut self, server: &Server) -> &[Value] {
+        loop {
+            let path = format!("/v1/events?after={}&limit=1000", self.after);
+            let page = server.get("admin", &path);
+            assert_eq!(page.status, 200, "{page:#?}");
+            let events = page.body["events"].as_array().unwrap().clone();
+            if events.is_empty() {
+                return &self.events;
+            }
+            self.after = page.body["next_after"].as_u64().unwrap();
+            self.events.extend(events);
+        }
+    }
+
+    fn count(&self, kind: &str) -> usize {
+        self.events.iter().filter(|e| e["type"] == kind).count()
+    }
+}
+
+/// The whole feed as one node serves it.
+fn feed(server: &Server) -> Vec<Value> {
+    Feed::default().read_on(server).to_vec()
+}
+
+/// Starts moving the clock on `server` without waiting for the answer (the node may die
+/// before it gives one).
+fn move_clock_in_background(server: &Server) -> std::thread::JoinHandle<()> {
+    let url = server.url("/v1/admin/clock");
+    std::thread::spawn(move || {
+        let _ = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(300))
+            .build()
+            .unwrap()
+            .post(url)
+            .bearer_auth(token("admin"))
+            .json(&json!({"now": MOVED}))
+            .send();
+    })
+}
+
+/// Waits until the move has fired something, so a node is stopped in the middle of it.
+fn wait_for_lapses(server: &Server) {
+    let mut feed = Feed::default();
+    wait_for(Duration::from_secs(120), "the first lapses", || {
+        feed.read_on(server);
+        (feed.count("lapsed") > 0).then_some(())
+    });
+}
+
+/// Every case lapsed exactly once and warned exactly once; one penalty case each; the feed
+/// is numbered 1, 2, 3… with no gap and no repeat.
+fn assert_fired_exactly_once(events: &[Value], cases: &[String]) {
+    let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    let expected: Vec<u64> = (1..=events.len() as u64).collect();
+    assert_eq!(seqs, expected, "the feed has no gap and no repeat");
+    let mut per_case: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for e in events {
+        *per_case
+            .entry(e["case"].as_str().unwrap())
+            .or_default()
+            .entry(e["type"].as_str().unwrap())
+            .or_default() += 1;
+    }
+    for id in cases {
+        let kinds = &per_case[id.as_str()];
+        assert_eq!(kinds.get("opened"), Some(&1), "{id}: {kinds:?}");
+        assert_eq!(kinds.get("warning"), Some(&1), "{id}: {kinds:?}");
+        assert_eq!(kinds.get("lapsed"), Some(&1), "{id}: {kinds:?}");
+        assert_eq!(kinds.get("penalty_opened"), Some(&1), "{id}: {kinds:?}");
+    }
+    let penalties = events
+        .iter()
+        .filter(|e| e["type"] == "opened" && !e["details"]["parent"].is_null())
+        .count();
+    assert_eq!(penalties, cases.len(), "one penalty case per lapse");
+}
+
+/// Waits until every case has lapsed as `server` sees the feed, then returns the feed.
+fn wait_until_all_lapsed(server: &Server, cases: &[String]) -> Vec<Value> {
+    let mut feed = Feed::default();
+    wait_for(Duration::from_secs(180), "every case to lapse", || {
+        feed.read_on(server);
+        let done =
+            feed.count("lapsed") >= cases.len() && feed.count("penalty_opened") >= cases.len();
+        done.then(|| feed.events.clone())
+    })
+}
+
+/// A move of the clock on one node is seen by the others; a node SIGKILLed while the
+/// move fires thousands of timers leaves the rest to the others, who fire each timer
+/// once; a node started afterwards joins the moved clock and fires nothing again.
+#[test]
+fn a_node_killed_during_a_clock_move_leaves_every_timer_fired_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = govflow_testkit::postgres::shared().database();
+    let a = node(tmp.path(), "a", &url);
+    let b = node(tmp.path(), "b", &url);
+    let c = node(tmp.path(), "c", &url);
+    let cases = open_cases(&[&a, &b, &c]);
+
+    let mover = move_clock_in_background(&a);
+    wait_for_lapses(&b);
+    a.kill();
+    let _ = mover.join();
+    for other in [&b, &c] {
+        wait_for(
+            Duration::from_secs(30),
+            "the clock to move on every node",
+            || {
+                let clock = other.get("admin", "/v1/clock");
+                (clock.body["now"].as_str()? >= "2023-10-25").then_some(())
+            },
+        );
+    }
+    let events = wait_until_all_lapsed(&c, &cases);
+    assert_fired_exactly_once(&events, &cases);
+
+    let again = node(tmp.path(), "a-again", &url);
+    let clock = again.get("admin", "/v1/clock");
+    assert!(
+        clock.body["now"].as_str().unwrap() >= "2023-10-25",
+        "a node started with an earlier --start joins the shared clock: {clock:#?}"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(feed(&again), feed(&b), "every node serves the same feed");
+    assert_fired_exactly_once(&feed(&again), &cases);
+}
+
+/// A node frozen (SIGSTOP) in the middle of a move holds its claims past their lease: the
+/// others fire its timers, and when it wakes (SIGCONT) it fires none of them again.
+#[test]
+fn a_node_frozen_past_its_lease_fires_nothing_twice_when_it_wakes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = govflow_testkit::postgres::shared().database();
+    let a = node(tmp.path(), "a", &url);
+    let b = node(tmp.path(), "b", &url);
+    let cases = open_cases(&[&a, &b]);
+
+    let mover = move_clock_in_background(&a);
+    wait_for_lapses(&b);
+    b.signal("STOP");
+    let events = wait_until_all_lapsed(&a, &cases);
+    let _ = mover.join();
+    b.signal("CONT");
+    // Let the woken node finish whatever it had in hand, then look again.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(b.get("admin", "/healthz").status, 200);
+    let after = feed(&a);
+    assert_fired_exactly_once(&after, &cases);
+    assert!(after.len() >= events.len());
+}
