@@ -41,8 +41,8 @@ struct Args {
     /// Drive a running service instead of starting one; it should be fresh and run on a
     /// simulated clock (the timer measurement moves it, and fires whatever else is due by
     /// then too, e.g. the penalty deadlines a previous timer run opened).
-    #[arg(long)]
-    url: Option<String>,
+    #[arg(long, value_delimiter = ',')]
+    url: Vec<String>,
     /// With `--url`: a token of a provider of 区教委 in wanzhou.
     #[arg(long)]
     provider_token: Option<String>,
@@ -162,12 +162,16 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
 /// A fresh server for one group of measurements, or `--url`.
 async fn target(args: &Args) -> anyhow::Result<Target> {
-    if let Some(url) = &args.url {
+    if let Some((url, others)) = args.url.split_first() {
         let (Some(provider), Some(admin)) = (&args.provider_token, &args.admin_token) else {
             bail!("with `--url` give `--provider-token` (区教委, wanzhou) and `--admin-token`");
         };
         return Ok(Target {
             base: url.trim_end_matches('/').to_owned(),
+            others: others
+                .iter()
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .collect(),
             provider: provider.clone(),
             admin: admin.clone(),
             spawned: None,
@@ -215,10 +219,18 @@ struct Requests {
 }
 
 impl Requests {
-    fn new(target: &Target, body: &Value) -> anyhow::Result<Requests> {
+    /// One per node of the target; client `i` sends to node `i % n`.
+    fn per_node(target: &Target, body: &Value) -> anyhow::Result<Vec<Requests>> {
+        std::iter::once(&target.base)
+            .chain(&target.others)
+            .map(|base| Requests::new(base, target, body))
+            .collect()
+    }
+
+    fn new(base: &str, target: &Target, body: &Value) -> anyhow::Result<Requests> {
         Ok(Requests {
-            base: target.base.as_str().into(),
-            cases: format!("{}/v1/cases", target.base).into(),
+            base: base.into(),
+            cases: format!("{base}/v1/cases").into(),
             provider: HeaderValue::from_str(&format!("Bearer {}", target.provider))?,
             body: serde_json::to_vec(body)?.into(),
         })
@@ -331,7 +343,7 @@ async fn load(
     clients: usize,
     args: &Args,
 ) -> anyhow::Result<LoadRow> {
-    let requests = Requests::new(
+    let nodes = Requests::per_node(
         target,
         &json!({"city": CITY, "procedure": PROCEDURE, "provider": PROVIDER}),
     )?;
@@ -340,8 +352,8 @@ async fn load(
     let from = Instant::now() + warmup;
     let until = from + measured;
     let mut workers = JoinSet::new();
-    for _ in 0..clients {
-        let (client, requests) = (client.clone(), requests.clone());
+    for i in 0..clients {
+        let (client, requests) = (client.clone(), nodes[i % nodes.len()].clone());
         workers.spawn(closed_loop(from, until, move || {
             let (client, requests) = (client.clone(), requests.clone());
             async move {
@@ -459,16 +471,17 @@ async fn timers(
         .json()
         .await?;
     let received_at = clock["now"].clone();
-    let requests = Arc::new(Requests::new(
+    let nodes = Requests::per_node(
         target,
         &json!({"city": CITY, "procedure": PROCEDURE, "provider": PROVIDER, "received_at": received_at}),
-    )?);
+    )?;
     // Open the cases, 64 at a time; keep one answer to learn the instants.
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut openers = JoinSet::new();
-    for _ in 0..TIMER_SETUP_CLIENTS {
-        let (client, requests, next) = (client.clone(), requests.clone(), next.clone());
+    for i in 0..TIMER_SETUP_CLIENTS {
+        let (client, requests, next) =
+            (client.clone(), nodes[i % nodes.len()].clone(), next.clone());
         openers.spawn(async move {
             let mut w = Worker::default();
             let mut sample = None;

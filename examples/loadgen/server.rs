@@ -17,6 +17,9 @@ pub const START: &str = "2023-09-28T09:00:00+08:00";
 /// Where requests go, with the tokens to send.
 pub struct Target {
     pub base: String,
+    /// Further nodes of the same cluster (`--url A,B`): clients are spread over `base` and
+    /// these; the clock, metrics and CPU are read from `base`.
+    pub others: Vec<String>,
     pub provider: String,
     pub admin: String,
     /// The server's process when the load generator started it (for its CPU time).
@@ -80,6 +83,7 @@ impl Target {
         let (child, base) =
             govflow_testkit::spawn_listening(command, &log).map_err(anyhow::Error::msg)?;
         Ok(Target {
+            others: Vec::new(),
             base,
             provider: PROVIDER_TOKEN.to_owned(),
             admin: ADMIN_TOKEN.to_owned(),

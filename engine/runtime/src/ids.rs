@@ -2,7 +2,10 @@
 //!
 //! The service uses [`WallClockIds`]: `c-` then 12 hex digits of Unix milliseconds (wall
 //! time, even on a simulated clock, so ids keep increasing across restarts of a simulated
-//! run) and 6 of a sequence within the millisecond. Scenarios and tests use
+//! run) and 6 of a sequence within the millisecond. The sequence of each millisecond
+//! starts at an offset drawn once per process, so two nodes on one database rarely draw
+//! the same id in the same millisecond (each would otherwise start at 0, collide, retry
+//! with the next number and collide again). Scenarios and tests use
 //! [`SequentialIds`], so a run names the same cases every time. Both sort by creation, so
 //! listing cases in id order lists them oldest first; a collision would still be caught by
 //! the store's `Expect::New` check and retried with the next id.
@@ -16,12 +19,31 @@ pub trait CaseIds: Send + Sync {
     fn next(&self) -> CaseId;
 }
 
-#[derive(Default)]
 pub struct WallClockIds {
     last: Mutex<(u64, u64)>,
+    /// Where each millisecond's sequence starts, below [`OFFSET_LIMIT`].
+    offset: u64,
 }
 
 const SEQ_LIMIT: u64 = 1 << 24;
+/// Offsets stay in the lower half, so a millisecond still holds 2^23 ids or more.
+const OFFSET_LIMIT: u64 = 1 << 23;
+
+impl Default for WallClockIds {
+    fn default() -> Self {
+        use sha2::{Digest, Sha256};
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let drawn = Sha256::digest(format!("{}/{now}", std::process::id()));
+        let offset = u64::from_be_bytes(drawn[..8].try_into().unwrap_or_default()) % OFFSET_LIMIT;
+        WallClockIds {
+            last: Mutex::new((0, 0)),
+            offset,
+        }
+    }
+}
 
 impl CaseIds for WallClockIds {
     fn next(&self) -> CaseId {
@@ -32,7 +54,7 @@ impl CaseIds for WallClockIds {
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
         let (ms, seq) = *last;
         let next = if wall > ms {
-            (wall, 0)
+            (wall, self.offset)
         } else if seq + 1 < SEQ_LIMIT {
             (ms, seq + 1)
         } else {
