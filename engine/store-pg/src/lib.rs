@@ -19,11 +19,10 @@
 //! transaction; a group's statements are set-based (`UNNEST`), a dozen round trips for
 //! the whole group whatever its size, so that costs little.
 //!
-//! One node per database for now. The row locks, the sorted lock order and the feed
-//! head's lock held until `COMMIT` (which keeps the feed gapless and in commit order
-//! with several writers, one transaction after another) are there for several nodes;
-//! leases for timers, a leader for recurring obligations, shared packs and clock are not
-//! done (`docs/deploy.md`).
+//! * **Several nodes** on one database: the feed head's lock, taken first and held until
+//!   `COMMIT`, orders the groups of all nodes (the feed stays gapless and in commit
+//!   order); due timers are handed out by leases (`claims`). A leader for recurring
+//!   obligations and packs shared through the database are not done (`docs/deploy.md`).
 
 mod claims;
 mod committer;
