@@ -9,6 +9,7 @@ use govflow_testkit::wait_for;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Cases opened by the test; each lapses once, so the move fires two timers per case
@@ -195,4 +196,98 @@ fn a_node_frozen_past_its_lease_fires_nothing_twice_when_it_wakes() {
     let after = feed(&a);
     assert_fired_exactly_once(&after, &cases);
     assert!(after.len() >= events.len());
+}
+
+/// PostgreSQL itself crashes and restarts (`pg_ctl restart -m immediate`) while two nodes
+/// take submissions, each retried with its `Idempotency-Key` until acknowledged: every
+/// acknowledged case is there once, and the feed has no gap and no repeat.
+#[test]
+fn a_database_crash_under_load_loses_no_acknowledged_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A server of its own: the shared one serves the other tests meanwhile.
+    let server = govflow_testkit::postgres::Server::start();
+    let url = server.database();
+    let nodes = [node(tmp.path(), "a", &url), node(tmp.path(), "b", &url)];
+    let (clients, each) = (8, 100);
+    let (acked, refused) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let acknowledged: Vec<(String, String)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..clients)
+            .map(|c| {
+                let (nodes, acked, refused) = (&nodes, &acked, &refused);
+                s.spawn(move || {
+                    let http = reqwest::blocking::Client::builder()
+                        .timeout(Duration::from_secs(30))
+                        .build()
+                        .unwrap();
+                    let mut done = Vec::new();
+                    for i in 0..each {
+                        let key = format!("load-{c}-{i}");
+                        let mut attempt = 0;
+                        let id = loop {
+                            attempt += 1;
+                            let node = &nodes[(c + attempt) % nodes.len()];
+                            let sent = http
+                                .post(node.url("/v1/cases"))
+                                .bearer_auth(token("edu"))
+                                .header("Idempotency-Key", &key)
+                                .json(&json!({"city": "wanzhou", "procedure": "catalog_update",
+                                              "provider": "区教委"}))
+                                .send();
+                            if let Ok(reply) = sent {
+                                if reply.status().is_success() {
+                                    let body: Value = reply.json().unwrap();
+                                    acked.fetch_add(1, Ordering::Relaxed);
+                                    break body["id"].as_str().unwrap().to_owned();
+                                }
+                            }
+                            refused.fetch_add(1, Ordering::Relaxed);
+                            assert!(attempt < 600, "{key} never acknowledged");
+                            std::thread::sleep(Duration::from_millis(100));
+                        };
+                        done.push((key, id));
+                    }
+                    done
+                })
+            })
+            .collect();
+        // In the middle of the load: a third of the submissions acknowledged.
+        wait_for(
+            Duration::from_secs(120),
+            "a third of the submissions",
+            || (acked.load(Ordering::Relaxed) >= clients * each / 3).then_some(()),
+        );
+        server.restart_immediately();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert_eq!(acknowledged.len(), clients * each);
+    assert!(
+        refused.load(Ordering::Relaxed) > 0,
+        "the crash hit no request: it was not under load"
+    );
+    let events = feed(&nodes[0]);
+    let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert_eq!(
+        seqs,
+        (1..=events.len() as u64).collect::<Vec<_>>(),
+        "no gap, no repeat"
+    );
+    let opened: BTreeMap<&str, usize> =
+        events
+            .iter()
+            .filter(|e| e["type"] == "opened")
+            .fold(BTreeMap::new(), |mut m, e| {
+                *m.entry(e["case"].as_str().unwrap()).or_default() += 1;
+                m
+            });
+    for (key, id) in &acknowledged {
+        assert_eq!(opened.get(id.as_str()), Some(&1), "{key} → {id}");
+    }
+    assert_eq!(
+        opened.len(),
+        acknowledged.len(),
+        "one case per key, none besides"
+    );
 }
