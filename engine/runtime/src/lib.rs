@@ -105,6 +105,13 @@ impl Runtime {
         };
         runtime.archive_served()?;
         runtime.join_shared_clock()?;
+        // A timer another node armed wakes this scheduler too, if it would sleep past it.
+        let inner = Arc::downgrade(&runtime.inner);
+        runtime.store().on_armed_elsewhere(Box::new(move |at| {
+            if let Some(inner) = inner.upgrade() {
+                inner.wake.armed(at);
+            }
+        }));
         Ok(runtime)
     }
 

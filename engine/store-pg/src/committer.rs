@@ -33,16 +33,22 @@ use crate::writes::Rows;
 /// The most batches one transaction carries; bounds the latency a group adds.
 pub const MAX_GROUP: usize = 1024;
 
-pub fn run(config: Config, mut conn: Option<Conn>, requests: Receiver<Request>) {
+/// `notifying`: the store's name, when it tells the other nodes of timers it arms.
+pub fn run(
+    config: Config,
+    mut conn: Option<Conn>,
+    requests: Receiver<Request>,
+    notifying: Option<String>,
+) {
     while let Ok(first) = requests.recv() {
         let mut group = vec![first];
         group.extend(requests.try_iter().take(MAX_GROUP - 1));
         let (batches, replies): (Vec<Batch>, Vec<_>) =
             group.into_iter().map(|r| (r.batch, r.reply)).unzip();
         let outcome = match conn.as_mut() {
-            Some(c) => commit(c, batches),
+            Some(c) => commit(c, batches, notifying.as_deref()),
             None => Conn::open(&config).and_then(|mut c| {
-                let outcome = commit(&mut c, batches);
+                let outcome = commit(&mut c, batches, notifying.as_deref());
                 conn = Some(c);
                 outcome
             }),
@@ -75,7 +81,11 @@ fn share(e: &Error) -> Error {
 }
 
 /// Commits the batches that pass their checks; the answer of each, in order.
-fn commit(conn: &mut Conn, batches: Vec<Batch>) -> Result<Vec<Result<Receipt, Error>>, Error> {
+fn commit(
+    conn: &mut Conn,
+    batches: Vec<Batch>,
+    notifying: Option<&str>,
+) -> Result<Vec<Result<Receipt, Error>>, Error> {
     let (client, statements) = conn.split();
     let mut tx = client.transaction().map_err(db)?;
     let head = prepared(
@@ -105,7 +115,11 @@ fn commit(conn: &mut Conn, batches: Vec<Batch>) -> Result<Vec<Result<Receipt, Er
             continue;
         }
         let next = group.next_seq();
-        Rows::from_writes(group.into_writes())?.write(&mut tx, statements)?;
+        let rows = Rows::from_writes(group.into_writes())?;
+        if let (Some(holder), Some(at)) = (notifying, rows.earliest_timer()) {
+            crate::armed::notify(&mut tx, holder, at).map_err(db)?;
+        }
+        rows.write(&mut tx, statements)?;
         if next != first {
             let move_head = prepared(
                 &mut tx,

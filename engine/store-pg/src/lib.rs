@@ -24,6 +24,7 @@
 //!   order); due timers are handed out by leases (`claims`). A leader for recurring
 //!   obligations and packs shared through the database are not done (`docs/deploy.md`).
 
+mod armed;
 mod claims;
 mod committer;
 mod conn;

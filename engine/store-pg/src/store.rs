@@ -11,6 +11,7 @@ use postgres::types::ToSql;
 use postgres::Config;
 use std::sync::Arc;
 
+use crate::armed;
 use crate::claims;
 use crate::committer;
 use crate::conn::{db, describe, Conn, Pool};
@@ -23,6 +24,16 @@ pub struct PgStore {
     features: Features,
     /// Who this store is when it claims timers: unique per open, across nodes.
     holder: String,
+    config_for_listener: Config,
+    /// Set when the store is dropped, to end its listener (see `armed`).
+    listening: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        self.listening
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// What the store uses of the server where a PostgreSQL-compatible database may lack it.
@@ -32,11 +43,20 @@ pub struct PgStore {
 pub struct Features {
     /// `FOR UPDATE SKIP LOCKED` when nodes claim due timers (else claims queue).
     pub skip_locked: bool,
+    /// `LISTEN/NOTIFY` to wake the other nodes when a timer is armed (else they find it
+    /// on their periodic look).
+    pub notify: bool,
 }
 
 impl Features {
-    pub const ALL: Features = Features { skip_locked: true };
-    pub const NONE: Features = Features { skip_locked: false };
+    pub const ALL: Features = Features {
+        skip_locked: true,
+        notify: true,
+    };
+    pub const NONE: Features = Features {
+        skip_locked: false,
+        notify: false,
+    };
 }
 
 impl PgStore {
@@ -59,10 +79,18 @@ impl PgStore {
                     .client
                     .batch_execute("SELECT key FROM timers LIMIT 0 FOR UPDATE SKIP LOCKED")
                     .is_ok(),
+            notify: allowed.notify
+                && writer
+                    .client
+                    .batch_execute("LISTEN govflow_probe; UNLISTEN govflow_probe")
+                    .is_ok(),
         };
+        let holder = holder();
+        let notifying = features.notify.then(|| holder.clone());
         let committer_config = config.clone();
+        let config_clone = config.clone();
         let committer = Committer::spawn("govflow-pg-commit", move |requests| {
-            committer::run(committer_config, Some(writer), requests)
+            committer::run(committer_config, Some(writer), requests, notifying)
         })
         .map_err(|e| Error::Database(Arc::new(e)))?;
         Ok(PgStore {
@@ -70,7 +98,9 @@ impl PgStore {
             location,
             committer,
             features,
-            holder: holder(),
+            holder,
+            config_for_listener: config_clone,
+            listening: Arc::default(),
         })
     }
 
@@ -137,6 +167,20 @@ fn holder() -> String {
 impl Store for PgStore {
     fn commit(&self, batch: Batch) -> Result<Receipt, Error> {
         self.committer.commit(batch)
+    }
+
+    fn on_armed_elsewhere(&self, armed: govflow_store::ArmedElsewhere) {
+        if !self.features.notify {
+            return;
+        }
+        let (config, holder) = (self.config_for_listener.clone(), self.holder.clone());
+        let stop = self.listening.clone();
+        let spawned = std::thread::Builder::new()
+            .name("govflow-pg-listen".into())
+            .spawn(move || armed::listen(config, holder, armed, stop));
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "cannot listen for timers armed on other nodes");
+        }
     }
 }
 

@@ -105,6 +105,11 @@ impl Rows {
         Ok(rows)
     }
 
+    /// The earliest instant of a timer these rows arm, if they arm one.
+    pub fn earliest_timer(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.timers.iter().map(|(_, timer, _)| timer.at).min()
+    }
+
     pub fn write(self, tx: &mut Transaction<'_>, st: &mut Statements) -> Result<(), Error> {
         let mut run = |sql: &str, params: &[&(dyn ToSql + Sync)]| -> Result<(), Error> {
             let statement = prepared(tx, st, sql).map_err(db)?;

@@ -353,3 +353,59 @@ fn nodes_racing_for_a_new_key_get_conflicts_not_errors() {
         }
     }
 }
+
+/// A timer armed through one store wakes a listener of another store on the same
+/// database (another node), with the instant it is due; never a store's own. Without
+/// `LISTEN/NOTIFY` nobody is told, and the scheduler relies on its periodic look.
+#[test]
+fn a_timer_armed_on_one_node_is_told_to_the_others() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let url = postgres::shared().database();
+    let (a, b) = (PgStore::open(&url).unwrap(), PgStore::open(&url).unwrap());
+    let (told_b, heard_b) = mpsc::channel();
+    b.on_armed_elsewhere(Box::new(move |at| {
+        let _ = told_b.send(at);
+    }));
+    let (told_a, heard_a) = mpsc::channel();
+    a.on_armed_elsewhere(Box::new(move |at| {
+        let _ = told_a.send(at);
+    }));
+    open_case(&a, case("x", "wanzhou", "received"));
+    // The listener may still be connecting: arm until it hears one, then check the rest.
+    let mut heard = None;
+    for attempt in 0..40 {
+        commit(&a, |batch| {
+            batch
+                .arm(timer("x", "verify", TimerKind::Lapse, t(100 + attempt)))
+                .arm(timer("x", "verify", TimerKind::Warning, t(50 + attempt)));
+        })
+        .unwrap();
+        if let Ok(at) = heard_b.recv_timeout(Duration::from_millis(250)) {
+            heard = Some((attempt, at));
+            break;
+        }
+    }
+    let (attempt, at) = heard.expect("b is told of a timer a armed");
+    assert_eq!(at, t(50 + attempt), "the earliest instant the group armed");
+    assert!(
+        heard_a.try_recv().is_err(),
+        "a store is not told of its own"
+    );
+
+    let url = postgres::shared().database();
+    let (c, d) = (
+        PgStore::open_with(&url, Features::NONE).unwrap(),
+        PgStore::open_with(&url, Features::NONE).unwrap(),
+    );
+    let (told_d, heard_d) = mpsc::channel();
+    d.on_armed_elsewhere(Box::new(move |at| {
+        let _ = told_d.send(at);
+    }));
+    open_case(&c, case("y", "wanzhou", "received"));
+    commit(&c, |batch| {
+        batch.arm(timer("y", "verify", TimerKind::Lapse, t(100)));
+    })
+    .unwrap();
+    assert!(heard_d.recv_timeout(Duration::from_secs(1)).is_err());
+}

@@ -83,4 +83,16 @@ pub trait Store:
     /// empty batch after a read makes what was read durable before it is acknowledged.
     /// A failed optimistic check returns [`Error::Conflict`] and stores nothing.
     fn commit(&self, batch: Batch) -> Result<Receipt, Error>;
+
+    /// Calls `armed` with the instant of a timer another process armed in this store
+    /// (another node on the same database), so the caller's scheduler can wake before it
+    /// would have looked again. A store no other process writes never calls it; one that
+    /// cannot be told (a server without `LISTEN/NOTIFY`) leaves the scheduler to its
+    /// periodic look. A store keeps one callback; a later call replaces it.
+    fn on_armed_elsewhere(&self, armed: ArmedElsewhere) {
+        let _ = armed;
+    }
 }
+
+/// What [`Store::on_armed_elsewhere`] calls.
+pub type ArmedElsewhere = Box<dyn Fn(chrono::DateTime<chrono::Utc>) + Send + Sync>;
