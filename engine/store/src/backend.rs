@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, TimerKey};
 
 use crate::{
-    keys, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
+    keys, CaseQuery, Cases, Counters, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
     Packs, Page, Record, Recorded, Records, Timers, TABLES,
 };
 
@@ -162,6 +162,18 @@ impl<B: Backend> Packs for B {
 impl<B: Backend> Cron for B {
     fn last_occurrence(&self, obligation: &str) -> Result<Option<DateTime<Utc>>, Error> {
         get(self, &keys::cron(obligation))
+    }
+}
+
+impl<B: Backend> Counters for B {
+    fn counts(&self, prefix: &str) -> Result<Vec<(String, i64)>, Error> {
+        let mut out = Vec::new();
+        self.scan(&keys::counter(prefix), None, &mut |k, v| {
+            let name = std::str::from_utf8(&k[keys::COUNTER.len()..]).map_err(|_| corrupt_key(k))?;
+            out.push((name.to_owned(), keys::decode(k, v)?));
+            Ok(true)
+        })?;
+        Ok(out)
     }
 }
 

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use govflow_model::{Case, CityId, DepartmentRegistry, Event};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::{IdempotencyRecord, Record};
@@ -17,8 +18,8 @@ pub enum Expect {
 /// Everything one command changes, committed atomically by [`crate::Store::commit`].
 ///
 /// Parts apply in this order: case puts, timer operations (in the order added), events,
-/// the idempotency record, cron marks, department registries, archived packs, restored
-/// records.
+/// the idempotency record, cron marks, department registries, archived packs, counter
+/// deltas, restored records.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub(crate) cases: Vec<(Case, Expect)>,
@@ -28,6 +29,8 @@ pub struct Batch {
     pub(crate) cron: Vec<CronMark>,
     pub(crate) departments: Vec<(CityId, DepartmentRegistry)>,
     pub(crate) packs: Vec<(String, serde_json::Value)>,
+    /// Deltas per counter name, summed.
+    pub(crate) counts: BTreeMap<String, i64>,
     pub(crate) restored: Vec<Record>,
 }
 
@@ -59,6 +62,7 @@ impl Batch {
             && self.cron.is_empty()
             && self.departments.is_empty()
             && self.packs.is_empty()
+            && self.counts.is_empty()
             && self.restored.is_empty()
     }
 
@@ -127,6 +131,17 @@ impl Batch {
         pack: serde_json::Value,
     ) -> &mut Self {
         self.packs.push((version.into(), pack));
+        self
+    }
+
+    /// Add `delta` to the counter `name` (read with [`crate::Counters`]). The store adds it
+    /// to the value stored when the batch commits, so concurrent batches counting the same
+    /// name add up exactly; a counter that reaches zero is removed.
+    pub fn count(&mut self, name: impl Into<String>, delta: i64) -> &mut Self {
+        if delta != 0 {
+            let total = self.counts.entry(name.into()).or_insert(0);
+            *total += delta;
+        }
         self
     }
 

@@ -13,6 +13,7 @@
 //! | `dept/` | city id                            | set of names (JSON)        |
 //! | `cron/` | obligation id                      | instant (JSON)             |
 //! | `pack/` | pack version                       | archived pack (JSON)       |
+//! | `cnt/`  | counter name (UTF-8)               | count, `i64` (JSON)        |
 //!
 //! A timer key is the len-prefixed case id, the len-prefixed deadline id and one byte for
 //! the kind; an instant is the seconds since the epoch with the sign bit flipped (so
@@ -36,6 +37,7 @@ pub const IDEMPOTENCY: &[u8] = b"idem/";
 pub const DEPARTMENT: &[u8] = b"dept/";
 pub const CRON: &[u8] = b"cron/";
 pub const PACK: &[u8] = b"pack/";
+pub const COUNTER: &[u8] = b"cnt/";
 
 fn with_prefix(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     let mut key = Vec::with_capacity(prefix.len() + rest.len());
@@ -120,6 +122,10 @@ pub fn pack(version: &str) -> Vec<u8> {
 
 pub fn department(city: &str) -> Vec<u8> {
     with_prefix(DEPARTMENT, city.as_bytes())
+}
+
+pub fn counter(name: &str) -> Vec<u8> {
+    with_prefix(COUNTER, name.as_bytes())
 }
 
 pub fn cron(obligation: &str) -> Vec<u8> {

@@ -1,7 +1,7 @@
 //! Durable storage for govflow.
 //!
 //! Reads go through one small trait per table ([`Cases`], [`Events`], [`Timers`],
-//! [`Idempotency`], [`Departments`], [`Cron`], [`Packs`]); every write goes through one call,
+//! [`Idempotency`], [`Departments`], [`Cron`], [`Packs`], [`Counters`]); every write goes through one call,
 //! [`Store::commit`], which applies a [`Batch`] atomically and returns only once the batch
 //! is on disk. Two implementations share the key layout, the encoding and the checks:
 //!
@@ -45,13 +45,13 @@ pub mod kit {
     pub use crate::backend::Snapshot;
     pub use crate::committer::{Committer, Request};
     pub use crate::keys::{
-        decode, encode, timer as timer_key, CASE, CRON, DEPARTMENT, DUE, EVENT, HISTORY,
+        decode, encode, timer as timer_key, CASE, COUNTER, CRON, DEPARTMENT, DUE, EVENT, HISTORY,
         IDEMPOTENCY, PACK, TIMER,
     };
     pub use crate::staging::{Group, Writes};
 }
 pub use tables::{
-    CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
+    CaseQuery, Cases, Counters, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
     Recorded, Timers,
 };
 pub use transfer::{table_of, Record, Records, TABLES};
@@ -62,7 +62,17 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Every table, the single way to change them, and every record for a copy.
 pub trait Store:
-    Cases + Events + Timers + Idempotency + Departments + Cron + Packs + Records + Send + Sync
+    Cases
+    + Events
+    + Timers
+    + Idempotency
+    + Departments
+    + Cron
+    + Packs
+    + Counters
+    + Records
+    + Send
+    + Sync
 {
     /// Apply `batch` atomically: either every part of it is stored or none is.
     ///

@@ -68,6 +68,12 @@ pub trait Cron {
     fn last_occurrence(&self, obligation: &str) -> Result<Option<DateTime<Utc>>, Error>;
 }
 
+pub trait Counters {
+    /// Every counter whose name starts with `prefix`, in name (byte) order, with its value;
+    /// counters at zero are absent.
+    fn counts(&self, prefix: &str) -> Result<Vec<(String, i64)>, Error>;
+}
+
 /// A filter over cases; every `Some` field must match.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CaseQuery {
