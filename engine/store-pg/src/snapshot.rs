@@ -43,6 +43,7 @@ const READ: &[(&[u8], &str, &str, bool)] = &[
     (kit::CRON, "cron", "obligation", false),
     (kit::DEPARTMENT, "departments", "city", false),
     (kit::PACK, "packs", "version", false),
+    (kit::COUNTER, "counters", "key", false),
 ];
 
 impl Fetched {

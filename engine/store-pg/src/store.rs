@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, TimerKey};
 use govflow_store::kit::{self, Committer};
 use govflow_store::{
-    Batch, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
-    Packs, Page, Receipt, Recorded, Store, Timers,
+    Batch, CaseQuery, Cases, Counters, Cron, Departments, Error, Events, Idempotency,
+    IdempotencyRecord, Packs, Page, Receipt, Recorded, Store, Timers,
 };
 use postgres::types::ToSql;
 use postgres::Config;
@@ -137,6 +137,35 @@ fn holder() -> String {
 impl Store for PgStore {
     fn commit(&self, batch: Batch) -> Result<Receipt, Error> {
         self.committer.commit(batch)
+    }
+}
+
+impl Counters for PgStore {
+    fn counts(&self, prefix: &str) -> Result<Vec<(String, i64)>, Error> {
+        // Byte order ("C"): the names from `prefix` up to the first one past every name
+        // starting with it.
+        let mut end = prefix.as_bytes().to_vec();
+        let rows = match end.last_mut() {
+            Some(last) => {
+                *last += 1;
+                let end = String::from_utf8(end).map_err(|_| Error::Corrupt {
+                    key: prefix.to_owned(),
+                    source: serde::de::Error::custom("a counter prefix ending mid-character"),
+                })?;
+                self.rows(
+                    "SELECT key, body FROM counters WHERE key >= $1 AND key < $2 ORDER BY key",
+                    &[&prefix, &end],
+                )?
+            }
+            None => self.rows("SELECT key, body FROM counters ORDER BY key", &[])?,
+        };
+        rows.iter()
+            .map(|row| {
+                let name: String = row.get(0);
+                let value = kit::decode::<i64>(name.as_bytes(), row.get(1))?;
+                Ok((name, value))
+            })
+            .collect()
     }
 }
 

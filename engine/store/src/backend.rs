@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, TimerKey};
 
 use crate::{
-    keys, CaseQuery, Cases, Counters, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
-    Packs, Page, Record, Recorded, Records, Timers, TABLES,
+    keys, CaseQuery, Cases, Counters, Cron, Departments, Error, Events, Idempotency,
+    IdempotencyRecord, Packs, Page, Record, Recorded, Records, Timers, TABLES,
 };
 
 /// Visits `(key, value)` pairs; returns whether to go on.
@@ -169,7 +169,8 @@ impl<B: Backend> Counters for B {
     fn counts(&self, prefix: &str) -> Result<Vec<(String, i64)>, Error> {
         let mut out = Vec::new();
         self.scan(&keys::counter(prefix), None, &mut |k, v| {
-            let name = std::str::from_utf8(&k[keys::COUNTER.len()..]).map_err(|_| corrupt_key(k))?;
+            let name =
+                std::str::from_utf8(&k[keys::COUNTER.len()..]).map_err(|_| corrupt_key(k))?;
             out.push((name.to_owned(), keys::decode(k, v)?));
             Ok(true)
         })?;

@@ -11,7 +11,7 @@ use govflow_model::{
 use std::collections::BTreeSet;
 
 use crate::{
-    Batch, CaseQuery, Conflict, Counters, Error, Expect, IdempotencyRecord, Receipt, Record, Records, Store,
+    Batch, CaseQuery, Conflict, Error, Expect, IdempotencyRecord, Receipt, Record, Records, Store,
 };
 
 pub fn t(secs: i64) -> DateTime<Utc> {
@@ -447,11 +447,16 @@ pub fn concurrent_counts_lose_nothing<S: Store>(store: &S) {
             s.spawn(move || {
                 for i in 0..bumps {
                     let mut b = Batch::new();
-                    b.count("board/a", 1).count("board/b", 2).count("board/b", 1);
+                    b.count("board/a", 1)
+                        .count("board/b", 2)
+                        .count("board/b", 1);
                     if i % 5 == 0 {
                         b.count("other/x", -1);
                     }
-                    b.put_case(case(&format!("c{t}-{i}"), "wanzhou", "received"), Expect::New);
+                    b.put_case(
+                        case(&format!("c{t}-{i}"), "wanzhou", "received"),
+                        Expect::New,
+                    );
                     store.commit(b).unwrap();
                 }
             });
@@ -460,7 +465,10 @@ pub fn concurrent_counts_lose_nothing<S: Store>(store: &S) {
     let total = (threads * bumps) as i64;
     assert_eq!(
         store.counts("board/").unwrap(),
-        vec![("board/a".to_owned(), total), ("board/b".to_owned(), 3 * total)]
+        vec![
+            ("board/a".to_owned(), total),
+            ("board/b".to_owned(), 3 * total)
+        ]
     );
     assert_eq!(
         store.counts("other/").unwrap(),
@@ -587,7 +595,10 @@ pub fn records_restore_into_another_store<S: Store + Records>(from: &S, to: &S) 
         to.commit(batch).unwrap();
     }
     assert_eq!(all(to), all(from));
-    assert_eq!(to.counts("board/").unwrap(), vec![("board/a".to_owned(), 3)]);
+    assert_eq!(
+        to.counts("board/").unwrap(),
+        vec![("board/a".to_owned(), 3)]
+    );
     assert!(
         all(to).len() >= 11,
         "every table has a record: {:?}",

@@ -51,8 +51,8 @@ pub mod kit {
     pub use crate::staging::{Group, Writes};
 }
 pub use tables::{
-    CaseQuery, Cases, Counters, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
-    Recorded, Timers,
+    CaseQuery, Cases, Counters, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs,
+    Page, Recorded, Timers,
 };
 pub use transfer::{table_of, Record, Records, TABLES};
 
