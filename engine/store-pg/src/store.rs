@@ -141,24 +141,11 @@ impl Store for PgStore {
 }
 
 impl Counters for PgStore {
-    fn counts(&self, prefix: &str) -> Result<Vec<(String, i64)>, Error> {
-        // Byte order ("C"): the names from `prefix` up to the first one past every name
-        // starting with it.
-        let mut end = prefix.as_bytes().to_vec();
-        let rows = match end.last_mut() {
-            Some(last) => {
-                *last += 1;
-                let end = String::from_utf8(end).map_err(|_| Error::Corrupt {
-                    key: prefix.to_owned(),
-                    source: serde::de::Error::custom("a counter prefix ending mid-character"),
-                })?;
-                self.rows(
-                    "SELECT key, body FROM counters WHERE key >= $1 AND key < $2 ORDER BY key",
-                    &[&prefix, &end],
-                )?
-            }
-            None => self.rows("SELECT key, body FROM counters ORDER BY key", &[])?,
-        };
+    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error> {
+        let rows = self.rows(
+            "SELECT key, body FROM counters WHERE key >= $1 AND key < $2 ORDER BY key",
+            &[&from, &until],
+        )?;
         rows.iter()
             .map(|row| {
                 let name: String = row.get(0);

@@ -22,6 +22,8 @@ pub trait Backend {
     fn read(&self, key: &[u8]) -> Result<Option<Vec<u8>>, Error>;
     /// Visit the keys starting with `prefix` in order, from just after `after` when given.
     fn scan(&self, prefix: &[u8], after: Option<&[u8]>, visit: Visit<'_>) -> Result<(), Error>;
+    /// Visit the keys from `from` (included) to `until` (excluded) in order.
+    fn range(&self, from: &[u8], until: &[u8], visit: Visit<'_>) -> Result<(), Error>;
     /// The last key starting with `prefix`.
     fn last_key(&self, prefix: &[u8]) -> Result<Option<Vec<u8>>, Error>;
 }
@@ -166,9 +168,10 @@ impl<B: Backend> Cron for B {
 }
 
 impl<B: Backend> Counters for B {
-    fn counts(&self, prefix: &str) -> Result<Vec<(String, i64)>, Error> {
+    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error> {
         let mut out = Vec::new();
-        self.scan(&keys::counter(prefix), None, &mut |k, v| {
+        let (from, until) = (keys::counter(from), keys::counter(until));
+        self.range(&from, &until, &mut |k, v| {
             let name =
                 std::str::from_utf8(&k[keys::COUNTER.len()..]).map_err(|_| corrupt_key(k))?;
             out.push((name.to_owned(), keys::decode(k, v)?));

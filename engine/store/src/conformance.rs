@@ -438,8 +438,8 @@ pub fn concurrent_updates_lose_nothing<S: Store>(store: &S) {
 }
 
 /// Counter deltas add up across concurrent batches (also within one commit group, and
-/// beside a case put), a counter back at zero disappears, and a prefix reads its counters
-/// in name order only.
+/// beside a case put), a counter back at zero disappears, a failed batch counts nothing,
+/// and a range reads its counters in name order only.
 pub fn concurrent_counts_lose_nothing<S: Store>(store: &S) {
     let (threads, bumps) = (8, 25);
     std::thread::scope(|s| {
@@ -464,14 +464,14 @@ pub fn concurrent_counts_lose_nothing<S: Store>(store: &S) {
     });
     let total = (threads * bumps) as i64;
     assert_eq!(
-        store.counts("board/").unwrap(),
+        store.counts("board/", "board0").unwrap(),
         vec![
             ("board/a".to_owned(), total),
             ("board/b".to_owned(), 3 * total)
         ]
     );
     assert_eq!(
-        store.counts("other/").unwrap(),
+        store.counts("other/", "other0").unwrap(),
         vec![("other/x".to_owned(), -total / 5)]
     );
     commit(store, |b| {
@@ -479,7 +479,7 @@ pub fn concurrent_counts_lose_nothing<S: Store>(store: &S) {
     })
     .unwrap();
     assert_eq!(
-        store.counts("board/").unwrap(),
+        store.counts("board/", "board0").unwrap(),
         vec![("board/b".to_owned(), 3 * total)]
     );
     let failed = commit(store, |b| {
@@ -487,7 +487,7 @@ pub fn concurrent_counts_lose_nothing<S: Store>(store: &S) {
             .put_case(case("c0-0", "wanzhou", "received"), Expect::New);
     });
     assert!(matches!(failed, Err(Error::Conflict(_))));
-    assert_eq!(store.counts("board/b").unwrap()[0].1, 3 * total);
+    assert_eq!(store.counts("board/b", "board/c").unwrap()[0].1, 3 * total);
 }
 
 /// Claiming due timers, firing what was claimed, and claiming again fires every due timer
@@ -596,7 +596,7 @@ pub fn records_restore_into_another_store<S: Store + Records>(from: &S, to: &S) 
     }
     assert_eq!(all(to), all(from));
     assert_eq!(
-        to.counts("board/").unwrap(),
+        to.counts("board/", "board0").unwrap(),
         vec![("board/a".to_owned(), 3)]
     );
     assert!(

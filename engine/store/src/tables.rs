@@ -69,9 +69,9 @@ pub trait Cron {
 }
 
 pub trait Counters {
-    /// Every counter whose name starts with `prefix`, in name (byte) order, with its value;
-    /// counters at zero are absent.
-    fn counts(&self, prefix: &str) -> Result<Vec<(String, i64)>, Error>;
+    /// Every counter named from `from` (included) up to `until` (excluded), in name (byte)
+    /// order, with its value; counters at zero are absent.
+    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error>;
 }
 
 /// A filter over cases; every `Some` field must match.
