@@ -33,7 +33,12 @@ const PAGE: usize = 1000;
 impl Runtime {
     /// The board `actor` sees for `period` as of `today`: one row per department of each
     /// city it acts for, read from the counters only.
-    pub fn board(&self, actor: &Actor, period: Period, today: NaiveDate) -> Result<Vec<Row>, Error> {
+    pub fn board(
+        &self,
+        actor: &Actor,
+        period: Period,
+        today: NaiveDate,
+    ) -> Result<Vec<Row>, Error> {
         let rows = rows_from_counters(
             &audiences_of_viewer(actor),
             period,
@@ -48,7 +53,10 @@ impl Runtime {
     pub fn board_counters(&self) -> Result<BTreeMap<String, i64>, Error> {
         let mut out = BTreeMap::new();
         for root in ["board", "lapsed"] {
-            out.extend(self.store().counts(&format!("{root}\u{1f}"), &format!("{root}\u{20}"))?);
+            out.extend(
+                self.store()
+                    .counts(&format!("{root}\u{1f}"), &format!("{root}\u{20}"))?,
+            );
         }
         Ok(out)
     }
@@ -66,7 +74,13 @@ impl Runtime {
         let mut out = BTreeMap::new();
         self.each_case(|case, pack| {
             let supervised = lapsed.contains_key(&case.id);
-            let f = case_facts(case.clone(), pack, supervised, &calendar, case.received_date);
+            let f = case_facts(
+                case.clone(),
+                pack,
+                supervised,
+                &calendar,
+                case.received_date,
+            );
             for (name, n) in contribution(&f, &calendar) {
                 *out.entry(name).or_insert(0) += n;
             }
@@ -130,16 +144,15 @@ impl Runtime {
     /// How many of `case`'s penalty cases have a lapsed duty, as stored.
     fn lapsed_children(&self, case: &CaseId) -> Result<i64, Error> {
         let name = lapsed_children(case);
-        let found = self.store().counts(&name, &format!("{name}\u{0}"))?;
+        // No case id has U+0001: the range holds this one name.
+        let found = self.store().counts(&name, &format!("{name}\u{1}"))?;
         Ok(found.first().map_or(0, |(_, n)| *n))
     }
 }
 
 /// Whether a pack's `board:` rule reads its penalty cases' lapses.
 pub(crate) fn reads_supervision(pack: Option<&Pack>) -> bool {
-    pack.is_some_and(|p| {
-        [p.board.yellow, p.board.red].contains(&LightEvent::SupervisionLapse)
-    })
+    pack.is_some_and(|p| [p.board.yellow, p.board.red].contains(&LightEvent::SupervisionLapse))
 }
 
 /// Per parent, how the number of its lapsed penalty cases changes when `changed` are put
@@ -192,6 +205,10 @@ pub(crate) fn count<'a>(
         let before = before.map(|b| facts(b, was));
         out.extend(deltas(before.as_ref(), &facts(after, is), calendar));
     }
-    out.extend(lapsed.iter().map(|(parent, n)| (lapsed_children(parent), *n)));
+    out.extend(
+        lapsed
+            .iter()
+            .map(|(parent, n)| (lapsed_children(parent), *n)),
+    );
     Ok(out)
 }

@@ -58,7 +58,10 @@ impl Backend for MemoryStore {
 
     fn range(&self, from: &[u8], until: &[u8], visit: Visit<'_>) -> Result<(), Error> {
         let inner = self.lock();
-        for (k, v) in inner.map.range::<[u8], _>((Bound::Included(from), Bound::Excluded(until))) {
+        for (k, v) in inner
+            .map
+            .range::<[u8], _>((Bound::Included(from), Bound::Excluded(until)))
+        {
             if !visit(k, v)? {
                 break;
             }

@@ -3,8 +3,8 @@
 //! reads counters ([`govflow_runtime::Runtime::board`]).
 
 use crate::board::CaseFacts;
-use govflow_board::facts;
 use crate::visibility::may_see;
+use govflow_board::facts;
 use govflow_model::{Actor, Calendar, Case, CityId, Pack};
 use govflow_runtime::{CaseQuery, Error, Runtime};
 use std::collections::{BTreeMap, HashMap};
@@ -58,6 +58,10 @@ pub fn visible_facts(runtime: &Runtime, actor: &Actor) -> Result<Vec<CaseFacts>,
     }
     let calendar: Arc<Calendar> = runtime.registry().calendar();
     let today = govflow_model::local_date(runtime.clock().now());
-    let pack_of = |c: &Case| packs.get(c.pack_version.as_str()).and_then(|p| p.as_deref());
+    let pack_of = |c: &Case| {
+        packs
+            .get(c.pack_version.as_str())
+            .and_then(|p| p.as_deref())
+    };
     Ok(facts(cases, pack_of, &calendar, today))
 }

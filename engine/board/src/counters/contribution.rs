@@ -54,7 +54,10 @@ pub fn deltas(
     calendar: &Calendar,
 ) -> BTreeMap<String, i64> {
     let mut out = BTreeMap::new();
-    for (name, n) in before.map(|b| contribution(b, calendar)).unwrap_or_default() {
+    for (name, n) in before
+        .map(|b| contribution(b, calendar))
+        .unwrap_or_default()
+    {
         *out.entry(name).or_insert(0) -= n;
     }
     for (name, n) in contribution(after, calendar) {

@@ -67,8 +67,22 @@ pub fn now(audience: &str, city: &str, department: &str, count: &str) -> String 
     join(&["board", audience, "now", city, department, count])
 }
 
-pub fn day(audience: &str, received: NaiveDate, city: &str, department: &str, field: &str) -> String {
-    join(&["board", audience, "day", &received.to_string(), city, department, field])
+pub fn day(
+    audience: &str,
+    received: NaiveDate,
+    city: &str,
+    department: &str,
+    field: &str,
+) -> String {
+    join(&[
+        "board",
+        audience,
+        "day",
+        &received.to_string(),
+        city,
+        department,
+        field,
+    ])
 }
 
 pub fn cell(
@@ -80,7 +94,9 @@ pub fn cell(
     field: &str,
 ) -> String {
     let (received, closed) = (received.to_string(), closed.to_string());
-    join(&["board", audience, "cell", &received, &closed, city, department, field])
+    join(&[
+        "board", audience, "cell", &received, &closed, city, department, field,
+    ])
 }
 
 /// The counter of `case`'s penalty cases whose duty lapsed.

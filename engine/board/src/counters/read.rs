@@ -93,7 +93,10 @@ pub fn rows_from_counters<E>(
         .into_iter()
         .map(|((city, department), s)| {
             let count = |n: i64| usize::try_from(n).unwrap_or(0);
-            let closed = s.counts[Count::ALL.iter().position(|c| *c == Count::Closed).unwrap_or(0)];
+            let closed = s.counts[Count::ALL
+                .iter()
+                .position(|c| *c == Count::Closed)
+                .unwrap_or(0)];
             Row {
                 city: CityId::new(city),
                 department,
