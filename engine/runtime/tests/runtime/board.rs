@@ -12,7 +12,7 @@
 use super::support::*;
 use govflow_board::{facts, rows, Period, Row};
 use govflow_model::{Actor, Case, Reach};
-use govflow_store::{Batch, CaseQuery, Records};
+use govflow_store::{Batch, CaseQuery};
 use serde_json::json;
 
 fn period(from: &str, to: &str) -> Period {
