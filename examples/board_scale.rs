@@ -40,14 +40,23 @@ struct Args {
     data: Option<PathBuf>,
 }
 
-const CITIES: [&str; 6] = ["chongqing", "jiaozuo", "liaocheng", "macun", "neijiang", "wanzhou"];
+const CITIES: [&str; 6] = [
+    "chongqing",
+    "jiaozuo",
+    "liaocheng",
+    "macun",
+    "neijiang",
+    "wanzhou",
+];
 const DEPARTMENTS: usize = 40;
 const BATCH: usize = 20_000;
 /// The simulated clock of the served runtime: every case was received before it.
 const TODAY: &str = "2025-12-15T10:00:00+08:00";
 
 fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).expect("a valid instant").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(s)
+        .expect("a valid instant")
+        .with_timezone(&Utc)
 }
 
 fn repo() -> PathBuf {
@@ -100,7 +109,10 @@ fn templates() -> anyhow::Result<Vec<Case>> {
     let edu = actor("edu", "区教委", &["provider"]);
     let citizen = actor("citizen", "", &["applicant"]);
     let police = actor("police", "区公安局", &["provider"]);
-    let approve: Map<_, _> = json!({"decision": "approve"}).as_object().cloned().unwrap_or_default();
+    let approve: Map<_, _> = json!({"decision": "approve"})
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     let open = |who: &Actor, procedure, provider| -> anyhow::Result<Case> {
         Ok(rt.submit(who, &submission(procedure, provider), None)?.case)
     };
@@ -189,7 +201,11 @@ fn dir_bytes(dir: &Path) -> u64 {
 }
 
 fn set_cookie(r: &reqwest::blocking::Response) -> anyhow::Result<String> {
-    let v = r.headers().get("set-cookie").context("a cookie")?.to_str()?;
+    let v = r
+        .headers()
+        .get("set-cookie")
+        .context("a cookie")?
+        .to_str()?;
     Ok(v.split(';').next().unwrap_or_default().to_owned())
 }
 
@@ -198,14 +214,21 @@ fn sign_in(client: &reqwest::blocking::Client, base: &str, token: &str) -> anyho
     let form = client.get(format!("{base}/ui/sign-in")).send()?;
     let pre = set_cookie(&form)?;
     let html = form.text()?;
-    let at = html.find("name=\"csrf\" value=\"").context("a CSRF field")? + 19;
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .context("a CSRF field")?
+        + 19;
     let csrf = &html[at..at + html[at..].find('"').context("a closing quote")?];
     let signed = client
         .post(format!("{base}/ui/sign-in"))
         .header("cookie", pre)
         .form(&[("csrf", csrf), ("token", token)])
         .send()?;
-    anyhow::ensure!(signed.status() == 303, "signing in answered {}", signed.status());
+    anyhow::ensure!(
+        signed.status() == 303,
+        "signing in answered {}",
+        signed.status()
+    );
     set_cookie(&signed)
 }
 
@@ -217,7 +240,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() -> anyhow::Result<()> {
     let args: Args = clap::Parser::parse();
     let temp = tempfile::tempdir()?;
-    let data = args.data.clone().unwrap_or_else(|| temp.path().join("data"));
+    let data = args
+        .data
+        .clone()
+        .unwrap_or_else(|| temp.path().join("data"));
     let filled = data.exists();
     if !filled {
         let templates = templates()?;
@@ -246,7 +272,11 @@ fn main() -> anyhow::Result<()> {
         "opened the store and started the runtime in {:.1} s ({} board counters{})",
         started.elapsed().as_secs_f64(),
         runtime.board_counters()?.len(),
-        if filled { "" } else { ", built from every case at this first start" }
+        if filled {
+            ""
+        } else {
+            ", built from every case at this first start"
+        }
     );
 
     let (tokens, token) = Tokens::generated_admin();
@@ -264,14 +294,24 @@ fn main() -> anyhow::Result<()> {
     for (what, path) in [
         ("month (本月)", "/ui/board"),
         ("year (本年)", "/ui/board?period=year"),
-        ("ended (2024-01-01..2024-06-30)", "/ui/board?period=custom&from=2024-01-01&to=2024-06-30"),
+        (
+            "ended (2024-01-01..2024-06-30)",
+            "/ui/board?period=custom&from=2024-01-01&to=2024-06-30",
+        ),
     ] {
         let mut times = Vec::with_capacity(args.samples);
         let mut rows = 0;
         for _ in 0..args.samples + 1 {
             let started = Instant::now();
-            let answer = client.get(format!("{base}{path}")).header("cookie", &cookie).send()?;
-            anyhow::ensure!(answer.status() == 200, "{path} answered {}", answer.status());
+            let answer = client
+                .get(format!("{base}{path}"))
+                .header("cookie", &cookie)
+                .send()?;
+            anyhow::ensure!(
+                answer.status() == 200,
+                "{path} answered {}",
+                answer.status()
+            );
             let html = answer.text()?;
             times.push(started.elapsed());
             rows = html.matches("data-department=").count();

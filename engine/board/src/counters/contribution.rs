@@ -1,6 +1,6 @@
 //! What one case adds to the counters, and what a transition changes.
 
-use super::names::{audiences_of_case, cell, day, now};
+use super::names::{audiences_of_case, cell, day, month, now};
 use crate::facts::{working_days, CaseFacts};
 use crate::figures::Count;
 use govflow_model::Calendar;
@@ -28,9 +28,9 @@ pub fn contribution(f: &CaseFacts, calendar: &Calendar) -> Vec<(String, i64)> {
             }
         }
         let received = case.received_date;
-        out.push((day(a, received, city, department, Count::Received.id()), 1));
+        let mut cohort = vec![(Count::Received.id(), 1)];
         if case.overdue {
-            out.push((day(a, received, city, department, Count::Late.id()), 1));
+            cohort.push((Count::Late.id(), 1));
         }
         if let Some(closed) = f.closed_on {
             let days = working_days(calendar, received, closed);
@@ -39,9 +39,13 @@ pub fn contribution(f: &CaseFacts, calendar: &Calendar) -> Vec<(String, i64)> {
                 closing.push((Count::ClosedOnTime.id(), 1));
             }
             for (field, n) in closing {
-                out.push((day(a, received, city, department, field), n));
+                cohort.push((field, n));
                 out.push((cell(a, received, closed, city, department, field), n));
             }
+        }
+        for (field, n) in cohort {
+            out.push((day(a, received, city, department, field), n));
+            out.push((month(a, received, city, department, field), n));
         }
     }
     out

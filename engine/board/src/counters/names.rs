@@ -1,11 +1,14 @@
 //! The counters' names. Parts are joined by U+001F (unit separator), which no city id,
-//! department name or date contains; dates are `YYYY-MM-DD`, so name order is date order
-//! and a period is one name range.
+//! department name or date contains; dates are `YYYY-MM-DD` and months `YYYY-MM`, so name
+//! order is date order and days or months in a row are one name range. A period sums its
+//! whole months from the month counters and the days around them from the day counters:
+//! a year reads 12 buckets per department, not 365.
 //!
 //! | counter | name |
 //! |---|---|
 //! | a current figure | `board␟<audience>␟now␟<city>␟<department>␟<count>` |
 //! | a day's cohort | `board␟<audience>␟day␟<received>␟<city>␟<department>␟<field>` |
+//! | a month's cohort | `board␟<audience>␟month␟<YYYY-MM>␟<city>␟<department>␟<field>` |
 //! | its closed cases, by closing day | `board␟<audience>␟cell␟<received>␟<closed>␟<city>␟<department>␟<field>` |
 //! | lapsed penalty cases of a case | `lapsed␟<case id>` |
 //!
@@ -85,6 +88,17 @@ pub fn day(
     ])
 }
 
+pub fn month(
+    audience: &str,
+    received: NaiveDate,
+    city: &str,
+    department: &str,
+    field: &str,
+) -> String {
+    let month = received.format("%Y-%m").to_string();
+    join(&["board", audience, "month", &month, city, department, field])
+}
+
 pub fn cell(
     audience: &str,
     received: NaiveDate,
@@ -104,16 +118,16 @@ pub fn lapsed_children(case: &CaseId) -> String {
     join(&["lapsed", case.as_str()])
 }
 
-/// The names of a family (`now`, `day`, `cell`) of `audience`, from `from` up to `until`
-/// (excluded): every name when both are `None`.
+/// The names of a family (`now`, `day`, `month`, `cell`) of `audience`, from the day or
+/// month `from` up to `until` (excluded): every name when both are `None`.
 pub fn family(
     audience: &str,
     family: &str,
-    from: Option<NaiveDate>,
-    until: Option<NaiveDate>,
+    from: Option<&str>,
+    until: Option<&str>,
 ) -> (String, String) {
     let base = join(&["board", audience, family]);
-    let bound = |d: Option<NaiveDate>, end: char| match d {
+    let bound = |d: Option<&str>, end: char| match d {
         Some(d) => format!("{base}{SEP}{d}"),
         None => format!("{base}{end}"),
     };
