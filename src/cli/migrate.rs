@@ -1,6 +1,7 @@
 //! `govflow migrate --from ./data --to postgres://…`: copies every record of one store
 //! into an empty other (cases, history, timers, idempotency keys, departments, cron marks,
-//! archived pack versions), then reads both back and compares them table by table.
+//! archived pack versions, webhook subscriptions, the board's counters), then reads both
+//! back and compares them table by table.
 //!
 //! Records are copied verbatim ([`Batch::restore`]), so each event keeps its sequence
 //! number and a feed consumer's cursor stays valid on the new store. Stop the service

@@ -11,6 +11,7 @@
 //! | what | where |
 //! |---|---|
 //! | read → decide → commit → retry, for every writer | `transact` |
+//! | the board's counters, kept in each commit | `board` |
 //! | submitting a case, acting on one, idempotency | `commands` |
 //! | due timers, the scheduler thread, moving the simulated clock | `scheduler` |
 //! | the simulated clock's time, shared by every node on the store | `shared_clock` |
@@ -21,6 +22,7 @@
 //! | how a case's deadlines were derived (`govflow explain`) | `explain` |
 //! | case ids, the clock, metrics | `ids`, `clock`, `metrics` |
 
+mod board;
 mod clock;
 mod commands;
 mod error;
@@ -36,6 +38,7 @@ mod shared_clock;
 mod transact;
 mod versions;
 
+pub use board::BOARD_COUNTERS;
 pub use clock::{Backwards, Clock, SimulatedClock, SystemClock};
 pub use commands::{Submission, Submitted};
 pub use error::Error;
@@ -105,6 +108,7 @@ impl Runtime {
         };
         runtime.archive_served()?;
         runtime.join_shared_clock()?;
+        runtime.build_board_counters()?;
         // A timer another node armed wakes this scheduler too, if it would sleep past it.
         let inner = Arc::downgrade(&runtime.inner);
         runtime.store().on_armed_elsewhere(Box::new(move |at| {

@@ -9,7 +9,7 @@
 //! was armed for; when another writer got there first, the whole attempt is read and decided
 //! again, up to [`ATTEMPTS`] times.
 
-use crate::{Error, Runtime};
+use crate::{board, Error, Runtime};
 use chrono::{DateTime, Utc};
 use govflow_calendar::Calendar;
 use govflow_case::{apply, Command, Context, OpenCase, Settled};
@@ -52,9 +52,16 @@ impl Runtime {
         Err(Error::Busy(last))
     }
 
-    /// Commits what `tx` decided, timing it, counting it, and waking the scheduler when it
-    /// armed a timer earlier than it planned to wake.
-    fn commit(&self, tx: Tx<'_>) -> Result<(), Error> {
+    /// Commits what `tx` decided with the board counters it changes, timing it, counting it,
+    /// and waking the scheduler when it armed a timer earlier than it planned to wake.
+    fn commit(&self, mut tx: Tx<'_>) -> Result<(), Error> {
+        let lapsed = board::lapsed_deltas(self, tx.changed_cases());
+        for parent in lapsed.keys() {
+            tx.touch_supervised(parent)?;
+        }
+        for (name, n) in board::count(self, &tx.calendar, tx.changed_cases(), &lapsed)? {
+            tx.batch.count(name, n);
+        }
         let Tx {
             read,
             mut cases,
@@ -136,6 +143,8 @@ pub(crate) struct Tx<'r> {
     read: BTreeMap<CaseId, Option<u64>>,
     /// Every case read or decided in this attempt, as it stands now.
     cases: HashMap<CaseId, Case>,
+    /// Every case read, as it was read (what its board contribution was).
+    originals: HashMap<CaseId, Case>,
     /// The cases to put: read and changed, or new.
     changed: BTreeSet<CaseId>,
     batch: Batch,
@@ -151,6 +160,7 @@ impl<'r> Tx<'r> {
             calendar: runtime.registry().calendar(),
             read: BTreeMap::new(),
             cases: HashMap::new(),
+            originals: HashMap::new(),
             changed: BTreeSet::new(),
             batch: Batch::new(),
             counts: Counts::default(),
@@ -173,10 +183,35 @@ impl<'r> Tx<'r> {
             self.read
                 .insert(id.clone(), stored.as_ref().map(|c| c.revision));
             if let Some(case) = stored {
+                self.originals.insert(id.clone(), case.clone());
                 self.cases.insert(id.clone(), case);
             }
         }
         Ok(self.cases.contains_key(id))
+    }
+
+    /// Each case to put, as it was read (none when new) and as it is now.
+    fn changed_cases(&self) -> impl Iterator<Item = (Option<&Case>, &Case)> {
+        self.changed
+            .iter()
+            .filter_map(|id| Some((self.originals.get(id), self.cases.get(id)?)))
+    }
+
+    /// Puts parent `id` again, its revision bumped, when its light reads its penalty cases'
+    /// lapses and one changed (see `board`): its board contribution is then counted from
+    /// this read, and a concurrent transition of it conflicts and is decided again.
+    fn touch_supervised(&mut self, id: &CaseId) -> Result<(), Error> {
+        if self.changed.contains(id) || !self.load(id)? {
+            return Ok(());
+        }
+        let pack = self.runtime.board_pack(&self.cases[id]);
+        if board::reads_supervision(pack.as_ref().map(|p| p.pack.as_ref())) {
+            if let Some(case) = self.cases.get_mut(id) {
+                case.revision += 1;
+            }
+            self.changed.insert(id.clone());
+        }
+        Ok(())
     }
 
     /// Opens a case in `city` under the city's current pack.

@@ -11,6 +11,7 @@ mod runtime {
     mod support;
 
     mod actions;
+    mod board;
     mod concurrency;
     mod idempotency;
     mod obligations;

@@ -16,8 +16,9 @@ enum Key {
 }
 
 /// Each table by key prefix, in key order (as `govflow_store::TABLES`).
-const TABLES: [(&[u8], &str, &str, Key); 8] = [
+const TABLES: [(&[u8], &str, &str, Key); 9] = [
     (kit::CASE, "cases", "id", Key::Text),
+    (kit::COUNTER, "counters", "key", Key::Text),
     (kit::CRON, "cron", "obligation", Key::Text),
     (kit::DEPARTMENT, "departments", "city", Key::Text),
     (kit::EVENT, "events", "seq", Key::Seq),

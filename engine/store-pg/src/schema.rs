@@ -95,7 +95,16 @@ CREATE TABLE subscriptions (
 );
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+/// Counters kept in the same commit as the transitions they count (the board's figures):
+/// `key` is the counter's name, `body` its value as every store encodes it.
+const V4: &str = r#"
+CREATE TABLE counters (
+    key  text COLLATE "C" PRIMARY KEY,
+    body bytea NOT NULL
+);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

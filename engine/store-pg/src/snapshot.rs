@@ -44,6 +44,7 @@ const READ: &[(&[u8], &str, &str, bool)] = &[
     (kit::DEPARTMENT, "departments", "city", false),
     (kit::PACK, "packs", "version", false),
     (kit::SUBSCRIPTION, "subscriptions", "id", false),
+    (kit::COUNTER, "counters", "key", false),
 ];
 
 impl Fetched {

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, TimerKey};
 use govflow_store::kit::{self, Committer};
 use govflow_store::{
-    Batch, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
-    Packs, Page, Receipt, Recorded, Store, Subscription, Subscriptions, Timers,
+    Batch, CaseQuery, Cases, Counters, Cron, Departments, Error, Events, Idempotency,
+    IdempotencyRecord, Packs, Page, Receipt, Recorded, Store, Subscription, Subscriptions, Timers,
 };
 use postgres::types::ToSql;
 use postgres::Config;
@@ -181,6 +181,22 @@ impl Store for PgStore {
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "cannot listen for timers armed on other nodes");
         }
+    }
+}
+
+impl Counters for PgStore {
+    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error> {
+        let rows = self.rows(
+            "SELECT key, body FROM counters WHERE key >= $1 AND key < $2 ORDER BY key",
+            &[&from, &until],
+        )?;
+        rows.iter()
+            .map(|row| {
+                let name: String = row.get(0);
+                let value = kit::decode::<i64>(name.as_bytes(), row.get(1))?;
+                Ok((name, value))
+            })
+            .collect()
     }
 }
 

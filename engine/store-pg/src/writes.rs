@@ -21,7 +21,7 @@ pub struct Rows {
     events: Vec<(i64, String, Vec<u8>)>,
     timers: Vec<(Vec<u8>, Timer, Vec<u8>)>,
     timer_keys: Vec<Vec<u8>>,
-    plain: [Plain; 5],
+    plain: [Plain; 6],
 }
 
 struct CaseRow {
@@ -36,8 +36,9 @@ struct Plain {
     rows: Vec<(String, Vec<u8>)>,
 }
 
-const PLAIN: [(&[u8], &str, &str); 5] = [
+const PLAIN: [(&[u8], &str, &str); 6] = [
     (kit::IDEMPOTENCY, "idempotency", "key"),
+    (kit::COUNTER, "counters", "key"),
     (kit::DEPARTMENT, "departments", "city"),
     (kit::CRON, "cron", "obligation"),
     (kit::PACK, "packs", "version"),

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event, Timer, TimerKey};
 
 use crate::{
-    keys, CaseQuery, Cases, Cron, Departments, Error, Events, Idempotency, IdempotencyRecord,
-    Packs, Page, Record, Recorded, Records, Subscription, Subscriptions, Timers, TABLES,
+    keys, CaseQuery, Cases, Counters, Cron, Departments, Error, Events, Idempotency,
+    IdempotencyRecord, Packs, Page, Record, Recorded, Records, Subscription, Subscriptions, Timers,
+    TABLES,
 };
 
 /// Visits `(key, value)` pairs; returns whether to go on.
@@ -22,6 +23,8 @@ pub trait Backend {
     fn read(&self, key: &[u8]) -> Result<Option<Vec<u8>>, Error>;
     /// Visit the keys starting with `prefix` in order, from just after `after` when given.
     fn scan(&self, prefix: &[u8], after: Option<&[u8]>, visit: Visit<'_>) -> Result<(), Error>;
+    /// Visit the keys from `from` (included) to `until` (excluded) in order.
+    fn range(&self, from: &[u8], until: &[u8], visit: Visit<'_>) -> Result<(), Error>;
     /// The last key starting with `prefix`.
     fn last_key(&self, prefix: &[u8]) -> Result<Option<Vec<u8>>, Error>;
 }
@@ -177,6 +180,20 @@ impl<B: Backend> Subscriptions for B {
 impl<B: Backend> Cron for B {
     fn last_occurrence(&self, obligation: &str) -> Result<Option<DateTime<Utc>>, Error> {
         get(self, &keys::cron(obligation))
+    }
+}
+
+impl<B: Backend> Counters for B {
+    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error> {
+        let mut out = Vec::new();
+        let (from, until) = (keys::counter(from), keys::counter(until));
+        self.range(&from, &until, &mut |k, v| {
+            let name =
+                std::str::from_utf8(&k[keys::COUNTER.len()..]).map_err(|_| corrupt_key(k))?;
+            out.push((name.to_owned(), keys::decode(k, v)?));
+            Ok(true)
+        })?;
+        Ok(out)
     }
 }
 

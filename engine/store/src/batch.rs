@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use govflow_model::{Case, CityId, DepartmentRegistry, Event};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::{IdempotencyRecord, Record, Subscription};
@@ -18,7 +19,7 @@ pub enum Expect {
 ///
 /// Parts apply in this order: case puts, timer operations (in the order added), events,
 /// the idempotency record, cron marks, department registries, archived packs,
-/// subscriptions, restored records.
+/// subscriptions, counter deltas, restored records.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub(crate) cases: Vec<(Case, Expect)>,
@@ -29,6 +30,8 @@ pub struct Batch {
     pub(crate) departments: Vec<(CityId, DepartmentRegistry)>,
     pub(crate) packs: Vec<(String, serde_json::Value)>,
     pub(crate) subscriptions: Vec<SubscriptionWrite>,
+    /// Deltas per counter name, summed.
+    pub(crate) counts: BTreeMap<String, i64>,
     pub(crate) restored: Vec<Record>,
 }
 
@@ -68,6 +71,7 @@ impl Batch {
             && self.cron.is_empty()
             && self.departments.is_empty()
             && self.packs.is_empty()
+            && self.counts.is_empty()
             && self.restored.is_empty()
             && self.subscriptions.is_empty()
     }
@@ -137,6 +141,17 @@ impl Batch {
         pack: serde_json::Value,
     ) -> &mut Self {
         self.packs.push((version.into(), pack));
+        self
+    }
+
+    /// Add `delta` to the counter `name` (read with [`crate::Counters`]). The store adds it
+    /// to the value stored when the batch commits, so concurrent batches counting the same
+    /// name add up exactly; a counter that reaches zero is removed.
+    pub fn count(&mut self, name: impl Into<String>, delta: i64) -> &mut Self {
+        if delta != 0 {
+            let total = self.counts.entry(name.into()).or_insert(0);
+            *total += delta;
+        }
         self
     }
 

@@ -520,6 +520,59 @@ pub fn concurrent_updates_lose_nothing<S: Store>(store: &S) {
     assert_eq!(store.history(&id).unwrap().len() as u64, 1 + total);
 }
 
+/// Counter deltas add up across concurrent batches (also within one commit group, and
+/// beside a case put), a counter back at zero disappears, a failed batch counts nothing,
+/// and a range reads its counters in name order only.
+pub fn concurrent_counts_lose_nothing<S: Store>(store: &S) {
+    let (threads, bumps) = (8, 25);
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            s.spawn(move || {
+                for i in 0..bumps {
+                    let mut b = Batch::new();
+                    b.count("board/a", 1)
+                        .count("board/b", 2)
+                        .count("board/b", 1);
+                    if i % 5 == 0 {
+                        b.count("other/x", -1);
+                    }
+                    b.put_case(
+                        case(&format!("c{t}-{i}"), "wanzhou", "received"),
+                        Expect::New,
+                    );
+                    store.commit(b).unwrap();
+                }
+            });
+        }
+    });
+    let total = (threads * bumps) as i64;
+    assert_eq!(
+        store.counts("board/", "board0").unwrap(),
+        vec![
+            ("board/a".to_owned(), total),
+            ("board/b".to_owned(), 3 * total)
+        ]
+    );
+    assert_eq!(
+        store.counts("other/", "other0").unwrap(),
+        vec![("other/x".to_owned(), -total / 5)]
+    );
+    commit(store, |b| {
+        b.count("board/a", -total);
+    })
+    .unwrap();
+    assert_eq!(
+        store.counts("board/", "board0").unwrap(),
+        vec![("board/b".to_owned(), 3 * total)]
+    );
+    let failed = commit(store, |b| {
+        b.count("board/b", 5)
+            .put_case(case("c0-0", "wanzhou", "received"), Expect::New);
+    });
+    assert!(matches!(failed, Err(Error::Conflict(_))));
+    assert_eq!(store.counts("board/b", "board/c").unwrap()[0].1, 3 * total);
+}
+
 /// Claiming due timers, firing what was claimed, and claiming again fires every due timer
 /// once, each case's in due order; a caller gets again what it claimed and did not fire.
 pub fn claimed_timers_fire_once_each_case_in_due_order<S: Store>(store: &S) {
@@ -604,7 +657,8 @@ pub fn records_restore_into_another_store<S: Store + Records>(from: &S, to: &S) 
                 },
             )
             .archive_pack("wanzhou@aaaa", serde_json::json!({"pack": 1}))
-            .put_subscription(subscription("hook-1"), Expect::New);
+            .put_subscription(subscription("hook-1"), Expect::New)
+            .count("board/a", 3);
     })
     .unwrap();
     commit(from, |b| {
@@ -625,8 +679,12 @@ pub fn records_restore_into_another_store<S: Store + Records>(from: &S, to: &S) 
         to.commit(batch).unwrap();
     }
     assert_eq!(all(to), all(from));
+    assert_eq!(
+        to.counts("board/", "board0").unwrap(),
+        vec![("board/a".to_owned(), 3)]
+    );
     assert!(
-        all(to).len() >= 10,
+        all(to).len() >= 11,
         "every table has a record: {:?}",
         all(to)
     );
@@ -710,6 +768,7 @@ macro_rules! conformance_suite {
             idempotency_keys_detect_reuse,
             cron_marks_and_departments,
             concurrent_updates_lose_nothing,
+            concurrent_counts_lose_nothing,
             packs_are_archived_by_version,
             claimed_timers_fire_once_each_case_in_due_order,
             subscriptions_round_trip_with_optimistic_revisions,

@@ -14,6 +14,7 @@
 //! | `cron/` | obligation id                      | instant (JSON)             |
 //! | `pack/` | pack version                       | archived pack (JSON)       |
 //! | `hook/` | subscription id                    | `Subscription` (JSON)      |
+//! | `cnt/`  | counter name (UTF-8)               | count, `i64` (JSON)        |
 //!
 //! A timer key is the len-prefixed case id, the len-prefixed deadline id and one byte for
 //! the kind; an instant is the seconds since the epoch with the sign bit flipped (so
@@ -38,6 +39,7 @@ pub const DEPARTMENT: &[u8] = b"dept/";
 pub const CRON: &[u8] = b"cron/";
 pub const PACK: &[u8] = b"pack/";
 pub const SUBSCRIPTION: &[u8] = b"hook/";
+pub const COUNTER: &[u8] = b"cnt/";
 
 fn with_prefix(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     let mut key = Vec::with_capacity(prefix.len() + rest.len());
@@ -126,6 +128,10 @@ pub fn department(city: &str) -> Vec<u8> {
 
 pub fn subscription(id: &str) -> Vec<u8> {
     with_prefix(SUBSCRIPTION, id.as_bytes())
+}
+
+pub fn counter(name: &str) -> Vec<u8> {
+    with_prefix(COUNTER, name.as_bytes())
 }
 
 pub fn cron(obligation: &str) -> Vec<u8> {

@@ -1,7 +1,7 @@
 //! Durable storage for govflow.
 //!
 //! Reads go through one small trait per table ([`Cases`], [`Events`], [`Timers`],
-//! [`Idempotency`], [`Departments`], [`Cron`], [`Packs`], [`Subscriptions`]); every write goes through one call,
+//! [`Idempotency`], [`Departments`], [`Cron`], [`Packs`], [`Subscriptions`], [`Counters`]); every write goes through one call,
 //! [`Store::commit`], which applies a [`Batch`] atomically and returns only once the batch
 //! is on disk. Two implementations share the key layout, the encoding and the checks:
 //!
@@ -47,14 +47,14 @@ pub mod kit {
     pub use crate::backend::Snapshot;
     pub use crate::committer::{Committer, Request};
     pub use crate::keys::{
-        decode, encode, timer as timer_key, CASE, CRON, DEPARTMENT, DUE, EVENT, HISTORY,
+        decode, encode, timer as timer_key, CASE, COUNTER, CRON, DEPARTMENT, DUE, EVENT, HISTORY,
         IDEMPOTENCY, PACK, SUBSCRIPTION, TIMER,
     };
     pub use crate::staging::{reads, Group, Writes};
 }
 pub use tables::{
-    CaseQuery, Cases, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs, Page,
-    Recorded, Subscriptions, Timers,
+    CaseQuery, Cases, Counters, Cron, Departments, Events, Idempotency, IdempotencyRecord, Packs,
+    Page, Recorded, Subscriptions, Timers,
 };
 pub use transfer::{table_of, Record, Records, TABLES};
 
@@ -71,6 +71,7 @@ pub trait Store:
     + Departments
     + Cron
     + Packs
+    + Counters
     + Records
     + Subscriptions
     + Send

@@ -56,6 +56,19 @@ impl Backend for MemoryStore {
         Ok(self.lock().map.get(key).cloned())
     }
 
+    fn range(&self, from: &[u8], until: &[u8], visit: Visit<'_>) -> Result<(), Error> {
+        let inner = self.lock();
+        for (k, v) in inner
+            .map
+            .range::<[u8], _>((Bound::Included(from), Bound::Excluded(until)))
+        {
+            if !visit(k, v)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     fn scan(&self, prefix: &[u8], after: Option<&[u8]>, visit: Visit<'_>) -> Result<(), Error> {
         let inner = self.lock();
         let start = match after {

@@ -197,6 +197,16 @@ impl Backend for SledStore {
         Ok(self.db.get(key)?.map(|v| v.to_vec()))
     }
 
+    fn range(&self, from: &[u8], until: &[u8], visit: Visit<'_>) -> Result<(), Error> {
+        for item in self.db.range(from..until) {
+            let (k, v) = item?;
+            if !visit(&k, &v)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     fn scan(&self, prefix: &[u8], after: Option<&[u8]>, visit: Visit<'_>) -> Result<(), Error> {
         use std::ops::Bound;
         let start = match after {

@@ -87,6 +87,9 @@ pub fn reads(batch: &Batch) -> Result<Vec<Vec<u8>>, Error> {
     for write in &batch.subscriptions {
         keys.push(keys::subscription(&write.id));
     }
+    for name in batch.counts.keys() {
+        keys.push(keys::counter(name));
+    }
     for record in &batch.restored {
         keys.push(record.key.clone());
     }
@@ -167,6 +170,9 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
         for write in batch.subscriptions {
             self.subscription(write)?;
         }
+        for (name, delta) in batch.counts {
+            self.count(&name, delta)?;
+        }
         for record in batch.restored {
             seq = self.restore(record, seq)?;
         }
@@ -206,6 +212,18 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
         }
         self.put(record.key, record.value);
         Ok(next)
+    }
+
+    /// Read-modify-write on the data as staged so far, so batches of one group add up.
+    fn count(&mut self, name: &str, delta: i64) -> Result<(), Error> {
+        let key = keys::counter(name);
+        let total = self.get_as::<i64>(&key)?.unwrap_or(0) + delta;
+        if total == 0 {
+            self.delete(key);
+        } else {
+            self.put(key, keys::encode(&total)?);
+        }
+        Ok(())
     }
 
     fn timer(&mut self, op: TimerOp) -> Result<(), Error> {

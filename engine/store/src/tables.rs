@@ -74,6 +74,12 @@ pub trait Cron {
     fn last_occurrence(&self, obligation: &str) -> Result<Option<DateTime<Utc>>, Error>;
 }
 
+pub trait Counters {
+    /// Every counter named from `from` (included) up to `until` (excluded), in name (byte)
+    /// order, with its value; counters at zero are absent.
+    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error>;
+}
+
 /// A filter over cases; every `Some` field must match.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CaseQuery {

@@ -16,8 +16,9 @@ pub struct Record {
 }
 
 /// The primary tables, by name and key prefix, in key order.
-pub const TABLES: [(&str, &[u8]); 8] = [
+pub const TABLES: [(&str, &[u8]); 9] = [
     ("cases", keys::CASE),
+    ("counters", keys::COUNTER),
     ("cron", keys::CRON),
     ("departments", keys::DEPARTMENT),
     ("events", keys::EVENT),
@@ -53,6 +54,7 @@ pub(crate) fn check(record: &Record) -> Result<&'static str, Error> {
     let (key, value) = (&record.key[..], &record.value[..]);
     match table {
         "cases" => keys::decode::<Case>(key, value).map(drop),
+        "counters" => keys::decode::<i64>(key, value).map(drop),
         "cron" => keys::decode::<chrono::DateTime<chrono::Utc>>(key, value).map(drop),
         "departments" => keys::decode::<DepartmentRegistry>(key, value).map(drop),
         "events" => keys::decode::<Event>(key, value).map(drop),

@@ -1,11 +1,13 @@
 //! What the pages read from the runtime, on a blocking thread: the cases a person may see
-//! and their facts. Every case is scanned (docs/board.md, "Scale").
+//! and their facts. The case list scans every case (docs/board.md, "Scale"); the board
+//! reads counters ([`govflow_runtime::Runtime::board`]).
 
-use crate::board::{facts, CaseFacts};
+use crate::board::CaseFacts;
 use crate::visibility::may_see;
+use govflow_board::facts;
 use govflow_model::{Actor, Calendar, Case, CityId, Pack};
 use govflow_runtime::{CaseQuery, Error, Runtime};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 const PAGE: usize = 1000;
@@ -43,16 +45,23 @@ pub fn visible_cases(runtime: &Runtime, actor: &Actor) -> Result<Vec<Case>, Erro
     Ok(cases)
 }
 
-/// The facts of every case `actor` may see, as of the runtime's clock.
+/// The facts of every case `actor` may see, as of the runtime's clock, each under the pack
+/// the board counts it under ([`Runtime::board_pack`]).
 pub fn visible_facts(runtime: &Runtime, actor: &Actor) -> Result<Vec<CaseFacts>, Error> {
     let cases = visible_cases(runtime, actor)?;
-    let packs = packs(runtime);
+    let mut packs: HashMap<String, Option<Arc<Pack>>> = HashMap::new();
+    for case in &cases {
+        if !packs.contains_key(&case.pack_version) {
+            let pack = runtime.board_pack(case).map(|p| p.pack);
+            packs.insert(case.pack_version.clone(), pack);
+        }
+    }
     let calendar: Arc<Calendar> = runtime.registry().calendar();
     let today = govflow_model::local_date(runtime.clock().now());
-    Ok(facts(
-        cases,
-        |c| packs.get(&c.city).map(|p| p.as_ref()),
-        &calendar,
-        today,
-    ))
+    let pack_of = |c: &Case| {
+        packs
+            .get(c.pack_version.as_str())
+            .and_then(|p| p.as_deref())
+    };
+    Ok(facts(cases, pack_of, &calendar, today))
 }

@@ -1,15 +1,10 @@
-//! 督办看板: the lights, the facts of each case and the figures per department, pure;
-//! `page` renders them.
+//! 督办看板: the page, its period, and the pure core it shares with the runtime's counters
+//! (`govflow_board`: the lights, the facts of each case and the figures per department).
 
-mod facts;
-mod figures;
-mod light;
 pub mod page;
 mod period;
 #[cfg(test)]
 mod tests;
 
-pub use facts::{facts, working_days, CaseFacts};
-pub use figures::{rows, Count, Period, Row};
-pub use light::Light;
+pub use govflow_board::{working_days, CaseFacts, Count, Light, Period, Row};
 pub use period::PeriodChoice;

@@ -1,7 +1,8 @@
-//! `GET /ui/board`: one row per department for a period; every count links to the case
-//! list that counts it.
+//! `GET /ui/board`: one row per department for a period, read from the counters the
+//! runtime keeps in each commit (never by scanning the cases); every count links to the
+//! case list that counts it.
 
-use super::{rows, Count, Period, PeriodChoice, Row};
+use super::{Count, Period, PeriodChoice, Row};
 use crate::layout::{error_page, page};
 use crate::session::Viewer;
 use crate::{data, paths, WebState};
@@ -66,31 +67,31 @@ pub async fn board(
     let actor = viewer.session.actor.clone();
     let loaded = tokio::task::spawn_blocking(move || {
         let today = govflow_model::local_date(runtime.clock().now());
-        let facts = data::visible_facts(&runtime, &actor)?;
+        let (choice, period) =
+            match PeriodChoice::resolve(query.period.as_deref(), query.from, query.to, today) {
+                Ok(p) => p,
+                Err(message) => return Ok(Err(message)),
+            };
+        let rows = runtime.board(&actor, period, today)?;
         let names: BTreeMap<CityId, String> = data::packs(&runtime)
             .into_iter()
             .map(|(city, pack)| (city, pack.name.clone()))
             .collect();
-        Ok::<_, govflow_runtime::Error>((today, facts, runtime.registry().calendar(), names))
+        Ok::<_, govflow_runtime::Error>(Ok((today, choice, period, rows, names)))
     })
     .await;
-    let (today, facts, calendar, names) = match loaded {
-        Ok(Ok(v)) => v,
+    let (today, choice, period, rows, names) = match loaded {
+        Ok(Ok(Ok(v))) => v,
+        Ok(Ok(Err(message))) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                error_page("督办看板", Some(&viewer), &message),
+            )
+                .into_response()
+        }
         Ok(Err(e)) => return crate::failure(&viewer, e),
         Err(e) => return crate::panicked(&viewer, &e),
     };
-    let (choice, period) =
-        match PeriodChoice::resolve(query.period.as_deref(), query.from, query.to, today) {
-            Ok(p) => p,
-            Err(message) => {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    error_page("督办看板", Some(&viewer), &message),
-                )
-                    .into_response()
-            }
-        };
-    let rows = rows(&facts, period, &calendar);
     page(
         "督办看板",
         Some(&viewer),

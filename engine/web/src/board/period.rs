@@ -1,6 +1,6 @@
 //! 本月 / 本季度 / 本年 / 自定义: the period a board counts, from the URL.
 
-use super::figures::Period;
+use super::Period;
 use chrono::Datelike;
 use govflow_model::NaiveDate;
 

@@ -1,5 +1,5 @@
-use super::light::{light, Happened};
 use super::{Light, PeriodChoice};
+use govflow_board::{light, Happened};
 use govflow_model::{BoardRule, LightEvent, NaiveDate};
 
 fn happened(warning: bool, lapse: bool, supervision_lapse: bool) -> Happened {

@@ -1,7 +1,7 @@
 //! What the board and the case list know of one case: its department, whether it is open,
 //! its light, when it closed. Pure: the cases and packs come in, nothing is read.
 
-use super::light::{light, Happened, Light};
+use crate::light::{light, Happened, Light};
 use govflow_model::{Calendar, Case, CaseId, DeadlineKind, DeadlineStatus, NaiveDate, Pack};
 use std::collections::HashSet;
 
@@ -38,53 +38,73 @@ pub fn facts<'a>(
     calendar: &Calendar,
     today: NaiveDate,
 ) -> Vec<CaseFacts> {
-    let penalty = |case: &Case| {
-        case.parent.is_some()
-            && pack_of(case).is_some_and(|pack| {
-                pack.procedures.values().any(|p| {
-                    p.deadline_rules()
-                        .any(|(_, d)| d.on_lapse.open.as_ref() == Some(&case.procedure))
-                })
-            })
-    };
     let supervision_lapsed: HashSet<CaseId> = cases
         .iter()
-        .filter(|c| penalty(c) && c.overdue)
+        .filter(|c| lapsed_penalty(c, pack_of(c)))
         .filter_map(|c| c.parent.clone())
         .collect();
     cases
         .into_iter()
         .map(|case| {
-            let pack = pack_of(&case);
-            let open = pack
-                .and_then(|p| p.procedure(case.procedure.as_str()))
-                .and_then(|p| p.state(&case.state))
-                .is_none_or(|s| !s.terminal);
-            let mut happened = Happened::of(&case);
-            happened.supervision_lapse = supervision_lapsed.contains(&case.id);
-            let rule = pack.map(|p| p.board).unwrap_or_default();
-            let next_due = case
-                .deadlines
-                .iter()
-                .filter(|d| d.status == DeadlineStatus::Open && d.kind == DeadlineKind::Duty)
-                .map(|d| d.due_date)
-                .min();
-            let is_penalty = penalty(&case);
-            CaseFacts {
-                department: department(pack, &case),
-                open,
-                closed_on: (!open).then(|| govflow_model::local_date(case.entered_at)),
-                light: open.then(|| light(&rule, happened)),
-                penalty: is_penalty,
-                supervising: open && is_penalty,
-                remaining: next_due
-                    .filter(|_| open)
-                    .map(|d| working_days(calendar, today, d)),
-                next_due: next_due.filter(|_| open),
-                case,
-            }
+            let (pack, lapsed) = (pack_of(&case), supervision_lapsed.contains(&case.id));
+            case_facts(case, pack, lapsed, calendar, today)
         })
         .collect()
+}
+
+/// Whether `case` is a penalty case (督办): it has a parent and its procedure is what a
+/// deadline's lapse opens in its pack.
+pub fn is_penalty(case: &Case, pack: Option<&Pack>) -> bool {
+    case.parent.is_some()
+        && pack.is_some_and(|pack| {
+            pack.procedures.values().any(|p| {
+                p.deadline_rules()
+                    .any(|(_, d)| d.on_lapse.open.as_ref() == Some(&case.procedure))
+            })
+        })
+}
+
+/// A penalty case with a lapsed duty: its parent's `supervision_lapse` happened.
+pub fn lapsed_penalty(case: &Case, pack: Option<&Pack>) -> bool {
+    case.overdue && is_penalty(case, pack)
+}
+
+/// The facts of one case under its pack; `supervision_lapsed`: a penalty case it opened
+/// has a lapsed duty.
+pub fn case_facts(
+    case: Case,
+    pack: Option<&Pack>,
+    supervision_lapsed: bool,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> CaseFacts {
+    let open = pack
+        .and_then(|p| p.procedure(case.procedure.as_str()))
+        .and_then(|p| p.state(&case.state))
+        .is_none_or(|s| !s.terminal);
+    let mut happened = Happened::of(&case);
+    happened.supervision_lapse = supervision_lapsed;
+    let rule = pack.map(|p| p.board).unwrap_or_default();
+    let next_due = case
+        .deadlines
+        .iter()
+        .filter(|d| d.status == DeadlineStatus::Open && d.kind == DeadlineKind::Duty)
+        .map(|d| d.due_date)
+        .min();
+    let is_penalty = is_penalty(&case, pack);
+    CaseFacts {
+        department: department(pack, &case),
+        open,
+        closed_on: (!open).then(|| govflow_model::local_date(case.entered_at)),
+        light: open.then(|| light(&rule, happened)),
+        penalty: is_penalty,
+        supervising: open && is_penalty,
+        remaining: next_due
+            .filter(|_| open)
+            .map(|d| working_days(calendar, today, d)),
+        next_due: next_due.filter(|_| open),
+        case,
+    }
 }
 
 fn department(pack: Option<&Pack>, case: &Case) -> String {

@@ -1,9 +1,10 @@
 //! The board's figures (docs/board.md defines each): one row per department, counted by
 //! the same predicates the case list filters with, so every number is the length of the
-//! list it links to. Counted by scanning the cases given (no counters yet).
+//! list it links to. [`rows`] counts the facts given; `counters` keeps the same figures
+//! in the store and [`crate::rows_from_counters`] reads them back.
 
-use super::facts::{working_days, CaseFacts};
-use super::light::Light;
+use crate::facts::{working_days, CaseFacts};
+use crate::light::Light;
 use govflow_model::{Calendar, CityId, NaiveDate};
 use std::collections::BTreeMap;
 

@@ -1,0 +1,214 @@
+//! The board's counters (`govflow_board`), kept in the same commit as each transition, and
+//! built once from every stored case for a store written before them.
+//!
+//! A commit adds, for each case it puts, the difference between the case's board
+//! contribution after and before (`govflow_board::deltas`). One figure crosses cases: under
+//! a `board:` rule naming `supervision_lapse`, a penalty case's lapse changes its parent's
+//! light. The store counts each case's lapsed penalty cases (`lapsed_children`); the commit
+//! in which a penalty case's `overdue` changes also puts its parent with its revision
+//! bumped, so the parent's contribution is counted from what was read and a concurrent
+//! transition of the parent is decided again.
+//!
+//! Whether the counters were built is a mark in the cron table under [`BOARD_COUNTERS`]
+//! (as the shared clock's time is); the build commits every counter and that mark in one
+//! batch, conditional on the mark being absent, so two nodes starting together build once.
+
+use crate::{Error, Runtime};
+use govflow_board::{
+    audiences_of_viewer, case_facts, contribution, deltas, is_penalty, lapsed_children,
+    lapsed_penalty, rows_from_counters, Period, Row,
+};
+use govflow_calendar::Calendar;
+use govflow_model::{Actor, Case, CaseId, CityId, LightEvent, NaiveDate, Pack};
+use govflow_store::{Batch, CaseQuery, Conflict};
+use std::collections::BTreeMap;
+
+/// Where the store marks that its board counters were built, in the cron table (a name no
+/// obligation can have: obligation ids never start with `@`).
+pub const BOARD_COUNTERS: &str = "@board-counters";
+
+/// Cases read at a time while building the counters.
+const PAGE: usize = 1000;
+
+impl Runtime {
+    /// The board `actor` sees for `period` as of `today`: one row per department of each
+    /// city it acts for, read from the counters only.
+    pub fn board(
+        &self,
+        actor: &Actor,
+        period: Period,
+        today: NaiveDate,
+    ) -> Result<Vec<Row>, Error> {
+        let rows = rows_from_counters(
+            &audiences_of_viewer(actor),
+            period,
+            today,
+            |from, until| self.store().counts(from, until),
+            |city| actor.jurisdiction.covers(&CityId::new(city)),
+        )?;
+        Ok(rows)
+    }
+
+    /// Every board counter as stored.
+    pub fn board_counters(&self) -> Result<BTreeMap<String, i64>, Error> {
+        let mut out = BTreeMap::new();
+        for root in ["board", "lapsed"] {
+            out.extend(
+                self.store()
+                    .counts(&format!("{root}\u{1f}"), &format!("{root}\u{20}"))?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The board counters computed again from every stored case: what
+    /// [`Runtime::board_counters`] must equal.
+    pub fn board_counters_from_scratch(&self) -> Result<BTreeMap<String, i64>, Error> {
+        let calendar = self.registry().calendar();
+        let mut lapsed: BTreeMap<CaseId, i64> = BTreeMap::new();
+        self.each_case(|case, pack| {
+            if let (true, Some(parent)) = (lapsed_penalty(case, pack), &case.parent) {
+                *lapsed.entry(parent.clone()).or_insert(0) += 1;
+            }
+        })?;
+        let mut out = BTreeMap::new();
+        self.each_case(|case, pack| {
+            let supervised = lapsed.contains_key(&case.id);
+            let f = case_facts(
+                case.clone(),
+                pack,
+                supervised,
+                &calendar,
+                case.received_date,
+            );
+            for (name, n) in contribution(&f, &calendar) {
+                *out.entry(name).or_insert(0) += n;
+            }
+        })?;
+        out.extend(lapsed.iter().map(|(id, n)| (lapsed_children(id), *n)));
+        out.retain(|_, n| *n != 0);
+        Ok(out)
+    }
+
+    /// At start-up: builds the counters of a store that has none yet (one written before
+    /// them, or a new one), once.
+    pub(crate) fn build_board_counters(&self) -> Result<(), Error> {
+        let started = self.clock().now();
+        if self.store().last_occurrence(BOARD_COUNTERS)?.is_some() {
+            return Ok(());
+        }
+        let counters = self.board_counters_from_scratch()?;
+        let mut batch = Batch::new();
+        for (name, n) in &counters {
+            batch.count(name.clone(), *n);
+        }
+        batch.mark_cron(BOARD_COUNTERS, None, started);
+        match self.store().commit(batch) {
+            Ok(_) => {
+                tracing::info!(counters = counters.len(), "built the board counters");
+                Ok(())
+            }
+            // Another node built them first.
+            Err(govflow_store::Error::Conflict(Conflict::CronMoved { .. })) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Calls `visit` with every stored case and the pack that governs it (the city's
+    /// current one when its version cannot be read).
+    fn each_case(&self, mut visit: impl FnMut(&Case, Option<&Pack>)) -> Result<(), Error> {
+        let mut query = CaseQuery {
+            limit: PAGE,
+            ..CaseQuery::default()
+        };
+        loop {
+            let page = self.store().cases(&query)?;
+            for case in &page.cases {
+                let pack = self.board_pack(case);
+                visit(case, pack.as_ref().map(|p| p.pack.as_ref()));
+            }
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// The pack a case is counted under: the version it is pinned to, else its city's.
+    pub fn board_pack(&self, case: &Case) -> Option<govflow_loader::LoadedPack> {
+        self.registry()
+            .version(&case.pack_version)
+            .or_else(|| self.registry().current(&case.city))
+    }
+
+    /// How many of `case`'s penalty cases have a lapsed duty, as stored.
+    fn lapsed_children(&self, case: &CaseId) -> Result<i64, Error> {
+        let name = lapsed_children(case);
+        // No case id has U+0001: the range holds this one name.
+        let found = self.store().counts(&name, &format!("{name}\u{1}"))?;
+        Ok(found.first().map_or(0, |(_, n)| *n))
+    }
+}
+
+/// Whether a pack's `board:` rule reads its penalty cases' lapses.
+pub(crate) fn reads_supervision(pack: Option<&Pack>) -> bool {
+    pack.is_some_and(|p| [p.board.yellow, p.board.red].contains(&LightEvent::SupervisionLapse))
+}
+
+/// Per parent, how the number of its lapsed penalty cases changes when `changed` are put
+/// (each as it was read, if it was, and as it is now).
+pub(crate) fn lapsed_deltas<'a>(
+    runtime: &Runtime,
+    changed: impl Iterator<Item = (Option<&'a Case>, &'a Case)>,
+) -> BTreeMap<CaseId, i64> {
+    let mut out = BTreeMap::new();
+    for (before, after) in changed {
+        let Some(parent) = &after.parent else {
+            continue;
+        };
+        let pack = runtime.board_pack(after);
+        let pack = pack.as_ref().map(|p| p.pack.as_ref());
+        if !is_penalty(after, pack) {
+            continue;
+        }
+        let delta = i64::from(after.overdue) - i64::from(before.is_some_and(|b| b.overdue));
+        if delta != 0 {
+            *out.entry(parent.clone()).or_insert(0) += delta;
+        }
+    }
+    out.retain(|_, n| *n != 0);
+    out
+}
+
+/// The counter deltas of putting `changed` (each as read, if it was, and as it is now),
+/// with `lapsed` from [`lapsed_deltas`].
+pub(crate) fn count<'a>(
+    runtime: &Runtime,
+    calendar: &Calendar,
+    changed: impl Iterator<Item = (Option<&'a Case>, &'a Case)>,
+    lapsed: &BTreeMap<CaseId, i64>,
+) -> Result<Vec<(String, i64)>, Error> {
+    let mut out = Vec::new();
+    for (before, after) in changed {
+        let pack = runtime.board_pack(after);
+        let pack = pack.as_ref().map(|p| p.pack.as_ref());
+        let (was, is) = if reads_supervision(pack) {
+            let stored = runtime.lapsed_children(&after.id)?;
+            let now = stored + lapsed.get(&after.id).copied().unwrap_or(0);
+            (stored > 0, now > 0)
+        } else {
+            (false, false)
+        };
+        let facts = |c: &Case, supervised| {
+            case_facts(c.clone(), pack, supervised, calendar, c.received_date)
+        };
+        let before = before.map(|b| facts(b, was));
+        out.extend(deltas(before.as_ref(), &facts(after, is), calendar));
+    }
+    out.extend(
+        lapsed
+            .iter()
+            .map(|(parent, n)| (lapsed_children(parent), *n)),
+    );
+    Ok(out)
+}
