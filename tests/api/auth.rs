@@ -1,6 +1,6 @@
 //! Bearer tokens: who may call at all (401), act on a case (403 naming the article),
-//! see a city (403 `out_of_scope`, the core's code for the same rule), and administer (403
-//! `admin_only`).
+//! see a city or, within it, another department's case (403 `out_of_scope`, the core's
+//! code for the same rule), and administer (403 `admin_only`).
 
 use super::{id, problem, problem_naming, start, who, Api};
 use reqwest::Method;
@@ -144,6 +144,26 @@ fn a_city_bound_actor_lists_only_its_city() {
         .map(|c| c["city"].clone())
         .collect();
     assert_eq!(all, [json!("liaocheng"), json!("wanzhou")]);
+}
+
+/// Within its city, a department sees the cases addressed to it or opened by it, and no
+/// other department's: `市民政局` is refused `市公安局`'s case (403 `out_of_scope`) on every
+/// read, and does not find it in the list; the department it is addressed to, and the
+/// applicant who opened it, do. The web pages apply the same rule (`Caller::sees`).
+#[test]
+fn a_department_sees_only_its_own_cases_of_its_city() {
+    let (api, liaocheng, _) = two_cities();
+    for path in [
+        format!("/v1/cases/{liaocheng}"),
+        format!("/v1/cases/{liaocheng}/events"),
+        format!("/v1/cases/{liaocheng}/explain"),
+    ] {
+        problem_naming(&api.get("civil", &path), 403, "out_of_scope", &liaocheng);
+        assert_eq!(api.get("police", &path).status, 200, "{path}");
+        assert_eq!(api.get("health", &path).status, 200, "{path}");
+    }
+    assert!(api.cases("civil", "?city=liaocheng").is_empty());
+    assert_eq!(api.cases("police", "?city=liaocheng").len(), 1);
 }
 
 /// The admin endpoints answer 403 `admin_only` to anyone else, and change nothing.

@@ -7,7 +7,7 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use govflow_model::{Actor, CanonicalIds, CityId, Jurisdiction, Reach, RoleId};
+use govflow_model::{Actor, CanonicalIds, Case, CityId, Jurisdiction, Reach, RoleId};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -183,6 +183,40 @@ impl Caller {
                 ),
             ))
         }
+    }
+
+    /// Whether the actor may see `case`: its city ([`Caller::require_city`]); within it, an
+    /// actor whose roles reach only their department's cases (the vocabulary's
+    /// `Reach::Department`, as for acting) or their own (`Reach::Opener`) sees only those,
+    /// while a role reaching the city (监管部门) sees all of the city's. The web pages use
+    /// the same rule.
+    pub fn sees(&self, case: &Case) -> bool {
+        let actor = &self.0;
+        if !actor.jurisdiction.covers(&case.city) {
+            return false;
+        }
+        if actor.reaches(Reach::Everything) || actor.reaches(Reach::City) {
+            return true;
+        }
+        let own_department = !actor.department.is_empty()
+            && (case.provider.as_deref() == Some(actor.department.as_str())
+                || case.opened_by.department == actor.department);
+        own_department || case.opened_by.actor == actor.id
+    }
+
+    /// [`Caller::sees`], or `out_of_scope` naming why not.
+    pub fn require_sees(&self, case: &Case) -> Result<(), Problem> {
+        self.require_city(&case.city)?;
+        if self.sees(case) {
+            return Ok(());
+        }
+        Err(Problem::forbidden(
+            "out_of_scope",
+            format!(
+                "`{}` sees the cases of its department (`{}`) and its own, not `{}`",
+                self.0.id, self.0.department, case.id
+            ),
+        ))
     }
 
     /// The actor may see and act in `city`: the core's rule ([`Jurisdiction::covers`]) and

@@ -140,11 +140,12 @@ pub async fn get(
 ) -> Result<Json<CaseView>, Problem> {
     let runtime = state.runtime.clone();
     let case = blocking(move || Ok(runtime.case(&CaseId::new(id))?)).await?;
-    caller.require_city(&case.city)?;
+    caller.require_sees(&case)?;
     Ok(Json(CaseView::from(&case)))
 }
 
-/// List cases, oldest first, filtered; a caller bound to one city sees only that city.
+/// List cases, oldest first, filtered; a caller bound to one city sees only that city, and
+/// one whose roles reach only their department's cases (or their own) only those.
 #[utoipa::path(get, path = "/v1/cases", tag = "cases", operation_id = "list_cases",
     params(CaseFilter),
     responses((status = 200, description = "One page of cases", body = CaseList), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
@@ -174,8 +175,14 @@ pub async fn list(
     };
     let runtime = state.runtime.clone();
     let page = blocking(move || Ok(runtime.cases(&query)?)).await?;
+    // Cases of the city the caller may not see are left out; `next` still moves past them.
     Ok(Json(CaseList {
-        cases: page.cases.iter().map(CaseView::from).collect(),
+        cases: page
+            .cases
+            .iter()
+            .filter(|case| caller.sees(case))
+            .map(CaseView::from)
+            .collect(),
         next: page.next.map(|n| n.to_string()),
     }))
 }

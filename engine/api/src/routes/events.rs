@@ -74,7 +74,7 @@ pub async fn history(
     let runtime = state.runtime.clone();
     let events = blocking(move || {
         let id = govflow_model::CaseId::new(id);
-        caller.require_city(&runtime.case(&id)?.city)?;
+        caller.require_sees(&runtime.case(&id)?)?;
         Ok(runtime.history(&id)?)
     })
     .await?;

@@ -119,7 +119,7 @@ pub async fn explain(
         let id = id.clone();
         blocking(move || Ok(runtime.case(&id)?)).await?
     };
-    caller.require_city(&case.city)?;
+    caller.require_sees(&case)?;
     let explanation = blocking(move || Ok(runtime.explain(&id)?)).await?;
     Ok(Json(ExplanationView::from(&explanation)))
 }
