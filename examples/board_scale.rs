@@ -23,7 +23,7 @@ use govflow_model::{Actor, Case, CaseId, CityId, Jurisdiction};
 use govflow_runtime::{Registry, Runtime, SimulatedClock, Sources, Submission, WallClockIds};
 use govflow_store::{Batch, Expect, MemoryStore, SledStore, Store};
 use serde_json::{json, Map};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -185,21 +185,6 @@ fn fill(store: &dyn Store, templates: &[Case], n: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn dir_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| match e.metadata() {
-                    Ok(m) if m.is_dir() => dir_bytes(&e.path()),
-                    Ok(m) => m.len(),
-                    Err(_) => 0,
-                })
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 fn set_cookie(r: &reqwest::blocking::Response) -> anyhow::Result<String> {
     let v = r
         .headers()
@@ -256,7 +241,7 @@ fn main() -> anyhow::Result<()> {
             "filled {} cases (about {size} bytes of JSON each) in {:.1} s; {:.0} MiB on disk",
             args.cases,
             started.elapsed().as_secs_f64(),
-            dir_bytes(&data) as f64 / 1048576.0
+            govflow_testkit::dir_bytes(&data) as f64 / 1048576.0
         );
     }
     let started = Instant::now();

@@ -29,7 +29,7 @@ use serde_json::{json, Value};
 use stats::{micros, Latency};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::{Child, Command};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -90,20 +90,8 @@ fn serve(bin: &std::path::Path, repo: &std::path::Path) -> anyhow::Result<Served
     )?;
     let config = dir.path().join("webhooks.yaml");
     std::fs::write(&config, "allow: [\"http://127.0.0.1:*\"]\ntimeout: 5s\n")?;
-    let mut command = Command::new(bin);
-    command
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0"])
-        .arg("--data")
-        .arg(dir.path().join("data"))
-        .arg("--cities")
-        .arg(repo.join("cities"))
-        .arg("--policies")
-        .arg(repo.join("policies"))
-        .arg("--auth")
-        .arg(&tokens)
-        .arg("--webhooks")
-        .arg(&config);
+    let mut command = govflow_testkit::serve_command(bin, repo, &dir.path().join("data"), &tokens);
+    command.arg("--webhooks").arg(&config);
     let log = dir.path().join("serve.log");
     let (child, base) =
         govflow_testkit::spawn_listening(command, &log).map_err(anyhow::Error::msg)?;

@@ -3,7 +3,7 @@
 
 use anyhow::bail;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 /// The provider of 区教委 in wanzhou: submits `catalog_update` cases and their `submit`.
@@ -40,7 +40,7 @@ impl Spawned {
 
     /// The `--data` directory's size, to show what the run wrote.
     pub fn data_bytes(&self) -> u64 {
-        dir_bytes(&self._dir.path().join("data"))
+        govflow_testkit::dir_bytes(&self._dir.path().join("data"))
     }
 }
 
@@ -67,19 +67,9 @@ impl Target {
         let tokens = dir.path().join("tokens.yaml");
         std::fs::write(&tokens, tokens_file())?;
         let log = dir.path().join("serve.log");
-        let mut command = Command::new(bin);
-        command
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .arg("--data")
-            .arg(dir.path().join("data"))
-            .arg("--cities")
-            .arg(repo.join("cities"))
-            .arg("--policies")
-            .arg(repo.join("policies"))
-            .arg("--auth")
-            .arg(&tokens)
-            .args(["--clock", "simulated", "--start", START]);
+        let mut command =
+            govflow_testkit::serve_command(bin, repo, &dir.path().join("data"), &tokens);
+        command.args(["--clock", "simulated", "--start", START]);
         let (child, base) =
             govflow_testkit::spawn_listening(command, &log).map_err(anyhow::Error::msg)?;
         Ok(Target {
@@ -106,20 +96,6 @@ fn tokens_file() -> String {
          - {{token: {ADMIN_TOKEN}, actor: loadgen-admin, city: '*', department: '', roles: [admin]}}\n\
          - {{token: {PROVIDER_TOKEN}, actor: loadgen-edu, city: wanzhou, department: 区教委, roles: [provider]}}\n"
     )
-}
-
-fn dir_bytes(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|e| match e.metadata() {
-            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
-            Ok(m) => m.len(),
-            Err(_) => 0,
-        })
-        .sum()
 }
 
 /// User + system CPU time of a whole process (all its threads), from `/proc/PID/stat`.

@@ -95,6 +95,40 @@ pub fn wait_for<T>(limit: Duration, what: &str, mut probe: impl FnMut() -> Optio
 /// `log`, and waits for the line it prints once it listens (`govflow listening on ADDR`);
 /// returns the process and `ADDR`. Its stdout is drained from then on, so it never blocks
 /// on a full pipe. When it exits before listening, the error is what it logged.
+/// `bin serve` on a free loopback port, with its data in `data`, the tokens file `tokens`,
+/// and the packs and policies of `repo`; the caller adds the rest (`--clock`,
+/// `--webhooks`…) and starts it with [`spawn_listening`].
+pub fn serve_command(bin: &Path, repo: &Path, data: &Path, tokens: &Path) -> Command {
+    let mut command = Command::new(bin);
+    command
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0"])
+        .arg("--data")
+        .arg(data)
+        .arg("--cities")
+        .arg(repo.join("cities"))
+        .arg("--policies")
+        .arg(repo.join("policies"))
+        .arg("--auth")
+        .arg(tokens);
+    command
+}
+
+/// The bytes of every file under `dir` (0 if it cannot be read).
+pub fn dir_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
 pub fn spawn_listening(mut command: Command, log: &Path) -> Result<(Child, String), String> {
     let stderr = std::fs::OpenOptions::new()
         .create(true)
