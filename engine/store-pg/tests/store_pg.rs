@@ -2,8 +2,8 @@
 //! suite, then what only a database can show (reopening, migrations, the password).
 
 use govflow_model::{CaseId, TimerKind};
-use govflow_store::conformance::{case, commit, event, open_case, t, timer};
-use govflow_store::{Batch, CaseQuery, Cases, Conflict, Error, Events, Expect, Store, Timers};
+use govflow_store::conformance::{case, commit, open_case, t, timer};
+use govflow_store::{Batch, Cases, Conflict, Error, Expect, Store, Timers};
 use govflow_store_pg::{Features, PgStore, SCHEMA_VERSION};
 use govflow_testkit::postgres;
 use std::process::Command;
@@ -107,49 +107,11 @@ fn psql(url: &str, sql: &str) -> String {
 #[test]
 fn everything_acknowledged_is_there_after_reopening_and_the_sequence_goes_on() {
     let url = postgres::shared().database();
-    let (threads, per_thread) = (16, 40);
-    {
-        let store = PgStore::open(&url).unwrap();
-        std::thread::scope(|s| {
-            for th in 0..threads {
-                let store = &store;
-                s.spawn(move || {
-                    for i in 0..per_thread {
-                        let id = format!("t{th:02}-{i:03}");
-                        let mut b = Batch::new();
-                        b.put_case(case(&id, "wanzhou", "received"), Expect::New)
-                            .emit(event(&id, "received"))
-                            .arm(timer(&id, "reply", TimerKind::Lapse, t(i)));
-                        store.commit(b).unwrap();
-                    }
-                });
-            }
-        });
-    }
-    let store = PgStore::open(&url).unwrap();
-    let total = (threads * per_thread) as u64;
-    let page = store
-        .cases(&CaseQuery {
-            limit: 10_000,
-            ..CaseQuery::default()
-        })
-        .unwrap();
-    assert_eq!(page.cases.len() as u64, total);
-    let seqs: Vec<u64> = store
-        .events_after(0, 10_000)
-        .unwrap()
-        .iter()
-        .map(|r| r.seq)
-        .collect();
-    assert_eq!(seqs, (1..=total).collect::<Vec<_>>());
-    let due = store.due_by(t(1_000), 10_000).unwrap();
-    assert_eq!(due.len() as u64, total);
-    assert!(due.windows(2).all(|w| w[0].at <= w[1].at));
-    let r = commit(&store, |b| {
-        b.emit(event("t00-000", "replied"));
-    })
-    .unwrap();
-    assert_eq!(r.events, total + 1..total + 2);
+    let reopen = || PgStore::open(&url).unwrap();
+    let total =
+        govflow_store::conformance::every_acknowledged_commit_from_many_threads_is_there_after_reopening(
+            &reopen,
+        );
     // The filter columns are real columns, read by SQL.
     assert_eq!(
         psql(
@@ -158,33 +120,18 @@ fn everything_acknowledged_is_there_after_reopening_and_the_sequence_goes_on() {
         ),
         total.to_string()
     );
+    let url = postgres::shared().database();
+    govflow_store::conformance::the_event_sequence_continues_after_reopening(&|| {
+        PgStore::open(&url).unwrap()
+    });
 }
 
 #[test]
 fn a_fired_timer_stays_fired_after_reopening() {
     let url = postgres::shared().database();
-    let lapse = timer("c1", "reply", TimerKind::Lapse, t(100));
-    let warn = timer("c1", "reply", TimerKind::Warning, t(50));
-    {
-        let store = PgStore::open(&url).unwrap();
-        commit(&store, |b| {
-            b.put_case(case("c1", "wanzhou", "received"), Expect::New)
-                .arm(lapse.clone())
-                .arm(warn.clone());
-        })
-        .unwrap();
-        commit(&store, |b| {
-            b.fire(warn.clone());
-        })
-        .unwrap();
-    }
-    let store = PgStore::open(&url).unwrap();
-    assert_eq!(store.due_by(t(1000), 10).unwrap(), [lapse]);
-    let err = commit(&store, |b| {
-        b.fire(warn);
-    })
-    .unwrap_err();
-    assert!(matches!(err, Error::Conflict(Conflict::TimerMoved { .. })));
+    govflow_store::conformance::a_fired_timer_stays_fired_after_reopening(&|| {
+        PgStore::open(&url).unwrap()
+    });
 }
 
 #[test]

@@ -748,6 +748,115 @@ pub fn records_restore_into_another_store<S: Store + Records>(from: &S, to: &S) 
     assert!(matches!(to.commit(batch), Err(Error::Corrupt { .. })));
 }
 
+// What a store that keeps its data must also show. Each check takes `reopen`, which opens
+// the same data again as a restarted process would (the previous store is dropped first);
+// the sled and PostgreSQL tests call them.
+
+/// The feed's numbers go on after a reopen, and a case's history holds them all.
+pub fn the_event_sequence_continues_after_reopening<S: Store>(reopen: &dyn Fn() -> S) {
+    {
+        let store = reopen();
+        open_case(&store, case("c1", "wanzhou", "received"));
+        let r = commit(&store, |b| {
+            b.emit(event("c1", "replied"));
+        })
+        .unwrap();
+        assert_eq!(r.events, 2..3);
+    }
+    let store = reopen();
+    assert_eq!(store.last_seq().unwrap(), 2);
+    let r = commit(&store, |b| {
+        b.emit(event("c1", "closed"));
+    })
+    .unwrap();
+    assert_eq!(r.events, 3..4);
+    let seqs: Vec<u64> = store
+        .history(&CaseId::new("c1"))
+        .unwrap()
+        .iter()
+        .map(|r| r.seq)
+        .collect();
+    assert_eq!(seqs, [1, 2, 3]);
+}
+
+/// A fired timer is gone after a reopen, and firing it again is refused.
+pub fn a_fired_timer_stays_fired_after_reopening<S: Store>(reopen: &dyn Fn() -> S) {
+    let lapse = timer("c1", "reply", TimerKind::Lapse, t(100));
+    let warn = timer("c1", "reply", TimerKind::Warning, t(50));
+    {
+        let store = reopen();
+        commit(&store, |b| {
+            b.put_case(case("c1", "wanzhou", "received"), Expect::New)
+                .arm(lapse.clone())
+                .arm(warn.clone());
+        })
+        .unwrap();
+        commit(&store, |b| {
+            b.fire(warn.clone());
+        })
+        .unwrap();
+    }
+    let store = reopen();
+    assert_eq!(store.due_by(t(1000), 10).unwrap(), [lapse]);
+    let err = commit(&store, |b| {
+        b.fire(warn);
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::Conflict(Conflict::TimerMoved { .. })));
+}
+
+/// Sixteen threads commit forty cases each (a case, an event, a timer); after a reopen
+/// every one is there, the feed is numbered without gaps, the timers are in due order, and
+/// the next event takes the next number. Returns how many cases were committed.
+pub fn every_acknowledged_commit_from_many_threads_is_there_after_reopening<S: Store>(
+    reopen: &dyn Fn() -> S,
+) -> u64 {
+    let (threads, per_thread) = (16, 40);
+    {
+        let store = reopen();
+        std::thread::scope(|s| {
+            for th in 0..threads {
+                let store = &store;
+                s.spawn(move || {
+                    for i in 0..per_thread {
+                        let id = format!("t{th:02}-{i:03}");
+                        let mut b = Batch::new();
+                        b.put_case(case(&id, "wanzhou", "received"), Expect::New)
+                            .emit(event(&id, "received"))
+                            .arm(timer(&id, "reply", TimerKind::Lapse, t(i)));
+                        store.commit(b).unwrap();
+                    }
+                });
+            }
+        });
+    }
+    let store = reopen();
+    let total = (threads * per_thread) as u64;
+    let page = store
+        .cases(&CaseQuery {
+            limit: 10_000,
+            ..CaseQuery::default()
+        })
+        .unwrap();
+    assert_eq!(page.cases.len() as u64, total);
+    let seqs: Vec<u64> = store
+        .events_after(0, 10_000)
+        .unwrap()
+        .iter()
+        .map(|r| r.seq)
+        .collect();
+    assert_eq!(seqs, (1..=total).collect::<Vec<_>>());
+    let due = store.due_by(t(1_000), 10_000).unwrap();
+    assert_eq!(due.len() as u64, total);
+    assert!(due.windows(2).all(|w| w[0].at <= w[1].at));
+    let r = commit(&store, |b| {
+        b.emit(event("t00-000", "replied"));
+    })
+    .unwrap();
+    assert_eq!(r.events, total + 1..total + 2);
+    total
+}
+
 /// One `#[test]` per conformance check, each on the store `$open()` returns (two for a check
 /// of copying) (anything that
 /// derefs to a [`Store`], so a guard can keep a temp directory or a database alive).
