@@ -159,10 +159,21 @@ fn run(db: sled::Db, log: std::fs::File, requests: Receiver<Request>, mut next_s
     }
 }
 
+/// One group is written at a time in the whole process, whatever the store. sled 0.34 has
+/// one concurrency lock per process: `apply_batch` takes it exclusively, and a flush in
+/// progress on another store of the same process can wait for a thread that the pending
+/// writer keeps from reading, so the two deadlock (seen with several stores in one test
+/// process, each in its own temp directory). A service opens one store, so this costs it
+/// nothing.
+static ONE_WRITE_PER_PROCESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn write(db: &sled::Db, log: &std::fs::File, writes: Writes) -> Result<(), sled::Error> {
     if writes.is_empty() {
         return Ok(());
     }
+    let _one = ONE_WRITE_PER_PROCESS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut batch = sled::Batch::default();
     for (key, value) in writes {
         match value {
