@@ -20,15 +20,12 @@ use govflow_board::{
 };
 use govflow_calendar::Calendar;
 use govflow_model::{Actor, Case, CaseId, CityId, LightEvent, NaiveDate, Pack};
-use govflow_store::{Batch, CaseQuery, Conflict};
+use govflow_store::{Batch, Conflict};
 use std::collections::BTreeMap;
 
 /// Where the store marks that its board counters were built, in the cron table (a name no
 /// obligation can have: obligation ids never start with `@`).
 pub const BOARD_COUNTERS: &str = "@board-counters";
-
-/// Cases read at a time while building the counters.
-const PAGE: usize = 1000;
 
 impl Runtime {
     /// The board `actor` sees for `period` as of `today`: one row per department of each
@@ -117,21 +114,11 @@ impl Runtime {
     /// Calls `visit` with every stored case and the pack that governs it (the city's
     /// current one when its version cannot be read).
     fn each_case(&self, mut visit: impl FnMut(&Case, Option<&Pack>)) -> Result<(), Error> {
-        let mut query = CaseQuery {
-            limit: PAGE,
-            ..CaseQuery::default()
-        };
-        loop {
-            let page = self.store().cases(&query)?;
-            for case in &page.cases {
-                let pack = self.board_pack(case);
-                visit(case, pack.as_ref().map(|p| p.pack.as_ref()));
-            }
-            match page.next {
-                Some(next) => query.after = Some(next),
-                None => return Ok(()),
-            }
-        }
+        self.each_stored_case(|case| {
+            let pack = self.board_pack(case);
+            visit(case, pack.as_ref().map(|p| p.pack.as_ref()));
+            Ok(())
+        })
     }
 
     /// The pack a case is counted under: the version it is pinned to, else its city's.

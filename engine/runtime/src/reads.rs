@@ -7,7 +7,32 @@ use govflow_model::{Case, CaseId, CityId, DataResource, DepartmentRegistry, Viol
 use govflow_store::{CaseQuery, Page, Recorded};
 use std::sync::Arc;
 
+/// Cases read per page when a pass visits every stored case.
+const PAGE: usize = 500;
+
 impl Runtime {
+    /// Calls `visit` with every stored case, in case-id order, a page at a time; stops at
+    /// the first error `visit` returns.
+    pub(crate) fn each_stored_case(
+        &self,
+        mut visit: impl FnMut(&Case) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut query = CaseQuery {
+            limit: PAGE,
+            ..CaseQuery::default()
+        };
+        loop {
+            let page = self.store().cases(&query)?;
+            for case in &page.cases {
+                visit(case)?;
+            }
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+
     /// Case `id` as stored.
     pub fn case(&self, id: &CaseId) -> Result<Case, Error> {
         self.store()

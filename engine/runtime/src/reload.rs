@@ -2,11 +2,7 @@
 //! when a new calendar is served.
 
 use crate::{Error, ReloadReport, Runtime};
-use govflow_store::CaseQuery;
 use std::sync::atomic::Ordering;
-
-/// Cases read per page when recounting provisional deadlines.
-const PAGE: usize = 500;
 
 impl Runtime {
     /// Re-reads every pack and the calendar (see [`crate::Registry::reload`]). When a new
@@ -60,30 +56,20 @@ impl Runtime {
     /// number of cases whose deadlines moved or became final.
     fn recompute_provisional(&self) -> Result<usize, Error> {
         let mut changed = 0;
-        let mut query = CaseQuery {
-            limit: PAGE,
-            ..CaseQuery::default()
-        };
-        loop {
-            let page = self.store().cases(&query)?;
-            for case in &page.cases {
-                if !case.open_deadlines().any(|d| d.provisional) {
-                    continue;
-                }
-                let now = self.clock().now();
-                match self.transact(|tx| tx.recount(&case.id, now)) {
-                    Ok(true) => changed += 1,
-                    Ok(false) => {}
-                    // Counted and reported by `pack_of_case`; the others still recount.
-                    Err(Error::PackVersionMissing { .. }) => {}
-                    Err(e) => return Err(e),
-                }
+        self.each_stored_case(|case| {
+            if !case.open_deadlines().any(|d| d.provisional) {
+                return Ok(());
             }
-            match page.next {
-                Some(next) => query.after = Some(next),
-                None => break,
+            let now = self.clock().now();
+            match self.transact(|tx| tx.recount(&case.id, now)) {
+                Ok(true) => changed += 1,
+                Ok(false) => {}
+                // Counted and reported by `pack_of_case`; the others still recount.
+                Err(Error::PackVersionMissing { .. }) => {}
+                Err(e) => return Err(e),
             }
-        }
+            Ok(())
+        })?;
         Ok(changed)
     }
 }
