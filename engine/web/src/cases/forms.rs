@@ -4,7 +4,7 @@
 
 use crate::paths;
 use crate::session::Viewer;
-use govflow_model::{ArticleRef, Case, DeadlineStatus, Procedure, RoleId, SET_PERIOD_ACTION};
+use govflow_model::{ArticleRef, Case, CaseDeadline, Procedure, RoleId, SET_PERIOD_ACTION};
 use maud::{html, Markup};
 use serde_json::{Map, Value};
 
@@ -27,6 +27,11 @@ pub fn action(
     }
 }
 
+/// The case's open deadlines that belong to the state it is in.
+fn open_in_current_state(case: &Case) -> impl Iterator<Item = &CaseDeadline> {
+    case.open_deadlines().filter(|d| d.state == case.state)
+}
+
 /// For each open deadline of the current state whose rule allows an extension: the
 /// request (for whoever owes the deadline) or, once one is pending, its approval and
 /// rejection (for the approver), on the extension's article.
@@ -37,11 +42,7 @@ pub fn extensions(
     may: &dyn Fn(&[RoleId]) -> bool,
 ) -> Vec<Markup> {
     let mut forms = Vec::new();
-    let open = case
-        .deadlines
-        .iter()
-        .filter(|d| d.state == case.state && d.status == DeadlineStatus::Open);
-    for d in open {
+    for d in open_in_current_state(case) {
         let Some(rule) = procedure.deadline_rule(&d.name) else {
             continue;
         };
@@ -94,11 +95,7 @@ pub fn periods(
     may: &dyn Fn(&[RoleId]) -> bool,
 ) -> Vec<Markup> {
     let mut forms = Vec::new();
-    let open = case
-        .deadlines
-        .iter()
-        .filter(|d| d.state == case.state && d.status == DeadlineStatus::Open);
-    for d in open {
+    for d in open_in_current_state(case) {
         let Some(imposed) = procedure
             .deadline_rule(&d.name)
             .and_then(|r| r.imposed_by.as_ref())
