@@ -65,6 +65,21 @@ fn open_wanzhou(server: &Server) -> String {
 }
 
 /// The feed's events of `city` whose kind is one of `kinds`, as the admin reads them.
+/// The bureau decides the penalty case the lapse of `parent` opened (jiaozuo), and the
+/// clock runs past that decision's own period, so it lapses too.
+fn decide_the_penalty_and_let_it_lapse(server: &Server, parent: &str) {
+    let children = server.get("admin", &format!("/v1/cases?parent={parent}"));
+    let child = children.body["cases"][0]["id"].as_str().unwrap().to_owned();
+    server.set_clock("2021-10-22T09:00:00+08:00");
+    let ordered = server.post(
+        "bureau",
+        &format!("/v1/cases/{child}/actions/decide"),
+        json!({"data": {}}),
+    );
+    assert_eq!(ordered.status, 200, "{ordered:#?}");
+    server.set_clock("2021-11-06T00:00:00+08:00");
+}
+
 fn feed(server: &Server, city: &str, kinds: &[&str]) -> Vec<Value> {
     let reply = server.get("admin", "/v1/events?after=0&limit=1000");
     assert_eq!(reply.status, 200, "{reply:#?}");

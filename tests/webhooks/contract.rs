@@ -3,7 +3,10 @@
 //! subscribing is refused for destinations off the allow-list and for callers who may not.
 
 use super::receiver::{Received, Receiver};
-use super::{feed, open_wanzhou, options, subscribe, subscription, CITIZEN};
+use super::{
+    decide_the_penalty_and_let_it_lapse, feed, open_wanzhou, options, subscribe, subscription,
+    CITIZEN,
+};
 use crate::api::{problem, who};
 use crate::support::server::Server;
 use serde_json::{json, Value};
@@ -57,19 +60,7 @@ fn a_scenarios_warnings_lapses_and_penalties_arrive_signed_and_in_feed_order() {
             "data": {"event": "mandate_changed"}}),
     );
     server.set_clock("2021-10-21T00:00:00+08:00");
-    let children = server.get(
-        "admin",
-        &format!("/v1/cases?parent={}", case["id"].as_str().unwrap()),
-    );
-    let child = children.body["cases"][0]["id"].as_str().unwrap().to_owned();
-    server.set_clock("2021-10-22T09:00:00+08:00");
-    let ordered = server.post(
-        "bureau",
-        &format!("/v1/cases/{child}/actions/decide"),
-        json!({"data": {}}),
-    );
-    assert_eq!(ordered.status, 200, "{ordered:#?}");
-    server.set_clock("2021-11-06T00:00:00+08:00");
+    decide_the_penalty_and_let_it_lapse(&server, case["id"].as_str().unwrap());
 
     let expected = feed(&server, "jiaozuo", &kinds);
     let got: Vec<&str> = expected

@@ -4,7 +4,10 @@
 //! PostgreSQL.
 
 use super::receiver::{Answer, Receiver};
-use super::{feed, open_wanzhou, options, options_with, subscribe, CITIZEN};
+use super::{
+    decide_the_penalty_and_let_it_lapse, feed, open_wanzhou, options, options_with, subscribe,
+    CITIZEN,
+};
 use crate::api::who;
 use crate::support::server::Server;
 use serde_json::json;
@@ -113,17 +116,7 @@ fn a_scenario_arrives_whole_across_a_receiver_outage_and_a_restart_of_govflow() 
 
     receiver.otherwise(None);
     let server = start();
-    let parent = case["id"].as_str().unwrap();
-    let children = server.get("admin", &format!("/v1/cases?parent={parent}"));
-    let child = children.body["cases"][0]["id"].as_str().unwrap().to_owned();
-    server.set_clock("2021-10-22T09:00:00+08:00");
-    let ordered = server.post(
-        "bureau",
-        &format!("/v1/cases/{child}/actions/decide"),
-        json!({"data": {}}),
-    );
-    assert_eq!(ordered.status, 200, "{ordered:#?}");
-    server.set_clock("2021-11-06T00:00:00+08:00");
+    decide_the_penalty_and_let_it_lapse(&server, case["id"].as_str().unwrap());
 
     let expected: Vec<u64> = feed(&server, "jiaozuo", &kinds)
         .iter()
