@@ -3,6 +3,7 @@
 //! Standard Webhooks reference crate (`standardwebhooks`), the simulated clock firing
 //! warnings, lapses and penalties.
 
+mod cluster;
 mod contract;
 mod failures;
 mod receiver;

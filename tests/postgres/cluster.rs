@@ -291,3 +291,27 @@ fn a_database_crash_under_load_loses_no_acknowledged_case() {
         "one case per key, none besides"
     );
 }
+
+/// Recurring obligations are handled by one node for the cluster: exactly one node leads
+/// them, and when it stops cleanly (giving the role up) another takes it.
+#[test]
+fn one_node_leads_the_recurring_obligations_and_another_takes_over_when_it_stops() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = govflow_testkit::postgres::shared().database();
+    let nodes = [node(tmp.path(), "a", &url), node(tmp.path(), "b", &url)];
+    let leader = wait_for(Duration::from_secs(30), "one node leading", || {
+        match (nodes[0].leads("obligations"), nodes[1].leads("obligations")) {
+            (Some(true), Some(false)) => Some(0),
+            (Some(false), Some(true)) => Some(1),
+            _ => None,
+        }
+    });
+    let [a, b] = nodes;
+    let (leading, other) = if leader == 0 { (a, b) } else { (b, a) };
+    assert!(leading.terminate(), "the leader stops cleanly on SIGTERM");
+    wait_for(
+        Duration::from_secs(60),
+        "the other node taking over",
+        || (other.leads("obligations") == Some(true)).then_some(()),
+    );
+}

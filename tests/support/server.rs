@@ -194,6 +194,19 @@ impl Server {
         reply.body
     }
 
+    /// Whether `/metrics` says this node leads `role` for the cluster (`govflow_leads`):
+    /// `None` before the node has asked.
+    pub fn leads(&self, role: &str) -> Option<bool> {
+        let reply = self.get("admin", "/metrics");
+        let line = format!("govflow_leads{{role=\"{role}\"}} ");
+        reply
+            .body
+            .as_str()?
+            .lines()
+            .find_map(|l| l.strip_prefix(&line))
+            .map(|v| v == "1")
+    }
+
     /// SIGKILL: no shutdown of any kind.
     pub fn kill(mut self) {
         let _ = self.child.kill();

@@ -47,13 +47,13 @@ pub use metrics::Metrics;
 pub use registry::{
     CalendarState, CityPack, LoadFailure, Registry, ReloadReport, Sources, StartError,
 };
-pub use scheduler::{Advanced, SchedulerHandle, CLAIM_LEASE};
+pub use scheduler::{Advanced, SchedulerHandle, CLAIM_LEASE, OBLIGATIONS_LEASE};
 pub use shared_clock::SIMULATED_CLOCK;
 pub use versions::MissingVersion;
 
 pub use govflow_loader::{Diagnostic, Severity};
 use govflow_store::Store;
-pub use govflow_store::{CaseQuery, Page, Recorded};
+pub use govflow_store::{render_leads, CaseQuery, Lead, Page, Recorded};
 use scheduler::Wake;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -79,6 +79,8 @@ struct Inner {
     missing: Missing,
     /// The highest sequence number committed, for whoever follows the feed (webhooks).
     feed: tokio::sync::watch::Sender<u64>,
+    /// Whether this node handles recurring obligations for the cluster.
+    obligations_lead: Lead,
 }
 
 impl Runtime {
@@ -104,6 +106,7 @@ impl Runtime {
                 recounted: AtomicBool::new(false),
                 missing: Missing::default(),
                 feed,
+                obligations_lead: Lead::new("obligations", OBLIGATIONS_LEASE),
             }),
         };
         runtime.archive_served()?;
@@ -139,6 +142,11 @@ impl Runtime {
     /// after every commit that added events.
     pub fn feed_head(&self) -> tokio::sync::watch::Receiver<u64> {
         self.inner.feed.subscribe()
+    }
+
+    /// Whether this node handles recurring obligations for the cluster, as last asked.
+    pub fn obligations_lead(&self) -> &Lead {
+        &self.inner.obligations_lead
     }
 
     fn ids(&self) -> &dyn CaseIds {

@@ -10,7 +10,10 @@
 //!
 //! **Several nodes.** Each pass claims the due timers it fires (`Timers::claim_due`), so
 //! nodes on one database share the work instead of racing for the same timers, and a
-//! node that dies or freezes holds its claims for [`CLAIM_LEASE`] at most.
+//! node that dies or freezes holds its claims for [`CLAIM_LEASE`] at most. Recurring
+//! obligations are handled by the node that leads them (`Store::lead`, for
+//! [`OBLIGATIONS_LEASE`]), and by a node moving the simulated clock during its move;
+//! their conditional marks keep each occurrence single if two overlap.
 //!
 //! **Throughput.** Due timers are fired up to [`CHUNK`] per transaction, so 10,000
 //! deadlines falling due at once cost a few dozen flushes rather than 10,000. A chunk that
@@ -37,6 +40,11 @@ const MAX_SLEEP: Duration = Duration::from_secs(30);
 pub const CLAIM_LEASE: Duration = Duration::from_secs(10);
 /// How long to wait before looking again when what is due is held by another node.
 const HELD_ELSEWHERE: Duration = Duration::from_millis(200);
+/// How long the node handling recurring obligations for the cluster holds that role
+/// without renewing it (it renews at every pass, at least every [`MAX_SLEEP`]); another
+/// node takes over within about a lease of its death. An occurrence handled that late
+/// still opens its cases from the occurrence's own instant.
+pub const OBLIGATIONS_LEASE: Duration = Duration::from_secs(60);
 
 /// The scheduler's doorbell.
 #[derive(Default)]
@@ -117,6 +125,16 @@ impl Drop for SchedulerHandle {
     }
 }
 
+/// Where a pass handles recurring obligations.
+#[derive(Clone, Copy)]
+enum Obligations {
+    /// On this node: it is moving the simulated clock, and the move returns once
+    /// everything due by its end was handled.
+    Here,
+    /// Only if this node leads them for the cluster.
+    IfLeading,
+}
+
 /// What moving the simulated clock did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Advanced {
@@ -182,11 +200,11 @@ impl Runtime {
         let _one = self.firing_lock();
         clock.begin_move(to)?;
         self.move_shared_clock(clock, to)?;
-        let mut fired = self.pass(self.clock().now())?;
+        let mut fired = self.pass(self.clock().now(), Obligations::Here)?;
         let mut last = None;
         while let Some(at) = self.next_wake()?.filter(|at| *at <= to) {
             clock.step(at);
-            let now_fired = self.pass(at)?;
+            let now_fired = self.pass(at, Obligations::Here)?;
             if now_fired == 0 && last == Some(at) {
                 std::thread::sleep(HELD_ELSEWHERE);
             }
@@ -194,7 +212,7 @@ impl Runtime {
             fired += now_fired;
         }
         clock.step(to);
-        fired += self.pass(to)?;
+        fired += self.pass(to, Obligations::Here)?;
         self.inner.wake.ring();
         Ok(Advanced { now: to, fired })
     }
@@ -245,13 +263,18 @@ impl Runtime {
     pub fn run_due(&self) -> Result<usize, Error> {
         let _one = self.firing_lock();
         self.follow_shared_clock()?;
-        self.pass(self.clock().now())
+        self.pass(self.clock().now(), Obligations::IfLeading)
     }
 
-    /// Fires every timer and obligation due at `now`; returns how many.
-    fn pass(&self, now: DateTime<Utc>) -> Result<usize, Error> {
+    /// Fires every timer (and, as `obligations` says, every obligation) due at `now`;
+    /// returns how many.
+    fn pass(&self, now: DateTime<Utc>, obligations: Obligations) -> Result<usize, Error> {
         self.recount_at_start()?;
-        let mut fired = self.run_obligations(now)?;
+        let here = match obligations {
+            Obligations::Here => true,
+            Obligations::IfLeading => self.inner.obligations_lead.holds(self.store())?,
+        };
+        let mut fired = if here { self.run_obligations(now)? } else { 0 };
         loop {
             let due = self.unblocked(CHUNK, |n| self.store().claim_due(now, n, CLAIM_LEASE))?;
             if due.is_empty() {

@@ -21,13 +21,14 @@
 //!
 //! * **Several nodes** on one database: the feed head's lock, taken first and held until
 //!   `COMMIT`, orders the groups of all nodes (the feed stays gapless and in commit
-//!   order); due timers are handed out by leases (`claims`). A leader for recurring
-//!   obligations and packs shared through the database are not done (`docs/deploy.md`).
+//!   order); due timers are handed out by leases (`claims`); a role done once for the
+//!   cluster is held by one node at a time (`leases`).
 
 mod armed;
 mod claims;
 mod committer;
 mod conn;
+mod leases;
 mod records;
 mod schema;
 mod snapshot;

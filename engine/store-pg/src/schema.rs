@@ -104,7 +104,17 @@ CREATE TABLE counters (
 );
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+/// Roles one node holds for the cluster (`Store::lead`): who holds each, until when (the
+/// database's clock, as for timer claims).
+const V5: &str = r#"
+CREATE TABLE leases (
+    role   text COLLATE "C" PRIMARY KEY,
+    holder text NOT NULL,
+    until  timestamptz NOT NULL
+);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -15,6 +15,7 @@ use crate::armed;
 use crate::claims;
 use crate::committer;
 use crate::conn::{db, describe, Conn, Pool};
+use crate::leases;
 use crate::schema;
 
 pub struct PgStore {
@@ -27,12 +28,19 @@ pub struct PgStore {
     config_for_listener: Config,
     /// Set when the store is dropped, to end its listener (see `armed`).
     listening: Arc<std::sync::atomic::AtomicBool>,
+    /// Whether this store ever took a role (`Store::lead`), to give them up when dropped.
+    led: std::sync::atomic::AtomicBool,
 }
 
 impl Drop for PgStore {
     fn drop(&mut self) {
         self.listening
             .store(true, std::sync::atomic::Ordering::Relaxed);
+        if self.led.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Err(e) = leases::resign(&self.pool, &self.holder) {
+                tracing::warn!(error = %e, "cannot give up this node's roles; another node takes them when their leases pass");
+            }
+        }
     }
 }
 
@@ -101,6 +109,7 @@ impl PgStore {
             holder,
             config_for_listener: config_clone,
             listening: Arc::default(),
+            led: Default::default(),
         })
     }
 
@@ -167,6 +176,14 @@ fn holder() -> String {
 impl Store for PgStore {
     fn commit(&self, batch: Batch) -> Result<Receipt, Error> {
         self.committer.commit(batch)
+    }
+
+    fn lead(&self, role: &str, lease: std::time::Duration) -> Result<bool, Error> {
+        let held = leases::take(&self.pool, &self.holder, role, lease)?;
+        if held {
+            self.led.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(held)
     }
 
     fn on_armed_elsewhere(&self, armed: govflow_store::ArmedElsewhere) {

@@ -91,6 +91,32 @@ fn a_claimed_timer_goes_to_another_node_only_after_its_lease() {
     }
 }
 
+/// Two stores on one database, as two nodes: one leads a role while it renews its lease;
+/// the other takes it once the lease has passed, or at once when the holder closes.
+#[test]
+fn a_role_has_one_holder_until_its_lease_passes_or_it_closes() {
+    use std::time::Duration;
+    let url = postgres::shared().database();
+    let a = PgStore::open(&url).unwrap();
+    let b = PgStore::open(&url).unwrap();
+    let short = Duration::from_millis(400);
+    assert!(a.lead("obligations", short).unwrap());
+    assert!(!b.lead("obligations", short).unwrap(), "a holds it");
+    assert!(b.lead("webhooks", short).unwrap(), "roles are held apart");
+    assert!(a.lead("obligations", short).unwrap(), "the holder renews");
+    std::thread::sleep(short + Duration::from_millis(200));
+    assert!(b.lead("obligations", short).unwrap(), "a's lease passed");
+    assert!(!a.lead("obligations", short).unwrap(), "b holds it now");
+    let long = Duration::from_secs(600);
+    assert!(b.lead("obligations", long).unwrap());
+    drop(b);
+    assert!(
+        a.lead("obligations", long).unwrap(),
+        "b gave it up when it closed"
+    );
+    assert!(a.lead("webhooks", long).unwrap());
+}
+
 fn psql(url: &str, sql: &str) -> String {
     let out = Command::new("psql")
         .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql])

@@ -21,6 +21,7 @@ mod batch;
 mod committer;
 mod error;
 mod keys;
+mod lead;
 mod memory;
 mod sled_store;
 mod staging;
@@ -35,6 +36,7 @@ mod tests;
 
 pub use batch::{Batch, Expect, Receipt};
 pub use error::{Conflict, Error};
+pub use lead::{render_leads, Lead};
 pub use memory::MemoryStore;
 pub use sled_store::SledStore;
 pub use subscription::{Secret, Subscription, SubscriptionState};
@@ -92,6 +94,18 @@ pub trait Store:
     /// periodic look. A store keeps one callback; a later call replaces it.
     fn on_armed_elsewhere(&self, armed: ArmedElsewhere) {
         let _ = armed;
+    }
+
+    /// Whether this store handle leads `role` among every process sharing the store, for
+    /// `lease` from now: true when it took the role (free, or its holder's lease passed)
+    /// or renewed its own. Work done once for the whole cluster (recurring obligations,
+    /// webhook delivery) runs where this is true, the holder asking again well before its
+    /// lease passes ([`Lead`]); the conditional writes that work makes still guard
+    /// correctness while two processes briefly overlap. A store only one process opens
+    /// leads every role.
+    fn lead(&self, role: &str, lease: std::time::Duration) -> Result<bool, Error> {
+        let _ = (role, lease);
+        Ok(true)
     }
 }
 

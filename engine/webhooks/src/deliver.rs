@@ -5,7 +5,8 @@
 //! the next one (the policy's backoff, or the destination's `Retry-After` on 429 and 503);
 //! when the schedule is used up, or at once on 410 Gone, the subscription is parked on
 //! that event until resumed. The task wakes when the feed moves or a subscription changes,
-//! and every [`POLL`] in any case.
+//! and every [`POLL`] in any case (which is how it sees events committed on other nodes).
+//! Only while this node leads the `webhooks` role do the tasks run.
 
 use chrono::{DateTime, Utc};
 use govflow_store::{Recorded, Subscription, SubscriptionState};
@@ -73,6 +74,19 @@ impl Webhooks {
         let mut running: HashMap<String, JoinHandle<()>> = HashMap::new();
         loop {
             changes.borrow_and_update();
+            let this = self.clone();
+            match blocking(move || this.lead.holds(this.store.as_ref())).await {
+                Ok(true) => {}
+                Ok(false) | Err(_) => {
+                    // Another node delivers (or the store cannot say): this one stops, and
+                    // whoever leads goes on from the stored cursors.
+                    for (_, task) in running.drain() {
+                        task.abort();
+                    }
+                    tokio::time::sleep(POLL).await;
+                    continue;
+                }
+            }
             let this = self.clone();
             match blocking(move || this.subscriptions()).await {
                 Ok(all) => {

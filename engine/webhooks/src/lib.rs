@@ -12,6 +12,8 @@
 //!
 //! The cursor moves only in a store commit made after the destination answered 2xx, so a
 //! crash at any moment redelivers the event after the cursor, with the same `webhook-id`.
+//! Of several nodes on one database, the one leading the `webhooks` role delivers
+//! (`Store::lead`); another takes over, from the stored cursors, once its lease passes.
 
 mod deliver;
 mod error;
@@ -26,7 +28,7 @@ pub use govflow_store::{Secret, Subscription, SubscriptionState};
 pub use manage::NewSubscription;
 pub use policy::Policy;
 
-use govflow_store::Store;
+use govflow_store::{Lead, Store};
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
@@ -41,7 +43,13 @@ pub struct Webhooks {
     /// The feed head the worker follows, once started (for the lag on `/metrics`).
     feed: Mutex<Option<watch::Receiver<u64>>>,
     metrics: metrics::Metrics,
+    /// Whether this node delivers for the cluster: one node at a time does.
+    lead: Lead,
 }
+
+/// How long the node delivering webhooks holds that role without renewing it (it renews
+/// every few seconds); another node takes over within about a lease of its death.
+pub const DELIVERY_LEASE: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Webhooks {
     pub fn new(store: Arc<dyn Store>, policy: Policy) -> Result<Webhooks, Error> {
@@ -58,7 +66,13 @@ impl Webhooks {
             changes: watch::channel(0).0,
             feed: Mutex::new(None),
             metrics: metrics::Metrics::default(),
+            lead: Lead::new("webhooks", DELIVERY_LEASE),
         })
+    }
+
+    /// Whether this node delivers for the cluster, as last asked.
+    pub fn lead(&self) -> &Lead {
+        &self.lead
     }
 
     pub fn policy(&self) -> &Policy {

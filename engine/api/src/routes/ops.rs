@@ -43,9 +43,12 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let mut out = String::new();
     state.runtime.metrics().render(&mut out);
     state.responses.render(&mut out);
+    let mut leads = vec![state.runtime.obligations_lead()];
     if let Some(webhooks) = &state.webhooks {
         webhooks.render_metrics(&mut out);
+        leads.push(webhooks.lead());
     }
+    govflow_runtime::render_leads(&leads, &mut out);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }
 
