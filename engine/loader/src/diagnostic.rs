@@ -1,53 +1,65 @@
 //! Diagnostics are data: the same value for the CLI, the HTTP API and editors.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// Declares each code as a constant and lists them all in `code::ALL`.
+macro_rules! codes {
+    ($($name:ident = $code:literal;)*) => {
+        $(pub const $name: &str = $code;)*
+        /// Every code, in the order declared.
+        pub const ALL: &[&str] = &[$($name),*];
+    };
+}
 
 /// Stable diagnostic codes; each has a page under `docs/errors/`.
 pub mod code {
-    pub const YAML_SYNTAX: &str = "GF0001";
-    pub const UNKNOWN_KEY: &str = "GF0002";
-    pub const INVALID_VALUE: &str = "GF0003";
-    pub const UNKNOWN_REFERENCE: &str = "GF0004";
-    pub const UNREACHABLE_STATE: &str = "GF0005";
-    pub const MISSING_ARTICLE: &str = "GF0006";
-    pub const EXTENSION_CAP: &str = "GF0007";
-    pub const SCRIPT: &str = "GF0008";
-    pub const NOT_CANONICAL: &str = "GF0009";
-    pub const DUPLICATE: &str = "GF0010";
-    pub const FILE: &str = "GF0011";
-    pub const EXTENDS: &str = "GF0012";
-    pub const SCHEMA_VERSION: &str = "GF0013";
-    pub const DEADLINE_SPAN: &str = "GF0014";
-    pub const CRON: &str = "GF0015";
-    pub const CALENDAR: &str = "GF0016";
-    pub const SCENARIO: &str = "GF0017";
-    pub const QUOTE: &str = "GF0018";
-    pub const PERIOD_ANCHOR: &str = "GF0019";
-    pub const RECURRING_PERIOD: &str = "GF0020";
-    pub const RECURRING_START: &str = "GF0021";
-    pub const NOTHING_TO_REPORT: &str = "GF0022";
-    pub const IMPOSED_PERIOD: &str = "GF0023";
-    pub const NOTICE: &str = "GF0024";
-    pub const NOT_BEFORE: &str = "GF0025";
-    pub const SETS_PERIOD: &str = "GF0026";
-    pub const BASIS_KIND_AS_CITATION: &str = "GF0027";
-    pub const OPENING_FIELD: &str = "GF0028";
-    pub const CHILD_CASE: &str = "GF0030";
-    pub const ENTRY: &str = "GF0031";
-    pub const BODY: &str = "GF0032";
-    pub const JOINT_ACT: &str = "GF0033";
-    pub const BOARD_ORDER: &str = "GF0034";
+    codes! {
+        YAML_SYNTAX = "GF0001";
+        UNKNOWN_KEY = "GF0002";
+        INVALID_VALUE = "GF0003";
+        UNKNOWN_REFERENCE = "GF0004";
+        UNREACHABLE_STATE = "GF0005";
+        MISSING_ARTICLE = "GF0006";
+        EXTENSION_CAP = "GF0007";
+        SCRIPT = "GF0008";
+        NOT_CANONICAL = "GF0009";
+        DUPLICATE = "GF0010";
+        FILE = "GF0011";
+        EXTENDS = "GF0012";
+        SCHEMA_VERSION = "GF0013";
+        DEADLINE_SPAN = "GF0014";
+        CRON = "GF0015";
+        CALENDAR = "GF0016";
+        SCENARIO = "GF0017";
+        QUOTE = "GF0018";
+        PERIOD_ANCHOR = "GF0019";
+        RECURRING_PERIOD = "GF0020";
+        RECURRING_START = "GF0021";
+        NOTHING_TO_REPORT = "GF0022";
+        IMPOSED_PERIOD = "GF0023";
+        NOTICE = "GF0024";
+        NOT_BEFORE = "GF0025";
+        SETS_PERIOD = "GF0026";
+        BASIS_KIND_AS_CITATION = "GF0027";
+        OPENING_FIELD = "GF0028";
+        CHILD_CASE = "GF0030";
+        ENTRY = "GF0031";
+        BODY = "GF0032";
+        JOINT_ACT = "GF0033";
+        BOARD_ORDER = "GF0034";
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
-/// One problem, located in its file.
+/// One problem, located in its file. It reads back from its JSON (a node serves the
+/// diagnostics another node's reload found) only with a code of this build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub code: &'static str,
@@ -59,6 +71,36 @@ pub struct Diagnostic {
     /// Starts lowercase; user input in backticks.
     pub message: String,
     pub help: Option<String>,
+}
+
+/// A diagnostic as its JSON says, before its code is checked.
+#[derive(Deserialize)]
+struct Read {
+    code: String,
+    severity: Severity,
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+    help: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Diagnostic, D::Error> {
+        let r = Read::deserialize(d)?;
+        let code = code::ALL.iter().find(|c| **c == r.code).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown diagnostic code `{}`", r.code))
+        })?;
+        Ok(Diagnostic {
+            code,
+            severity: r.severity,
+            file: r.file,
+            line: r.line,
+            column: r.column,
+            message: r.message,
+            help: r.help,
+        })
+    }
 }
 
 impl Diagnostic {
@@ -171,5 +213,34 @@ mod tests {
             d.to_string(),
             "p.yaml:3:5: error[GF0002]: unknown key `x`\n  help: did you mean `y`?"
         );
+    }
+
+    #[test]
+    fn reads_back_from_its_json_with_a_known_code_only() {
+        let d = Diagnostic::error(code::QUOTE, "cities/x/pack.yaml", "m")
+            .at((2, 7))
+            .warning();
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(
+            serde_json::from_value::<Diagnostic>(json.clone()).unwrap(),
+            d
+        );
+        let mut unknown = json;
+        unknown["code"] = "GF9999".into();
+        let e = serde_json::from_value::<Diagnostic>(unknown).unwrap_err();
+        assert!(
+            e.to_string().contains("unknown diagnostic code `GF9999`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn every_code_is_listed_once_and_has_its_page() {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/errors");
+        let mut seen = std::collections::BTreeSet::new();
+        for c in code::ALL {
+            assert!(seen.insert(c), "{c} twice");
+            assert!(docs.join(format!("{c}.md")).is_file(), "docs/errors/{c}.md");
+        }
     }
 }

@@ -17,6 +17,7 @@
 //! | the simulated clock's time, shared by every node on the store | `shared_clock` |
 //! | recurring obligations and the departments they address | `obligations` |
 //! | reloading packs and the calendar, the provisional recount | `reload` |
+//! | the packs served, published for every node on the store | `published` |
 //! | which pack version governs a case; the archive of versions | `versions` |
 //! | the packs and calendar served | `registry` |
 //! | how a case's deadlines were derived (`govflow explain`) | `explain` |
@@ -30,6 +31,7 @@ mod explain;
 mod ids;
 mod metrics;
 mod obligations;
+mod published;
 mod reads;
 mod registry;
 mod reload;
@@ -44,6 +46,7 @@ pub use commands::{Submission, Submitted};
 pub use error::Error;
 pub use ids::{CaseIds, SequentialIds, WallClockIds};
 pub use metrics::Metrics;
+pub use published::SERVED;
 pub use registry::{
     CalendarState, CityPack, LoadFailure, Registry, ReloadReport, Sources, StartError,
 };
@@ -81,12 +84,15 @@ struct Inner {
     feed: tokio::sync::watch::Sender<u64>,
     /// Whether this node handles recurring obligations for the cluster.
     obligations_lead: Lead,
+    /// The publication of served packs this node serves or published last (`published`).
+    seen_publication: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl Runtime {
     /// A runtime over `store`, serving `registry`'s packs, with new case ids from `ids`.
     /// Every pack version served is archived in the store first (see `versions`), so the
-    /// runtime does not start if the store cannot take them.
+    /// runtime does not start if the store cannot take them; then what other nodes
+    /// published is joined (see `published`).
     pub fn new(
         store: Arc<dyn Store>,
         registry: Registry,
@@ -107,9 +113,11 @@ impl Runtime {
                 missing: Missing::default(),
                 feed,
                 obligations_lead: Lead::new("obligations", OBLIGATIONS_LEASE),
+                seen_publication: Mutex::new(None),
             }),
         };
         runtime.archive_served()?;
+        runtime.join_published()?;
         runtime.join_shared_clock()?;
         runtime.build_board_counters()?;
         // A timer another node armed wakes this scheduler too, if it would sleep past it.

@@ -13,7 +13,7 @@ use govflow_loader::{
     has_errors, load_calendar, load_pack, pack_dirs, Diagnostic, Files, LoadedPack,
 };
 use govflow_model::CityId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -56,7 +56,7 @@ pub struct CityPack {
     pub last_error: Option<LoadFailure>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadFailure {
     pub at: DateTime<Utc>,
     pub diagnostics: Vec<Diagnostic>,
@@ -195,6 +195,39 @@ impl Registry {
                 }));
             }
         }
+        report
+    }
+
+    /// Serves `cities` and `calendar` as they are (what another node published, see
+    /// `published`), reporting what changed as a reload does.
+    pub(crate) fn serve(
+        &self,
+        cities: BTreeMap<CityId, Arc<CityPack>>,
+        calendar: CalendarState,
+    ) -> ReloadReport {
+        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
+        let old = self.cities.load_full();
+        let version = |c: Option<&Arc<CityPack>>| {
+            c.and_then(|c| c.pack.as_ref())
+                .map(|p| p.pack.version.clone())
+        };
+        let mut report = ReloadReport::default();
+        for (city, entry) in &cities {
+            if let Some(pack) = &entry.pack {
+                self.remember(pack);
+            }
+            if version(Some(entry)) != version(old.get(city)) {
+                report.swapped.push(city.clone());
+            }
+            if entry.last_error.is_some() {
+                report.failed.push(city.clone());
+            }
+        }
+        report.calendar_swapped =
+            !same_schedules(&self.calendar.load().calendar, &calendar.calendar);
+        report.calendar_failed = calendar.last_error.is_some();
+        self.cities.store(Arc::new(cities));
+        self.calendar.store(Arc::new(calendar));
         report
     }
 

@@ -5,7 +5,8 @@ use crate::{Error, ReloadReport, Runtime};
 use std::sync::atomic::Ordering;
 
 impl Runtime {
-    /// Re-reads every pack and the calendar (see [`crate::Registry::reload`]). When a new
+    /// Re-reads every pack and the calendar (see [`crate::Registry::reload`]) and
+    /// publishes what is served for every node on the store (see `published`). When a new
     /// calendar is served, every open provisional deadline is recounted on it and its
     /// timers re-armed. No timer fires between the swap and the recount, so none lapses on
     /// a count the new calendar has already replaced.
@@ -20,6 +21,16 @@ impl Runtime {
         if !report.swapped.is_empty() {
             self.archive_served()?;
         }
+        self.publish()?;
+        self.settle(&report)?;
+        Ok(report)
+    }
+
+    /// What serving other packs or another calendar calls for, on the node that reloaded
+    /// and on every node that follows: versions missing before may be readable now, a new
+    /// calendar recounts provisional deadlines, and the scheduler looks again. Called
+    /// with the firing lock held.
+    pub(crate) fn settle(&self, report: &ReloadReport) -> Result<(), Error> {
         self.inner.missing.forget();
         if report.calendar_swapped {
             let n = self.recompute_provisional()?;
@@ -29,7 +40,7 @@ impl Runtime {
             );
         }
         self.inner.wake.ring();
-        Ok(report)
+        Ok(())
     }
 
     /// Recounts provisional deadlines once, before the first pass fires anything or the

@@ -102,10 +102,12 @@ impl Wake {
     }
 }
 
-/// The running scheduler thread; [`SchedulerHandle::stop`] ends it after its current pass.
+/// The running scheduler thread, and the thread following the packs other nodes publish
+/// (`published`); [`SchedulerHandle::stop`] ends them after their current pass.
 pub struct SchedulerHandle {
     runtime: Runtime,
     thread: Option<JoinHandle<()>>,
+    follower: Option<crate::published::Follower>,
 }
 
 impl SchedulerHandle {
@@ -118,6 +120,7 @@ impl SchedulerHandle {
 /// store open.
 impl Drop for SchedulerHandle {
     fn drop(&mut self) {
+        self.follower.take();
         self.runtime.inner.wake.stop();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -156,6 +159,7 @@ impl Runtime {
         SchedulerHandle {
             runtime: self.clone(),
             thread: Some(thread),
+            follower: Some(crate::published::Follower::start(self.clone())),
         }
     }
 

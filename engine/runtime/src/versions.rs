@@ -110,7 +110,7 @@ impl Runtime {
         if let Some(pack) = self.registry().version(&case.pack_version) {
             return Ok(pack);
         }
-        if let Some(pack) = self.restore(case)? {
+        if let Some(pack) = self.restore(&case.pack_version)? {
             return Ok(pack);
         }
         let mut versions = self.inner.missing.versions();
@@ -143,21 +143,23 @@ impl Runtime {
         self.inner.missing.versions().values().cloned().collect()
     }
 
-    fn restore(&self, case: &Case) -> Result<Option<LoadedPack>, Error> {
-        let Some(value) = self.store().archived_pack(&case.pack_version)? else {
+    /// The archived pack `version`, its guards compiled again, kept in the registry from
+    /// now on; `None` when it is not archived or does not read back.
+    pub(crate) fn restore(&self, version: &str) -> Result<Option<LoadedPack>, Error> {
+        let Some(value) = self.store().archived_pack(version)? else {
             return Ok(None);
         };
         let archived: Archived = match serde_json::from_value(value) {
             Ok(a) => a,
             Err(e) => {
-                tracing::error!(version = %case.pack_version, error = %e, "an archived pack version does not decode");
+                tracing::error!(%version, error = %e, "an archived pack version does not decode");
                 return Ok(None);
             }
         };
         let scripts = match Scripts::compile(archived.scripts) {
             Ok(s) => s,
             Err(errors) => {
-                tracing::error!(version = %case.pack_version, ?errors, "an archived pack's guards do not compile");
+                tracing::error!(%version, ?errors, "an archived pack's guards do not compile");
                 return Ok(None);
             }
         };
@@ -170,7 +172,7 @@ impl Runtime {
             pack: Arc::new(archived.pack),
             scripts: Arc::new(scripts),
         };
-        tracing::info!(version = %case.pack_version, "restored an archived pack version");
+        tracing::info!(%version, "restored an archived pack version");
         self.registry().remember(&loaded);
         Ok(Some(loaded))
     }

@@ -95,16 +95,18 @@ fn running_cases_keep_their_pack_version_across_a_restart(store: Kind) {
     let edited = text.replace("max_working_days: 10", "max_working_days: 15");
     assert_ne!(edited, text);
     fs::write(&procedure, edited).unwrap();
+    // The restart serves the published version first (restored from the archive: the
+    // disk no longer has it), then the edited files over it.
     let service = service.restart(at("2026-09-30T10:00:00+08:00"));
     let rt = &service.runtime;
-    assert!(rt.registry().version(&old.pack_version).is_none());
+    let current = rt.registry().current(&old.city).unwrap();
+    assert_ne!(current.pack.version, old.pack_version);
 
     let twelve = data(json!({"working_days": 12, "reason": "涉及多个系统"}));
     match rt.act(&police, &old.id, "request_extension", &twelve) {
         Err(Error::Refused(r)) => assert_eq!(r.code(), "extension_over_cap"),
         other => panic!("expected the cap of the case's own version (10), got {other:?}"),
     }
-    assert!(rt.registry().version(&old.pack_version).is_some());
     let new = rt
         .submit(&citizen, &request("data_verification", "区公安局"), None)
         .unwrap()
@@ -150,3 +152,82 @@ on_every_store!(
     running_cases_keep_their_pack_version_and_new_cases_take_the_new_one,
     running_cases_keep_their_pack_version_across_a_restart,
 );
+
+/// Two nodes on one store, each with its own copy of the files: a pack edited and
+/// reloaded on one is what the other serves once it follows the publication (restored
+/// from the archive, not read from its own files), and new cases on either take it. A
+/// broken edit reloaded on one shows its error on both, the last good pack still serving.
+fn a_reload_on_one_node_reaches_the_other(store: Kind) {
+    use std::time::Duration;
+    let home = Home::new(store);
+    let now = at("2026-09-30T09:00:00+08:00");
+    let (root_a, root_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let sources_a = copy_sources(root_a.path());
+    let a = start(home.open(), sources_a.clone(), now);
+    let b = start(home.open(), copy_sources(root_b.path()), now);
+    let _following = b.start_scheduler();
+    let wanzhou = CityId::new("wanzhou");
+    let version = |rt: &Running| {
+        rt.registry()
+            .current(&wanzhou)
+            .unwrap()
+            .pack
+            .version
+            .clone()
+    };
+    let first = version(&a);
+    assert_eq!(version(&b), first);
+
+    let procedure = sources_a
+        .cities
+        .join("wanzhou/procedures/data_verification.yaml");
+    let text = fs::read_to_string(&procedure).unwrap();
+    fs::write(
+        &procedure,
+        text.replace("max_working_days: 10", "max_working_days: 15"),
+    )
+    .unwrap();
+    let report = a.reload().unwrap();
+    assert_eq!(report.swapped, vec![wanzhou.clone()]);
+    let edited = version(&a);
+    assert_ne!(edited, first);
+    govflow_testkit::wait_for(Duration::from_secs(20), "b serving a's edit", || {
+        (version(&b) == edited).then_some(())
+    });
+    let citizen = actor("citizen", "", &["applicant"]);
+    let opened = b
+        .submit(&citizen, &request("data_verification", "区公安局"), None)
+        .unwrap()
+        .case;
+    assert_eq!(opened.pack_version, edited);
+
+    fs::write(&procedure, "states: [unclosed").unwrap();
+    let report = a.reload().unwrap();
+    assert_eq!(report.failed, vec![wanzhou.clone()]);
+    let error_on = |rt: &Running| {
+        rt.registry().cities()[&wanzhou]
+            .last_error
+            .as_ref()
+            .map(|f| f.diagnostics[0].to_string())
+    };
+    let on_a = error_on(&a).expect("a shows why its edit does not load");
+    assert!(on_a.contains("data_verification.yaml"), "{on_a}");
+    let on_b = govflow_testkit::wait_for(Duration::from_secs(20), "b showing a's error", || {
+        error_on(&b)
+    });
+    assert_eq!(on_b, on_a);
+    assert_eq!(version(&b), edited, "the last good pack still serves");
+}
+
+mod a_reload_on_one_node_reaches_the_other {
+    use crate::runtime::support::Kind;
+    // Two runtimes on one memory store, or on one database: sled is one process's.
+    #[test]
+    fn memory() {
+        super::a_reload_on_one_node_reaches_the_other(Kind::Memory)
+    }
+    #[test]
+    fn postgres() {
+        super::a_reload_on_one_node_reaches_the_other(Kind::Postgres)
+    }
+}
