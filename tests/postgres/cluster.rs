@@ -315,3 +315,62 @@ fn one_node_leads_the_recurring_obligations_and_another_takes_over_when_it_stops
         || (other.leads("obligations") == Some(true)).then_some(()),
     );
 }
+
+/// Two nodes, each with its own copy of the packs: a pack edited on one and reloaded
+/// there through its file watcher is what the other serves and opens cases under, and a
+/// broken edit's error shows on both while the last good pack keeps serving.
+#[test]
+fn a_pack_reloaded_on_one_node_is_served_by_the_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = govflow_testkit::postgres::shared().database();
+    let node_with_own_packs = |name: &str| {
+        let root = tmp.path().join(format!("{name}-files"));
+        let (cities, policies) = govflow_testkit::copy_sources(&root);
+        let mut options = Options::new(&tmp.path().join(name), START, &[EDU]);
+        options.store = Some(url.clone());
+        (options.cities, options.policies) = (cities.clone(), policies);
+        (Server::start(&options), cities)
+    };
+    let (a, files_a) = node_with_own_packs("a");
+    let (b, _) = node_with_own_packs("b");
+    let served = |server: &Server| {
+        let packs = server.get("admin", "/v1/packs");
+        assert_eq!(packs.status, 200, "{packs:#?}");
+        let wanzhou = packs.body["packs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["city"] == "wanzhou")
+            .cloned()
+            .unwrap();
+        wanzhou
+    };
+    let before = served(&b)["version"].clone();
+
+    let procedure = files_a.join("wanzhou/procedures/catalog_update.yaml");
+    let text = std::fs::read_to_string(&procedure).unwrap();
+    let edited = text.replacen("title: ", "title: 改 ", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&procedure, edited).unwrap();
+    let version = wait_for(Duration::from_secs(30), "a reloading its edit", || {
+        let now = served(&a)["version"].clone();
+        (now != before).then_some(now)
+    });
+    wait_for(Duration::from_secs(30), "b serving a's edit", || {
+        (served(&b)["version"] == version).then_some(())
+    });
+    let case = b.submit(
+        "edu",
+        json!({"city": "wanzhou", "procedure": "catalog_update", "provider": "区教委"}),
+    );
+    assert_eq!(case["pack_version"], version);
+
+    std::fs::write(&procedure, "states: [unclosed").unwrap();
+    let error = wait_for(Duration::from_secs(30), "b showing a's error", || {
+        let on_b = served(&b);
+        (!on_b["last_error"].is_null()).then_some(on_b)
+    });
+    assert_eq!(error["version"], version, "the last good pack still serves");
+    let text = error["last_error"].to_string();
+    assert!(text.contains("catalog_update.yaml"), "{text}");
+}
