@@ -16,7 +16,8 @@
 //! | due timers, the scheduler thread, moving the simulated clock | `scheduler` |
 //! | the simulated clock's time, shared by every node on the store | `shared_clock` |
 //! | recurring obligations and the departments they address | `obligations` |
-//! | reloading packs and the calendar, the provisional recount | `reload` |
+//! | reloading packs and the calendar | `reload` |
+//! | the index of provisional deadlines, and their recount | `provisional` |
 //! | the packs served, published for every node on the store | `published` |
 //! | which pack version governs a case; the archive of versions | `versions` |
 //! | the packs and calendar served | `registry` |
@@ -31,6 +32,7 @@ mod explain;
 mod ids;
 mod metrics;
 mod obligations;
+mod provisional;
 mod published;
 mod reads;
 mod registry;
@@ -46,6 +48,7 @@ pub use commands::{Submission, Submitted};
 pub use error::Error;
 pub use ids::{CaseIds, SequentialIds, WallClockIds};
 pub use metrics::Metrics;
+pub use provisional::{Waiting, PROVISIONAL_INDEX};
 pub use published::SERVED;
 pub use registry::{
     CalendarState, CityPack, LoadFailure, Registry, ReloadReport, Sources, StartError,
@@ -120,6 +123,7 @@ impl Runtime {
         runtime.join_published()?;
         runtime.join_shared_clock()?;
         runtime.build_board_counters()?;
+        runtime.build_provisional_index()?;
         // A timer another node armed wakes this scheduler too, if it would sleep past it.
         let inner = Arc::downgrade(&runtime.inner);
         runtime.store().on_armed_elsewhere(Box::new(move |at| {

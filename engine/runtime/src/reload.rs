@@ -62,25 +62,4 @@ impl Runtime {
         self.inner.recounted.store(true, Ordering::Release);
         Ok(())
     }
-
-    /// Recounts every open provisional deadline on the current calendar; returns the
-    /// number of cases whose deadlines moved or became final.
-    fn recompute_provisional(&self) -> Result<usize, Error> {
-        let mut changed = 0;
-        self.each_stored_case(|case| {
-            if !case.open_deadlines().any(|d| d.provisional) {
-                return Ok(());
-            }
-            let now = self.clock().now();
-            match self.transact(|tx| tx.recount(&case.id, now)) {
-                Ok(true) => changed += 1,
-                Ok(false) => {}
-                // Counted and reported by `pack_of_case`; the others still recount.
-                Err(Error::PackVersionMissing { .. }) => {}
-                Err(e) => return Err(e),
-            }
-            Ok(())
-        })?;
-        Ok(changed)
-    }
 }

@@ -9,7 +9,7 @@
 //! was armed for; when another writer got there first, the whole attempt is read and decided
 //! again, up to [`ATTEMPTS`] times.
 
-use crate::{board, Error, Runtime};
+use crate::{board, provisional, Error, Runtime};
 use chrono::{DateTime, Utc};
 use govflow_calendar::Calendar;
 use govflow_case::{apply, Command, Context, OpenCase, Settled};
@@ -52,7 +52,8 @@ impl Runtime {
         Err(Error::Busy(last))
     }
 
-    /// Commits what `tx` decided with the board counters it changes, timing it, counting it,
+    /// Commits what `tx` decided with the board counters and the index of provisional
+    /// deadlines it changes, timing it, counting it,
     /// and waking the scheduler when it armed a timer earlier than it planned to wake.
     fn commit(&self, mut tx: Tx<'_>) -> Result<(), Error> {
         let lapsed = board::lapsed_deltas(self, tx.changed_cases());
@@ -60,6 +61,13 @@ impl Runtime {
             tx.touch_supervised(parent)?;
         }
         for (name, n) in board::count(self, &tx.calendar, tx.changed_cases(), &lapsed)? {
+            tx.batch.count(name, n);
+        }
+        let waiting: Vec<_> = tx
+            .changed_cases()
+            .filter_map(|(before, after)| provisional::delta(before, after))
+            .collect();
+        for (name, n) in waiting {
             tx.batch.count(name, n);
         }
         let Tx {

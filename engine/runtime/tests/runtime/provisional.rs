@@ -47,6 +47,31 @@ fn loading_the_year_recounts_provisional_deadlines_and_rearms_their_timers(store
         Some(at("2026-10-12T00:00:00+08:00"))
     );
 
+    // The index of provisional deadlines holds the case, as computed from every case.
+    let indexed = rt.provisional_waiting().unwrap();
+    assert_eq!(indexed, rt.provisional_waiting_from_scratch().unwrap());
+    assert_eq!(indexed.len(), 1, "{indexed:?}");
+    assert_eq!((&indexed[0].case, indexed[0].deadlines), (&case.id, 1));
+    // A store from before the index (the same records without it) builds it at start.
+    let older = Home::new(store);
+    let copy = older.open();
+    let mut batch = govflow_store::Batch::new();
+    let index_mark = format!("cron/{}", govflow_runtime::PROVISIONAL_INDEX);
+    for record in rt.store().records(None, usize::MAX).unwrap() {
+        let indexed = record.key.starts_with("cnt/provisional".as_bytes());
+        if !indexed && record.key != index_mark.as_bytes() {
+            batch.restore(record);
+        }
+    }
+    copy.commit(batch).unwrap();
+    let rebuilt = start(
+        copy,
+        sources_in(root.path()),
+        at("2026-09-30T09:00:00+08:00"),
+    );
+    assert_eq!(rebuilt.provisional_waiting().unwrap(), indexed);
+    drop(rebuilt);
+
     // Nothing changed on disk: nothing is recounted.
     let report = rt.reload().unwrap();
     assert!(!report.calendar_swapped);
@@ -89,6 +114,11 @@ fn loading_the_year_recounts_provisional_deadlines_and_rearms_their_timers(store
         other => panic!("expected the recount, got {other:?}"),
     }
     assert_eq!(events[1].article.as_deref(), Some("第十七条"));
+    assert_eq!(
+        rt.provisional_waiting().unwrap(),
+        [],
+        "final: out of the index"
+    );
     // Reloading the same calendar again recounts nothing.
     assert!(!rt.reload().unwrap().calendar_swapped);
     assert_eq!(feed(rt).len(), 2);

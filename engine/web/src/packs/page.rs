@@ -3,11 +3,12 @@
 use super::{procedure, text};
 use crate::layout::{error_page, page};
 use crate::session::Viewer;
-use crate::{data, paths, WebState};
+use crate::visibility::may_see;
+use crate::{paths, WebState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use govflow_model::{Actor, CityId, Pack, SHANGHAI};
+use govflow_model::{Actor, CityId, Pack, Reach, SHANGHAI};
 use govflow_runtime::{CalendarState, CityPack, LoadFailure, MissingVersion, Runtime};
 use maud::{html, Markup};
 use std::collections::BTreeMap;
@@ -31,10 +32,19 @@ fn load(runtime: &Runtime, actor: &Actor) -> Result<Loaded, govflow_runtime::Err
         .filter(|(city, _)| actor.jurisdiction.covers(city))
         .map(|(city, served)| (city.clone(), served.clone()))
         .collect();
+    // From the index of provisional deadlines; a person who does not see every case of
+    // the city counts only those it sees.
+    let whole_city = actor.reaches(Reach::Everything) || actor.reaches(Reach::City);
     let mut provisional = BTreeMap::new();
-    for case in data::visible_cases(runtime, actor)? {
-        let waiting = case.open_deadlines().filter(|d| d.provisional).count();
-        *provisional.entry(case.city.clone()).or_default() += waiting;
+    for waiting in runtime.provisional_waiting()? {
+        if !actor.jurisdiction.covers(&waiting.city) {
+            continue;
+        }
+        if !whole_city && !may_see(actor, &runtime.case(&waiting.case)?) {
+            continue;
+        }
+        let n = usize::try_from(waiting.deadlines).unwrap_or(0);
+        *provisional.entry(waiting.city).or_default() += n;
     }
     Ok(Loaded {
         cities,
