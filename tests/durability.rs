@@ -6,6 +6,7 @@
 mod clock_kill;
 mod crash;
 mod kit;
+mod long_moves;
 mod obligations;
 mod race;
 mod reload;

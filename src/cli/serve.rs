@@ -128,7 +128,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             std::io::stdout().flush()?;
             tracing::info!(%local, store = %location, "serving");
             axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(shutdown_signal(runtime.clone()))
                 .await
                 .context("serving HTTP")
         });
@@ -157,8 +157,10 @@ fn open_store(args: &ServeArgs) -> anyhow::Result<(Arc<dyn Store>, String)> {
     }
 }
 
-/// SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, then return.
-async fn shutdown_signal() {
+/// SIGTERM or Ctrl-C: stop firing between two chunks (a long clock move ends at once, the
+/// rest firing at the next start), stop accepting, finish the requests in flight, then
+/// return.
+async fn shutdown_signal(runtime: Runtime) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -180,6 +182,7 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+    runtime.stop_work();
     tracing::info!("shutting down: finishing requests in flight");
 }
 

@@ -502,9 +502,31 @@ pub struct SetClock {
 pub struct ClockView {
     pub clock: ClockWord,
     pub now: DateTime<Utc>,
-    /// Timers and obligation occurrences handled by this move; null when reading the clock.
+    /// Timers and obligation occurrences handled by this move; null when reading the clock
+    /// and while the move goes on (`moving`).
     #[schema(required = true)]
     pub fired: Option<usize>,
+    /// The move of the simulated clock under way on this node; null when none is.
+    #[schema(required = true)]
+    pub moving: Option<MoveView>,
+}
+
+/// A move of the simulated clock under way: where it goes, since when, what it has fired.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MoveView {
+    pub to: DateTime<Utc>,
+    pub since: DateTime<Utc>,
+    pub fired: usize,
+}
+
+impl From<govflow_runtime::Moving> for MoveView {
+    fn from(m: govflow_runtime::Moving) -> MoveView {
+        MoveView {
+            to: m.to,
+            since: m.since,
+            fired: m.fired,
+        }
+    }
 }
 
 /// `POST /v1/admin/reload`: what one reload did.

@@ -60,6 +60,8 @@ pub const CODES: &[&str] = &[
     "busy",
     "clock_not_simulated",
     "clock_backwards",
+    "clock_moving",
+    "shutting_down",
     "internal",
     // The HTTP layer's own.
     "unauthorized",
@@ -193,7 +195,10 @@ impl From<Error> for Problem {
             Error::IdempotencyMismatch { .. } | Error::Backwards(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            Error::Busy(_) | Error::NotSimulated => StatusCode::CONFLICT,
+            Error::Busy(_) | Error::NotSimulated | Error::ClockMoving { .. } => {
+                StatusCode::CONFLICT
+            }
+            Error::Stopping => StatusCode::SERVICE_UNAVAILABLE,
             // The law the case was received under cannot be read: the service, not the
             // request, is at fault, and retrying after the version is restored succeeds.
             Error::PackVersionMissing { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -385,6 +390,11 @@ mod tests {
                 now,
                 requested: now,
             }),
+            Error::ClockMoving {
+                to: now,
+                since: now,
+            },
+            Error::Stopping,
         ];
         all.extend(every_refusal().into_iter().map(Error::Refused));
         for error in &all {
@@ -397,6 +407,8 @@ mod tests {
                 | Error::Busy(_)
                 | Error::NotSimulated
                 | Error::Backwards(_)
+                | Error::ClockMoving { .. }
+                | Error::Stopping
                 | Error::Store(_) => {}
             }
         }

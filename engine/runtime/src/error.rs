@@ -29,6 +29,18 @@ pub enum Error {
     NotSimulated,
     #[error(transparent)]
     Backwards(#[from] Backwards),
+    /// Another move of the simulated clock is under way on this node.
+    #[error(
+        "the clock is already moving to {to} (since {since}); `GET /v1/clock` shows how far it got"
+    )]
+    ClockMoving {
+        to: chrono::DateTime<chrono::Utc>,
+        since: chrono::DateTime<chrono::Utc>,
+    },
+    /// The service is stopping: a pass or a move stopped between two chunks; what is
+    /// still due fires, once, when the service starts again.
+    #[error("the service is stopping; what is still due fires when it starts again")]
+    Stopping,
     #[error(transparent)]
     Store(#[from] govflow_store::Error),
 }
@@ -54,6 +66,8 @@ impl Error {
             Error::Busy(_) => "busy",
             Error::NotSimulated => "clock_not_simulated",
             Error::Backwards(_) => "clock_backwards",
+            Error::ClockMoving { .. } => "clock_moving",
+            Error::Stopping => "shutting_down",
             Error::Store(_) => "internal",
         }
     }

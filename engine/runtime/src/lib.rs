@@ -53,7 +53,7 @@ pub use published::SERVED;
 pub use registry::{
     CalendarState, CityPack, LoadFailure, Registry, ReloadReport, Sources, StartError,
 };
-pub use scheduler::{Advanced, SchedulerHandle, CLAIM_LEASE, OBLIGATIONS_LEASE};
+pub use scheduler::{Advanced, Move, Moving, SchedulerHandle, CLAIM_LEASE, OBLIGATIONS_LEASE};
 pub use shared_clock::SIMULATED_CLOCK;
 pub use versions::MissingVersion;
 
@@ -87,6 +87,10 @@ struct Inner {
     feed: tokio::sync::watch::Sender<u64>,
     /// Whether this node handles recurring obligations for the cluster.
     obligations_lead: Lead,
+    /// The move of the simulated clock under way, if any (`scheduler`).
+    moving: Mutex<Option<scheduler::Moving>>,
+    /// Set when the service stops: passes and moves end between two chunks.
+    stopping: AtomicBool,
     /// The publication of served packs this node serves or published last (`published`).
     seen_publication: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
@@ -117,6 +121,8 @@ impl Runtime {
                 feed,
                 obligations_lead: Lead::new("obligations", OBLIGATIONS_LEASE),
                 seen_publication: Mutex::new(None),
+                moving: Mutex::new(None),
+                stopping: AtomicBool::new(false),
             }),
         };
         runtime.archive_served()?;

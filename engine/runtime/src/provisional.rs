@@ -113,6 +113,7 @@ impl Runtime {
     pub(crate) fn recompute_provisional(&self) -> Result<usize, Error> {
         let mut changed = 0;
         for w in self.provisional_waiting()? {
+            self.check_stopping()?;
             let now = self.clock().now();
             match self.transact(|tx| tx.recount(&w.case, now)) {
                 Ok(true) => changed += 1,

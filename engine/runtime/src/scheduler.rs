@@ -23,9 +23,10 @@
 //! happened to run (`govflow_case::Command::Fire`), so a lapse caught up after a restart
 //! opens its penalty case from the day the duty lapsed.
 
-use crate::{Error, Runtime};
+use crate::{Backwards, Clock, Error, Runtime};
 use chrono::{DateTime, Utc};
 use govflow_model::Timer;
+use std::sync::atomic::Ordering;
 use std::sync::{Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -128,6 +129,80 @@ impl Drop for SchedulerHandle {
     }
 }
 
+/// A move of the simulated clock under way ([`Runtime::moving`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moving {
+    pub to: DateTime<Utc>,
+    /// When it began (real time).
+    pub since: DateTime<Utc>,
+    /// Timers and obligation occurrences it handled so far.
+    pub fired: usize,
+}
+
+/// A move of the simulated clock begun with [`Runtime::begin_move`]; it ends, however it
+/// ends, when this is dropped.
+pub struct Move {
+    runtime: Runtime,
+    to: DateTime<Utc>,
+}
+
+impl Move {
+    /// Fires every timer and obligation due by the move's end, in due order, then leaves
+    /// the clock there. A stop ([`Runtime::stop_work`]) ends it between two chunks with
+    /// [`Error::Stopping`]; the shared clock already says where the move goes, so what
+    /// is left fires, once, at the next start.
+    pub fn run(self) -> Result<Advanced, Error> {
+        let (rt, to) = (&self.runtime, self.to);
+        let clock = rt.clock().simulated().ok_or(Error::NotSimulated)?;
+        let _one = rt.firing_lock();
+        clock.begin_move(to)?;
+        rt.move_shared_clock(clock, to)?;
+        let mut fired = rt.pass(rt.clock().now(), Obligations::Here)?;
+        let mut last = None;
+        while let Some(at) = rt.next_wake()?.filter(|at| *at <= to) {
+            rt.check_stopping()?;
+            clock.step(at);
+            let now_fired = rt.pass(at, Obligations::Here)?;
+            if now_fired == 0 && last == Some(at) {
+                std::thread::sleep(HELD_ELSEWHERE);
+            }
+            last = Some(at);
+            fired += now_fired;
+        }
+        clock.step(to);
+        fired += rt.pass(to, Obligations::Here)?;
+        rt.inner.wake.ring();
+        Ok(Advanced { now: to, fired })
+    }
+}
+
+impl Drop for Move {
+    fn drop(&mut self) {
+        *self
+            .runtime
+            .inner
+            .moving
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+impl Runtime {
+    /// Adds `n` to the move under way, if any (passes run one at a time, so during a
+    /// move every pass is the move's).
+    fn count_moved(&self, n: usize) {
+        if let Some(m) = self
+            .inner
+            .moving
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_mut()
+        {
+            m.fired += n;
+        }
+    }
+}
+
 /// Where a pass handles recurring obligations.
 #[derive(Clone, Copy)]
 enum Obligations {
@@ -185,6 +260,7 @@ impl Runtime {
                     }
                 }
                 Ok(None) => {}
+                Err(Error::Stopping) => {}
                 Err(e) => {
                     tracing::error!(error = %e, "the scheduler's pass failed; retrying in a second");
                     timeout = Duration::from_secs(1);
@@ -198,27 +274,64 @@ impl Runtime {
     }
 
     /// Moves the simulated clock to `to`, firing every timer and obligation due by then in
-    /// due order before returning.
+    /// due order before returning: [`Runtime::begin_move`] then [`Move::run`].
     pub fn advance(&self, to: DateTime<Utc>) -> Result<Advanced, Error> {
+        self.begin_move(to)?.run()
+    }
+
+    /// Starts a move of the simulated clock to `to` (checked now: the clock is simulated,
+    /// `to` is not before it, and no other move is under way on this node, else
+    /// [`Error::ClockMoving`]); [`Move::run`] makes it. Until the move ends
+    /// [`Runtime::moving`] tells how far it got.
+    pub fn begin_move(&self, to: DateTime<Utc>) -> Result<Move, Error> {
         let clock = self.clock().simulated().ok_or(Error::NotSimulated)?;
-        let _one = self.firing_lock();
-        clock.begin_move(to)?;
-        self.move_shared_clock(clock, to)?;
-        let mut fired = self.pass(self.clock().now(), Obligations::Here)?;
-        let mut last = None;
-        while let Some(at) = self.next_wake()?.filter(|at| *at <= to) {
-            clock.step(at);
-            let now_fired = self.pass(at, Obligations::Here)?;
-            if now_fired == 0 && last == Some(at) {
-                std::thread::sleep(HELD_ELSEWHERE);
-            }
-            last = Some(at);
-            fired += now_fired;
+        let mut moving = self.inner.moving.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(m) = moving.as_ref() {
+            return Err(Error::ClockMoving {
+                to: m.to,
+                since: m.since,
+            });
         }
-        clock.step(to);
-        fired += self.pass(to, Obligations::Here)?;
+        if to < clock.now() {
+            return Err(Backwards {
+                now: clock.now(),
+                requested: to,
+            }
+            .into());
+        }
+        *moving = Some(Moving {
+            to,
+            since: Utc::now(),
+            fired: 0,
+        });
+        Ok(Move {
+            runtime: self.clone(),
+            to,
+        })
+    }
+
+    /// The move of the simulated clock under way on this node, if one is.
+    pub fn moving(&self) -> Option<Moving> {
+        self.inner
+            .moving
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Stops firing between two chunks from now on: a pass or a move under way returns
+    /// [`Error::Stopping`] at its next chunk (SIGTERM: the service stops within a chunk's
+    /// commit, and what is still due fires once at the next start).
+    pub fn stop_work(&self) {
+        self.inner.stopping.store(true, Ordering::Release);
         self.inner.wake.ring();
-        Ok(Advanced { now: to, fired })
+    }
+
+    pub(crate) fn check_stopping(&self) -> Result<(), Error> {
+        match self.inner.stopping.load(Ordering::Acquire) {
+            true => Err(Error::Stopping),
+            false => Ok(()),
+        }
     }
 
     /// The earliest instant something is due: an armed timer (other than those waiting for
@@ -279,13 +392,16 @@ impl Runtime {
             Obligations::IfLeading => self.inner.obligations_lead.holds(self.store())?,
         };
         let mut fired = if here { self.run_obligations(now)? } else { 0 };
+        self.count_moved(fired);
         loop {
+            self.check_stopping()?;
             let due = self.unblocked(CHUNK, |n| self.store().claim_due(now, n, CLAIM_LEASE))?;
             if due.is_empty() {
                 return Ok(fired);
             }
             fired += due.len();
             self.fire_chunk(&due, now)?;
+            self.count_moved(due.len());
         }
     }
 
