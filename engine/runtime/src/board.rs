@@ -9,14 +9,19 @@
 //! bumped, so the parent's contribution is counted from what was read and a concurrent
 //! transition of the parent is decided again.
 //!
+//! The case index the case list walks (`govflow_board::listing`, read in `listing`) is kept
+//! the same way: each put case adds its entries' difference after and before.
+//!
 //! Whether the counters were built is a mark in the cron table under [`BOARD_COUNTERS`]
-//! (as the shared clock's time is); the build commits every counter and that mark in one
-//! batch, conditional on the mark being absent, so two nodes starting together build once.
+//! (as the shared clock's time is), and whether the index was under [`CASE_INDEX`]; the
+//! build commits every counter missing and its mark in one batch, conditional on the mark
+//! being absent, so two nodes starting together build once. A store with neither builds
+//! both in one pass over the cases.
 
 use crate::{Error, Runtime};
 use govflow_board::{
-    audiences_of_viewer, case_facts, contribution, deltas, is_penalty, lapsed_children,
-    lapsed_penalty, rows_from_counters, Period, Row,
+    audiences_of_viewer, case_facts, contribution, deltas, index_deltas, index_entries, is_penalty,
+    lapsed_children, lapsed_penalty, rows_from_counters, Period, Row,
 };
 use govflow_calendar::Calendar;
 use govflow_model::{Actor, Case, CaseId, CityId, LightEvent, NaiveDate, Pack};
@@ -26,6 +31,15 @@ use std::collections::BTreeMap;
 /// Where the store marks that its board counters were built, in the cron table (a name no
 /// obligation can have: obligation ids never start with `@`).
 pub const BOARD_COUNTERS: &str = "@board-counters";
+/// Where the store marks that its case index was built, in the cron table.
+pub const CASE_INDEX: &str = "@case-index";
+
+/// What a recount from every stored case computes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Recount {
+    pub board: bool,
+    pub index: bool,
+}
 
 impl Runtime {
     /// The board `actor` sees for `period` as of `today`: one row per department of each
@@ -61,6 +75,15 @@ impl Runtime {
     /// The board counters computed again from every stored case: what
     /// [`Runtime::board_counters`] must equal.
     pub fn board_counters_from_scratch(&self) -> Result<BTreeMap<String, i64>, Error> {
+        self.recount(Recount {
+            board: true,
+            index: false,
+        })
+    }
+
+    /// The board counters, the case index or both, from every stored case in one pass
+    /// (and one before it for the lapsed penalty cases the lights read).
+    pub(crate) fn recount(&self, what: Recount) -> Result<BTreeMap<String, i64>, Error> {
         let calendar = self.registry().calendar();
         let mut lapsed: BTreeMap<CaseId, i64> = BTreeMap::new();
         self.each_case(|case, pack| {
@@ -78,31 +101,54 @@ impl Runtime {
                 &calendar,
                 case.received_date,
             );
-            for (name, n) in contribution(&f, &calendar) {
-                *out.entry(name).or_insert(0) += n;
+            if what.index {
+                for name in index_entries(&f) {
+                    *out.entry(name).or_insert(0) += 1;
+                }
+            }
+            if what.board {
+                for (name, n) in contribution(&f, &calendar) {
+                    *out.entry(name).or_insert(0) += n;
+                }
             }
         })?;
-        out.extend(lapsed.iter().map(|(id, n)| (lapsed_children(id), *n)));
+        if what.board {
+            out.extend(lapsed.iter().map(|(id, n)| (lapsed_children(id), *n)));
+        }
         out.retain(|_, n| *n != 0);
         Ok(out)
     }
 
-    /// At start-up: builds the counters of a store that has none yet (one written before
-    /// them, or a new one), once.
-    pub(crate) fn build_board_counters(&self) -> Result<(), Error> {
+    /// At start-up: builds the board counters and the case index of a store that has
+    /// not got them yet (one written before them, or a new one), once.
+    pub(crate) fn build_counters(&self) -> Result<(), Error> {
         let started = self.clock().now();
-        if self.store().last_occurrence(BOARD_COUNTERS)?.is_some() {
+        let missing = |mark| Ok::<_, Error>(self.store().last_occurrence(mark)?.is_none());
+        let what = Recount {
+            board: missing(BOARD_COUNTERS)?,
+            index: missing(CASE_INDEX)?,
+        };
+        if !what.board && !what.index {
             return Ok(());
         }
-        let counters = self.board_counters_from_scratch()?;
+        let counters = self.recount(what)?;
         let mut batch = Batch::new();
         for (name, n) in &counters {
             batch.count(name.clone(), *n);
         }
-        batch.mark_cron(BOARD_COUNTERS, None, started);
+        for (mark, built) in [(BOARD_COUNTERS, what.board), (CASE_INDEX, what.index)] {
+            if built {
+                batch.mark_cron(mark, None, started);
+            }
+        }
         match self.store().commit(batch) {
             Ok(_) => {
-                tracing::info!(counters = counters.len(), "built the board counters");
+                tracing::info!(
+                    counters = counters.len(),
+                    board = what.board,
+                    index = what.index,
+                    "built the board counters and the case index"
+                );
                 Ok(())
             }
             // Another node built them first.
@@ -167,8 +213,8 @@ pub(crate) fn lapsed_deltas<'a>(
     out
 }
 
-/// The counter deltas of putting `changed` (each as read, if it was, and as it is now),
-/// with `lapsed` from [`lapsed_deltas`].
+/// The counter and case index deltas of putting `changed` (each as read, if it was, and
+/// as it is now), with `lapsed` from [`lapsed_deltas`].
 pub(crate) fn count<'a>(
     runtime: &Runtime,
     calendar: &Calendar,
@@ -189,8 +235,9 @@ pub(crate) fn count<'a>(
         let facts = |c: &Case, supervised| {
             case_facts(c.clone(), pack, supervised, calendar, c.received_date)
         };
-        let before = before.map(|b| facts(b, was));
-        out.extend(deltas(before.as_ref(), &facts(after, is), calendar));
+        let (before, after) = (before.map(|b| facts(b, was)), facts(after, is));
+        out.extend(deltas(before.as_ref(), &after, calendar));
+        out.extend(index_deltas(before.as_ref(), &after));
     }
     out.extend(
         lapsed

@@ -11,7 +11,8 @@
 //! | what | where |
 //! |---|---|
 //! | read → decide → commit → retry, for every writer | `transact` |
-//! | the board's counters, kept in each commit | `board` |
+//! | the board's counters and the case index, kept in each commit | `board` |
+//! | walking the case index for the case list | `listing` |
 //! | submitting a case, acting on one, idempotency | `commands` |
 //! | due timers, the scheduler thread, moving the simulated clock | `scheduler` |
 //! | the simulated clock's time, shared by every node on the store | `shared_clock` |
@@ -28,6 +29,7 @@ mod commands;
 mod error;
 mod explain;
 mod ids;
+mod listing;
 mod metrics;
 mod obligations;
 mod reads;
@@ -38,7 +40,7 @@ mod shared_clock;
 mod transact;
 mod versions;
 
-pub use board::BOARD_COUNTERS;
+pub use board::{BOARD_COUNTERS, CASE_INDEX};
 pub use clock::{Backwards, Clock, SimulatedClock, SystemClock};
 pub use commands::{Submission, Submitted};
 pub use error::Error;
@@ -108,7 +110,7 @@ impl Runtime {
         };
         runtime.archive_served()?;
         runtime.join_shared_clock()?;
-        runtime.build_board_counters()?;
+        runtime.build_counters()?;
         // A timer another node armed wakes this scheduler too, if it would sleep past it.
         let inner = Arc::downgrade(&runtime.inner);
         runtime.store().on_armed_elsewhere(Box::new(move |at| {
