@@ -61,7 +61,7 @@ impl Listed {
     }
 
     /// `<rank>␟<case id>␟<fields>`: what follows a family's city (and department).
-    fn suffix(&self) -> String {
+    pub(crate) fn suffix(&self) -> String {
         let date = |d: Option<NaiveDate>| d.map_or(NONE.to_owned(), |d| d.to_string());
         let flag = |b: bool| if b { "1" } else { "0" };
         join(&[

@@ -5,6 +5,8 @@
 //! walks them ([`walk`]) and never reads the cases.
 
 mod entry;
+#[cfg(test)]
+mod tests;
 mod walk;
 
 pub use entry::{index_deltas, index_entries, Listed, Malformed, INDEX};

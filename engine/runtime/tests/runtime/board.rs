@@ -167,6 +167,9 @@ fn figure(rt: &Running, department: &str, count: govflow_board::Count) -> usize 
         .map_or(0, |r| r.count(count))
 }
 
+/// Which stored records a copy leaves out.
+type LeftOut<'a> = dyn Fn(&[u8]) -> bool + 'a;
+
 fn counters_follow_every_transition_and_a_restart(store: Kind) {
     use govflow_board::{Count, Light};
     let root = tempfile::tempdir().unwrap();
@@ -239,7 +242,7 @@ fn counters_follow_every_transition_and_a_restart(store: Kind) {
     };
     let without_index =
         |key: &[u8]| key.starts_with(&index) || key == mark(govflow_runtime::CASE_INDEX);
-    let without: [(&str, &dyn Fn(&[u8]) -> bool); 2] = [
+    let without: [(&str, &LeftOut<'_>); 2] = [
         ("without counters or index", &without_counters),
         ("without the index", &without_index),
     ];
