@@ -8,6 +8,9 @@ use super::{BUREAU, CITIZEN, CIVIL, POLICE};
 use crate::support::server::{Options, Server, Who};
 use serde_json::{json, Value};
 
+/// Which cases a filter keeps, by what the API gives.
+type Keep = Box<dyn Fn(&Expected) -> bool>;
+
 /// A case as the API gives it, with what the list knows of it.
 struct Expected {
     id: String,
@@ -172,7 +175,7 @@ fn the_list_pages_orders_and_filters_as_the_api_gives_the_cases() {
         .filter_map(|e| e.next_due.clone())
         .nth(2)
         .expect("three cases with a due date");
-    let filters: Vec<(String, Box<dyn Fn(&Expected) -> bool>)> = vec![
+    let filters: Vec<(String, Keep)> = vec![
         ("city=wanzhou".into(), Box::new(|_| true)),
         ("city=jiaozuo".into(), Box::new(|_| false)),
         (
@@ -223,7 +226,7 @@ fn the_list_pages_orders_and_filters_as_the_api_gives_the_cases() {
     assert!(
         filters
             .iter()
-            .all(|(q, keep)| q.starts_with("city=jiaozuo") || all.iter().any(|e| keep(e))),
+            .all(|(q, keep)| q.starts_with("city=jiaozuo") || all.iter().any(keep)),
         "every filter but another city's selects a case here"
     );
 
