@@ -1,8 +1,11 @@
 //! The board at scale: fills a sled store with 1,000,000 cases (written as batches straight
 //! to the store, the way a store written before the board counters holds them), starts the
-//! runtime on it (which builds the counters once, from every case), serves the real API and
-//! web routers on 127.0.0.1, signs in as an admin and times `GET /ui/board` for a month, a
-//! year and a period that ended (the one that reads closed cases by closing day).
+//! runtime on it (which builds the counters and the case index once, from every case),
+//! serves the real API and web routers on 127.0.0.1, signs in as an admin and times
+//! `GET /ui/board` for a month, a year and a period that ended (the one that reads closed
+//! cases by closing day), then the case list's first page (a city, a department, each with
+//! a filter the index order does not cover) and a department's whole CSV, as the admin and
+//! as a department's own person.
 //!
 //! ```text
 //! cargo run --release --example board_scale -- [--cases 1000000] [--samples 50] [--data DIR]
@@ -23,6 +26,7 @@ use govflow_model::{Actor, Case, CaseId, CityId, Jurisdiction};
 use govflow_runtime::{Registry, Runtime, SimulatedClock, Sources, Submission, WallClockIds};
 use govflow_store::{Batch, Expect, MemoryStore, SledStore, Store};
 use serde_json::{json, Map};
+use std::path::Path;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -217,6 +221,63 @@ fn sign_in(client: &reqwest::blocking::Client, base: &str, token: &str) -> anyho
     set_cookie(&signed)
 }
 
+/// A tokens file with an admin acting everywhere and 部门07's provider in 万州; their
+/// tokens.
+fn tokens(dir: &Path) -> anyhow::Result<(Tokens, String, String)> {
+    let (admin, department) = ("admin-token-0123456789", "department-token-0123456789");
+    let path = dir.join("tokens.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "tokens:\n\
+             - {{token: {admin}, actor: admin, city: \"*\", department: \"\", roles: [admin]}}\n\
+             - {{token: {department}, actor: dept07, city: wanzhou, department: 部门07, roles: [provider]}}\n"
+        ),
+    )?;
+    Ok((Tokens::load(&path)?, admin.into(), department.into()))
+}
+
+/// Times `samples` GETs of `path` (after one not counted) and prints p50/p99; `rows`
+/// counts what the answer shows.
+fn time(
+    client: &reqwest::blocking::Client,
+    base: &str,
+    cookie: &str,
+    what: &str,
+    path: &str,
+    samples: usize,
+    rows: impl Fn(&str) -> usize,
+) -> anyhow::Result<()> {
+    let mut times = Vec::with_capacity(samples);
+    let mut shown = 0;
+    for _ in 0..samples + 1 {
+        let started = Instant::now();
+        let answer = client
+            .get(format!("{base}{path}"))
+            .header("cookie", cookie)
+            .send()?;
+        anyhow::ensure!(
+            answer.status() == 200,
+            "{path} answered {}",
+            answer.status()
+        );
+        let body = answer.text()?;
+        times.push(started.elapsed());
+        shown = rows(&body);
+    }
+    // The first request warms the caches; it is not counted.
+    times.remove(0);
+    times.sort();
+    println!(
+        "GET {path} — {what}: {shown} rows; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} requests",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times.last().map_or(0.0, |t| t.as_secs_f64() * 1e3),
+        times.len()
+    );
+    Ok(())
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -254,9 +315,10 @@ fn main() -> anyhow::Result<()> {
         Arc::new(WallClockIds::default()),
     )?;
     println!(
-        "opened the store and started the runtime in {:.1} s ({} board counters{})",
+        "opened the store and started the runtime in {:.1} s ({} board counters, {} case index entries{})",
         started.elapsed().as_secs_f64(),
         runtime.board_counters()?.len(),
+        runtime.case_index()?.len(),
         if filled {
             ""
         } else {
@@ -264,7 +326,7 @@ fn main() -> anyhow::Result<()> {
         }
     );
 
-    let (tokens, token) = Tokens::generated_admin();
+    let (tokens, token, department) = tokens(temp.path())?;
     let state = AppState::new(runtime, tokens);
     let app = govflow_api::router(state.clone()).merge(govflow_web::router(state));
     let server = tokio::runtime::Runtime::new()?;
@@ -276,6 +338,7 @@ fn main() -> anyhow::Result<()> {
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
     let cookie = sign_in(&client, &base, &token)?;
+    let departments = |html: &str| html.matches("data-department=").count();
     for (what, path) in [
         ("month (本月)", "/ui/board"),
         ("year (本年)", "/ui/board?period=year"),
@@ -284,33 +347,65 @@ fn main() -> anyhow::Result<()> {
             "/ui/board?period=custom&from=2024-01-01&to=2024-06-30",
         ),
     ] {
-        let mut times = Vec::with_capacity(args.samples);
-        let mut rows = 0;
-        for _ in 0..args.samples + 1 {
-            let started = Instant::now();
-            let answer = client
-                .get(format!("{base}{path}"))
-                .header("cookie", &cookie)
-                .send()?;
-            anyhow::ensure!(
-                answer.status() == 200,
-                "{path} answered {}",
-                answer.status()
-            );
-            let html = answer.text()?;
-            times.push(started.elapsed());
-            rows = html.matches("data-department=").count();
-        }
-        // The first request warms the caches; it is not counted.
-        times.remove(0);
-        times.sort();
-        println!(
-            "GET {path} — {what}: {rows} rows; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {} requests",
-            percentile(&times, 0.5).as_secs_f64() * 1e3,
-            percentile(&times, 0.99).as_secs_f64() * 1e3,
-            times.last().map_or(0.0, |t| t.as_secs_f64() * 1e3),
-            times.len()
-        );
+        time(
+            &client,
+            &base,
+            &cookie,
+            what,
+            path,
+            args.samples,
+            departments,
+        )?;
+    }
+    let cases = |html: &str| html.matches("<tr data-case=").count();
+    let lines = |csv: &str| csv.lines().count().saturating_sub(1);
+    let own = sign_in(&client, &base, &department)?;
+    // 部门07 percent-encoded.
+    let d07 = "%E9%83%A8%E9%97%A807";
+    let views = [
+        ("list, a city, first page", "/ui/cases?city=wanzhou".to_owned(), &cookie),
+        (
+            "list, a city, red only",
+            "/ui/cases?city=wanzhou&light=red".to_owned(),
+            &cookie,
+        ),
+        (
+            "list, a department (admin), first page",
+            format!("/ui/cases?city=wanzhou&department={d07}"),
+            &cookie,
+        ),
+        (
+            "list, a department (admin), received in 2025-06",
+            format!("/ui/cases?city=wanzhou&department={d07}&received_from=2025-06-01&received_to=2025-06-30"),
+            &cookie,
+        ),
+        (
+            "list, the department's own person, first page",
+            "/ui/cases".to_owned(),
+            &own,
+        ),
+        (
+            "list, the department's own person, closed on time in 2024",
+            "/ui/cases?count=closed_on_time&period=custom&from=2024-01-01&to=2024-12-31".to_owned(),
+            &own,
+        ),
+    ];
+    for (what, path, who) in &views {
+        time(&client, &base, who, what, path, args.samples, cases)?;
+    }
+    for (what, path, who) in [
+        (
+            "CSV, a department (admin)",
+            format!("/ui/cases.csv?city=wanzhou&department={d07}"),
+            &cookie,
+        ),
+        (
+            "CSV, the department's own person",
+            "/ui/cases.csv".to_owned(),
+            &own,
+        ),
+    ] {
+        time(&client, &base, who, what, &path, args.samples, lines)?;
     }
     Ok(())
 }

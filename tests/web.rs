@@ -7,6 +7,7 @@ mod browser;
 mod cities;
 mod client;
 mod extensions;
+mod list;
 mod packs;
 
 use crate::support::server::Who;

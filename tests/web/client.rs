@@ -77,11 +77,49 @@ impl<'a> Browser<'a> {
         text[..text.find('<').unwrap()].to_owned()
     }
 
-    /// How many cases the list a board number links to shows.
+    /// How many cases the list a board number links to shows, over all its pages.
     pub fn listed(&self, query: &str) -> usize {
-        let (status, html) = self.get(&format!("/ui/cases?{query}"));
-        assert_eq!(status, 200, "{html}");
-        html.matches("<tr data-case=").count()
+        self.listed_ids(query).len()
+    }
+
+    /// The ids of the cases the list shows, in order, following its 下一页 links to the
+    /// end; each page has at most its `limit` rows.
+    pub fn listed_ids(&self, query: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut path = format!("/ui/cases?{query}");
+        loop {
+            let (status, html) = self.get(&path);
+            assert_eq!(status, 200, "{path}: {html}");
+            let rows: Vec<String> = html
+                .split("<tr data-case=\"")
+                .skip(1)
+                .map(|r| r[..r.find('"').unwrap()].to_owned())
+                .collect();
+            let shown = html
+                .split("data-count=\"listed\">")
+                .nth(1)
+                .and_then(|t| t[..t.find('<')?].parse::<usize>().ok());
+            assert_eq!(shown, Some(rows.len()), "{path}: the page says its rows");
+            ids.extend(rows);
+            match html.split("rel=\"next\" href=\"").nth(1) {
+                Some(rest) => path = rest[..rest.find('"').unwrap()].replace("&amp;", "&"),
+                None => {
+                    assert!(html.contains("data-end=\"true\""), "{path}: {html}");
+                    return ids;
+                }
+            }
+        }
+    }
+
+    /// The case ids of a CSV view, in its order (the header line aside).
+    pub fn csv_ids(&self, query: &str) -> Vec<String> {
+        let (status, csv) = self.get(&format!("/ui/cases.csv?{query}"));
+        assert_eq!(status, 200, "{csv}");
+        assert!(csv.starts_with('\u{feff}'), "UTF-8 with a BOM: {csv}");
+        csv.lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_owned())
+            .collect()
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::facts::{working_days, CaseFacts};
 use crate::light::Light;
+use crate::listing::Listed;
 use govflow_model::{Calendar, CityId, NaiveDate};
 use std::collections::BTreeMap;
 
@@ -82,21 +83,21 @@ impl Count {
     }
 
     /// Whether `f` is counted, for `period`.
-    pub fn counts(self, f: &CaseFacts, period: Period) -> bool {
+    pub fn counts(self, f: &Listed, period: Period) -> bool {
         if f.penalty {
-            return self == Count::Supervising && f.supervising;
+            return self == Count::Supervising && f.supervising();
         }
-        let received = (period.from..=period.to).contains(&f.case.received_date);
+        let received = (period.from..=period.to).contains(&f.received);
         let closed = received && f.closed_on.is_some_and(|d| d <= period.to);
         match self {
-            Count::Open => f.open,
+            Count::Open => f.open(),
             Count::Light(l) => f.light == Some(l),
-            Count::Overdue => f.open && f.case.overdue,
-            Count::Supervising => f.supervising,
+            Count::Overdue => f.open() && f.overdue,
+            Count::Supervising => f.supervising(),
             Count::Received => received,
             Count::Closed => closed,
-            Count::ClosedOnTime => closed && !f.case.overdue,
-            Count::Late => received && f.case.overdue,
+            Count::ClosedOnTime => closed && !f.overdue,
+            Count::Late => received && f.overdue,
         }
     }
 }
@@ -144,12 +145,12 @@ fn ratio(part: usize, whole: usize) -> Option<f64> {
 /// One row per department of each city with any case counted, in city then department
 /// order.
 pub fn rows(facts: &[CaseFacts], period: Period, calendar: &Calendar) -> Vec<Row> {
-    let mut by_department: BTreeMap<(&CityId, &str), Vec<&CaseFacts>> = BTreeMap::new();
+    let mut by_department: BTreeMap<(&CityId, &str), Vec<Listed>> = BTreeMap::new();
     for f in facts {
         by_department
             .entry((&f.case.city, &f.department))
             .or_default()
-            .push(f);
+            .push(f.listed());
     }
     by_department
         .into_iter()
@@ -161,10 +162,7 @@ pub fn rows(facts: &[CaseFacts], period: Period, calendar: &Calendar) -> Vec<Row
             let days: Vec<i64> = cases
                 .iter()
                 .filter(|f| Count::Closed.counts(f, period))
-                .filter_map(|f| {
-                    f.closed_on
-                        .map(|d| working_days(calendar, f.case.received_date, d))
-                })
+                .filter_map(|f| f.closed_on.map(|d| working_days(calendar, f.received, d)))
                 .collect();
             Row {
                 city: city.clone(),

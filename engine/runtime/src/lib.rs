@@ -11,7 +11,8 @@
 //! | what | where |
 //! |---|---|
 //! | read → decide → commit → retry, for every writer | `transact` |
-//! | the board's counters, kept in each commit | `board` |
+//! | the board's counters and the case index, kept in each commit | `board` |
+//! | walking the case index for the case list | `listing` |
 //! | submitting a case, acting on one, idempotency | `commands` |
 //! | due timers, the scheduler thread, moving the simulated clock | `scheduler` |
 //! | the simulated clock's time, shared by every node on the store | `shared_clock` |
@@ -30,6 +31,7 @@ mod commands;
 mod error;
 mod explain;
 mod ids;
+mod listing;
 mod metrics;
 mod obligations;
 mod provisional;
@@ -42,7 +44,7 @@ mod shared_clock;
 mod transact;
 mod versions;
 
-pub use board::BOARD_COUNTERS;
+pub use board::{BOARD_COUNTERS, CASE_INDEX};
 pub use clock::{Backwards, Clock, SimulatedClock, SystemClock};
 pub use commands::{Submission, Submitted};
 pub use error::Error;
@@ -128,7 +130,7 @@ impl Runtime {
         runtime.archive_served()?;
         runtime.join_published()?;
         runtime.join_shared_clock()?;
-        runtime.build_board_counters()?;
+        runtime.build_counters()?;
         runtime.build_provisional_index()?;
         // A timer another node armed wakes this scheduler too, if it would sleep past it.
         let inner = Arc::downgrade(&runtime.inner);

@@ -202,10 +202,17 @@ impl Store for PgStore {
 }
 
 impl Counters for PgStore {
-    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error> {
+    fn counts_page(
+        &self,
+        from: &str,
+        until: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, i64)>, Error> {
+        // The primary key (`COLLATE "C"`: byte order) answers the range and its limit.
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self.rows(
-            "SELECT key, body FROM counters WHERE key >= $1 AND key < $2 ORDER BY key",
-            &[&from, &until],
+            "SELECT key, body FROM counters WHERE key >= $1 AND key < $2 ORDER BY key LIMIT $3",
+            &[&from, &until, &limit],
         )?;
         rows.iter()
             .map(|row| {

@@ -184,14 +184,22 @@ impl<B: Backend> Cron for B {
 }
 
 impl<B: Backend> Counters for B {
-    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error> {
+    fn counts_page(
+        &self,
+        from: &str,
+        until: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, i64)>, Error> {
         let mut out = Vec::new();
+        if limit == 0 || from >= until {
+            return Ok(out);
+        }
         let (from, until) = (keys::counter(from), keys::counter(until));
         self.range(&from, &until, &mut |k, v| {
             let name =
                 std::str::from_utf8(&k[keys::COUNTER.len()..]).map_err(|_| corrupt_key(k))?;
             out.push((name.to_owned(), keys::decode(k, v)?));
-            Ok(true)
+            Ok(out.len() < limit)
         })?;
         Ok(out)
     }

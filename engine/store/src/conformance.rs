@@ -573,6 +573,81 @@ pub fn concurrent_counts_lose_nothing<S: Store>(store: &S) {
     assert_eq!(store.counts("board/b", "board/c").unwrap()[0].1, 3 * total);
 }
 
+/// A range of counters reads in pages of a limit, in byte order (U+001F separators and
+/// Chinese names included): each page starts just after the last name of the one before,
+/// and the pages together are the whole range, without a counter at zero; a limit of zero
+/// or an empty range reads nothing.
+pub fn counters_read_in_pages<S: Store>(store: &S) {
+    let sep = '\u{1f}';
+    let names: Vec<String> = [
+        "a",
+        "a-1",
+        "a-10",
+        "b",
+        "区公安局",
+        "区教委",
+        "部门01",
+        "部门1",
+    ]
+    .iter()
+    .flat_map(|d| [format!("idx{sep}{d}{sep}x"), format!("idx{sep}{d}{sep}y")])
+    .collect();
+    commit(store, |b| {
+        for (i, name) in names.iter().enumerate() {
+            b.count(name.clone(), i as i64 + 1);
+        }
+        b.count(format!("idx{sep}gone"), 1)
+            .count(format!("idx{sep}gone"), -1)
+            .count("idy/outside", 1);
+    })
+    .unwrap();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    let (from, until) = (format!("idx{sep}"), "idx\u{20}".to_owned());
+    let whole: Vec<String> = store
+        .counts(&from, &until)
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(whole, sorted, "byte order, without the counter at zero");
+    for limit in [1, 3, 16, 100] {
+        let mut read: Vec<(String, i64)> = Vec::new();
+        let mut start = from.clone();
+        loop {
+            let page = store.counts_page(&start, &until, limit).unwrap();
+            assert!(page.len() <= limit, "a page of at most {limit}");
+            let full = page.len() == limit;
+            if let Some((last, _)) = page.last() {
+                // Just after `last`: no name continues it with U+0001 (a name holds no
+                // control character below U+001F; PostgreSQL's text no U+0000 at all).
+                start = format!("{last}\u{1}");
+            }
+            read.extend(page);
+            if !full {
+                break;
+            }
+        }
+        let read_names: Vec<&str> = read.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(read_names, sorted, "pages of {limit}");
+        for (name, value) in &read {
+            let i = names.iter().position(|n| n == name).unwrap();
+            assert_eq!(*value, i as i64 + 1, "{name}");
+        }
+    }
+    let a = format!("idx{sep}a{sep}");
+    assert_eq!(
+        store
+            .counts_page(&a, &format!("idx{sep}a\u{20}"), 10)
+            .unwrap(),
+        vec![(format!("{a}x"), 1), (format!("{a}y"), 2)],
+        "a prefix range holds that prefix's names only, not `a-1`'s"
+    );
+    assert!(store.counts_page(&from, &until, 0).unwrap().is_empty());
+    assert!(store.counts_page(&until, &from, 10).unwrap().is_empty());
+    assert!(store.counts_page(&from, &from, 10).unwrap().is_empty());
+}
+
 /// Claiming due timers, firing what was claimed, and claiming again fires every due timer
 /// once, each case's in due order; a caller gets again what it claimed and did not fire.
 pub fn claimed_timers_fire_once_each_case_in_due_order<S: Store>(store: &S) {
@@ -878,6 +953,7 @@ macro_rules! conformance_suite {
             cron_marks_and_departments,
             concurrent_updates_lose_nothing,
             concurrent_counts_lose_nothing,
+            counters_read_in_pages,
             packs_are_archived_by_version,
             claimed_timers_fire_once_each_case_in_due_order,
             subscriptions_round_trip_with_optimistic_revisions,

@@ -75,9 +75,23 @@ pub trait Cron {
 }
 
 pub trait Counters {
-    /// Every counter named from `from` (included) up to `until` (excluded), in name (byte)
-    /// order, with its value; counters at zero are absent.
-    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error>;
+    /// The first `limit` counters named from `from` (included) up to `until` (excluded), in
+    /// name (byte) order, with their values; counters at zero are absent. A range read in
+    /// pages (the case index, `govflow_board::listing`) starts each page just after the
+    /// last name of the one before (`<last>` + U+0001: names hold no control character
+    /// below U+001F, and PostgreSQL's text cannot hold U+0000).
+    fn counts_page(
+        &self,
+        from: &str,
+        until: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, i64)>, Error>;
+
+    /// Every counter named from `from` (included) up to `until` (excluded), as
+    /// [`Counters::counts_page`] without a limit.
+    fn counts(&self, from: &str, until: &str) -> Result<Vec<(String, i64)>, Error> {
+        self.counts_page(from, until, usize::MAX)
+    }
 }
 
 /// A filter over cases; every `Some` field must match.

@@ -1,6 +1,7 @@
 //! What the pages read from the runtime, on a blocking thread: the cases a person may see
-//! and their facts. The case list scans every case (docs/board.md, "Scale"); the board
-//! reads counters ([`govflow_runtime::Runtime::board`]).
+//! and their facts. The 督办 queue and the packs page scan every case (docs/board.md,
+//! "Scale"); the board reads counters ([`govflow_runtime::Runtime::board`]) and the case
+//! list the case index ([`govflow_runtime::Runtime::walk_cases`]).
 
 use crate::board::CaseFacts;
 use crate::visibility::may_see;

@@ -4,7 +4,7 @@
 //! the counters of its audiences over the days of its period.
 
 mod contribution;
-mod names;
+pub(crate) mod names;
 mod read;
 
 pub use contribution::{contribution, deltas};

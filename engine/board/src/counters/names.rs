@@ -20,9 +20,9 @@ use govflow_model::{Actor, Case, CaseId, NaiveDate, Reach};
 
 pub const SEP: char = '\u{1f}';
 /// The character after [`SEP`]: `<prefix>␟` up to `<prefix>` + this is every name under it.
-const AFTER_SEP: char = '\u{20}';
+pub(crate) const AFTER_SEP: char = '\u{20}';
 
-const ALL: &str = "*";
+pub(crate) const ALL: &str = "*";
 
 /// The audiences whose boards count `case`.
 pub fn audiences_of_case(case: &Case) -> Vec<String> {
@@ -55,7 +55,7 @@ pub fn audiences_of_viewer(actor: &Actor) -> Vec<String> {
     out
 }
 
-fn join(parts: &[&str]) -> String {
+pub(crate) fn join(parts: &[&str]) -> String {
     let mut name = String::new();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {

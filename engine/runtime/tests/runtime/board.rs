@@ -10,7 +10,7 @@
 //! the one light that depends on another case.
 
 use super::support::*;
-use govflow_board::{facts, rows, Period, Row};
+use govflow_board::{facts, rows, Cursor, Listed, Period, Row, Step};
 use govflow_model::{Actor, Case, Reach};
 use govflow_store::{Batch, CaseQuery};
 use serde_json::json;
@@ -58,13 +58,88 @@ fn viewers() -> Vec<Actor> {
     ]
 }
 
-/// The counters equal a recount, and the board from them the definitions' rows.
+/// The cases `viewer` sees in the list's order (soonest due first, ties by id, the ones
+/// without an open duty last), of `department` when given, from every stored case.
+fn listed_from_cases(rt: &Running, viewer: &Actor, department: Option<&str>) -> Vec<Listed> {
+    let calendar = rt.registry().calendar();
+    let today = govflow_model::local_date(rt.clock().now());
+    let all = cases(rt, CaseQuery::default());
+    let packs: Vec<_> = all.iter().map(|c| rt.board_pack(c).unwrap()).collect();
+    let pack_of = |c: &Case| {
+        let i = all.iter().position(|a| a.id == c.id).unwrap();
+        Some(packs[i].pack.as_ref())
+    };
+    let mut out: Vec<Listed> = facts(all.clone(), pack_of, &calendar, today)
+        .iter()
+        .filter(|f| sees(viewer, &f.case))
+        .filter(|f| department.is_none_or(|d| f.department == d))
+        .map(|f| f.listed())
+        .collect();
+    out.sort_by(|a, b| {
+        (a.next_due.is_none(), a.next_due, &a.id).cmp(&(b.next_due.is_none(), b.next_due, &b.id))
+    });
+    out
+}
+
+/// The walk of the case index for `viewer`, a page of `page` at a time, each page from
+/// just after the last one.
+fn walked(rt: &Running, viewer: &Actor, department: Option<&str>, page: usize) -> Vec<Listed> {
+    let mut out: Vec<Listed> = Vec::new();
+    loop {
+        let after = out.last().map(Cursor::of);
+        let mut this = Vec::new();
+        rt.walk_cases(viewer, None, department, after.as_ref(), |l| {
+            this.push(l);
+            Ok(if this.len() == page {
+                Step::Stop
+            } else {
+                Step::Go
+            })
+        })
+        .unwrap();
+        let full = this.len() == page;
+        out.extend(this);
+        if !full {
+            return out;
+        }
+    }
+}
+
+/// The counters and the case index equal a recount, the board from them the definitions'
+/// rows, and the walk of the index the cases each viewer sees in the list's order.
 fn agree(rt: &Running, why: &str) {
     assert_eq!(
         rt.board_counters().unwrap(),
         rt.board_counters_from_scratch().unwrap(),
         "{why}"
     );
+    assert_eq!(
+        rt.case_index().unwrap(),
+        rt.case_index_from_scratch().unwrap(),
+        "{why}: the case index"
+    );
+    for viewer in viewers() {
+        let expected = listed_from_cases(rt, &viewer, None);
+        for page in [1, 2, 100] {
+            let walk = walked(rt, &viewer, None, page);
+            assert_eq!(
+                walk, expected,
+                "{why}: {}'s list in pages of {page}",
+                viewer.id
+            );
+        }
+        for department in ["区公安局", "区教委"] {
+            assert_eq!(
+                walked(rt, &viewer, Some(department), 2)
+                    .into_iter()
+                    .filter(|l| l.department == department)
+                    .collect::<Vec<_>>(),
+                listed_from_cases(rt, &viewer, Some(department)),
+                "{why}: {}'s list of {department}",
+                viewer.id
+            );
+        }
+    }
     let today = govflow_model::local_date(rt.clock().now());
     for viewer in viewers() {
         for p in [
@@ -91,6 +166,9 @@ fn figure(rt: &Running, department: &str, count: govflow_board::Count) -> usize 
         .find(|r| r.department == department)
         .map_or(0, |r| r.count(count))
 }
+
+/// Which stored records a copy leaves out.
+type LeftOut<'a> = dyn Fn(&[u8]) -> bool + 'a;
 
 fn counters_follow_every_transition_and_a_restart(store: Kind) {
     use govflow_board::{Count, Light};
@@ -153,26 +231,45 @@ fn counters_follow_every_transition_and_a_restart(store: Kind) {
         .unwrap_or_else(|e| panic!("{e}"));
     agree(rt, "after an action once restarted");
 
-    // A store from before the counters: the same records without them.
-    let older = Home::new(store);
-    let copy = older.open();
-    let mut batch = Batch::new();
-    for record in rt.store().records(None, usize::MAX).unwrap() {
-        let counter = record.key.starts_with(b"cnt/");
-        let mark = record.key == format!("cron/{}", govflow_runtime::BOARD_COUNTERS).as_bytes();
-        if !counter && !mark {
-            batch.restore(record);
+    // A store from before the counters and the index (the same records without them),
+    // and one from before the index only: what is missing is built at start, once.
+    let mark = |name: &str| format!("cron/{name}").into_bytes();
+    let index = format!("cnt/{}\u{1f}", govflow_board::INDEX).into_bytes();
+    let without_counters = |key: &[u8]| {
+        key.starts_with(b"cnt/")
+            || key == mark(govflow_runtime::BOARD_COUNTERS)
+            || key == mark(govflow_runtime::CASE_INDEX)
+    };
+    let without_index =
+        |key: &[u8]| key.starts_with(&index) || key == mark(govflow_runtime::CASE_INDEX);
+    let without: [(&str, &LeftOut<'_>); 2] = [
+        ("without counters or index", &without_counters),
+        ("without the index", &without_index),
+    ];
+    for (what, left_out) in without {
+        let older = Home::new(store);
+        let copy = older.open();
+        let mut batch = Batch::new();
+        for record in rt.store().records(None, usize::MAX).unwrap() {
+            if !left_out(&record.key) {
+                batch.restore(record);
+            }
         }
+        copy.commit(batch).unwrap();
+        let sources = sources_in(root.path());
+        let rebuilt = start(copy, sources, at("2023-11-06T09:00:00+08:00"));
+        assert_eq!(
+            rebuilt.board_counters().unwrap(),
+            rt.board_counters().unwrap(),
+            "{what}: built at start from the cases"
+        );
+        assert_eq!(
+            rebuilt.case_index().unwrap(),
+            rt.case_index().unwrap(),
+            "{what}: the index built at start from the cases"
+        );
+        agree(&rebuilt, what);
     }
-    copy.commit(batch).unwrap();
-    let sources = sources_in(root.path());
-    let rebuilt = start(copy, sources, at("2023-11-06T09:00:00+08:00"));
-    assert_eq!(
-        rebuilt.board_counters().unwrap(),
-        rt.board_counters().unwrap(),
-        "built at start from the cases"
-    );
-    agree(&rebuilt, "built at start");
 }
 
 on_every_store!(counters_follow_every_transition_and_a_restart);

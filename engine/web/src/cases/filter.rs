@@ -1,8 +1,14 @@
 //! The case list's filter is its URL: every field is a query parameter, so a view can be
-//! bookmarked and shared, and the board's links are such URLs.
+//! bookmarked and shared, and the board's links are such URLs. The page's place in the
+//! list (`after`) and its length (`limit`) are parameters too.
 
-use crate::board::{CaseFacts, Count, Light, PeriodChoice};
+use crate::board::{Count, Light, PeriodChoice};
+use govflow_board::{Cursor, Listed};
 use govflow_model::NaiveDate;
+
+/// Rows per page unless `limit` says otherwise, and the most it may say.
+pub const PAGE: usize = 50;
+const MAX_PAGE: usize = 500;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -23,6 +29,11 @@ pub struct Filter {
     pub period: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// Rows per page, 1 to 500.
+    pub limit: Option<String>,
+    /// The page starts just after this place in the list (`<rank>/<case id>`, from the
+    /// previous page's 下一页 link).
+    pub after: Option<String>,
 }
 
 /// A filter checked: what each field means, or the error naming the field.
@@ -34,6 +45,8 @@ pub struct Checked {
     received_from: Option<NaiveDate>,
     received_to: Option<NaiveDate>,
     count: Option<(Count, crate::board::Period)>,
+    limit: usize,
+    after: Option<Cursor>,
 }
 
 fn blank(v: &Option<String>) -> Option<&str> {
@@ -75,6 +88,21 @@ impl Filter {
                 Some((count, period))
             }
         };
+        let limit = match blank(&self.limit) {
+            None => PAGE,
+            Some(s) => s
+                .parse()
+                .ok()
+                .filter(|n| (1..=MAX_PAGE).contains(n))
+                .ok_or(format!("`limit` 须为 1 到 {MAX_PAGE} 的整数，收到 `{s}`"))?,
+        };
+        let after = blank(&self.after)
+            .map(|s| {
+                Cursor::parse(s).ok_or(format!(
+                    "`after` 须为上一页“下一页”链接给出的位置（期限日期或 ~，/，办件编号），收到 `{s}`"
+                ))
+            })
+            .transpose()?;
         Ok(Checked {
             light,
             overdue,
@@ -82,6 +110,8 @@ impl Filter {
             received_from: date("received_from", &self.received_from)?,
             received_to: date("received_to", &self.received_to)?,
             count,
+            limit,
+            after,
             filter: self,
         })
     }
@@ -92,40 +122,50 @@ impl Checked {
         &self.filter
     }
 
-    pub fn matches(&self, f: &CaseFacts) -> bool {
-        let f_ = &self.filter;
-        let c = &f.case;
-        blank(&f_.city).is_none_or(|v| c.city.as_str() == v)
-            && blank(&f_.procedure).is_none_or(|v| c.procedure.as_str() == v)
-            && blank(&f_.state).is_none_or(|v| c.state.as_str() == v)
-            && blank(&f_.department).is_none_or(|v| f.department == v)
-            && self.light.is_none_or(|l| f.light == Some(l))
-            && self.overdue.is_none_or(|o| (f.open && c.overdue) == o)
+    /// The city the view is of, if one: the index range it reads.
+    pub fn city(&self) -> Option<&str> {
+        blank(&self.filter.city)
+    }
+
+    /// The department the view is of, if one.
+    pub fn department(&self) -> Option<&str> {
+        blank(&self.filter.department)
+    }
+
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    pub fn after(&self) -> Option<&Cursor> {
+        self.after.as_ref()
+    }
+
+    pub fn matches(&self, l: &Listed) -> bool {
+        let f = &self.filter;
+        blank(&f.city).is_none_or(|v| l.city.as_str() == v)
+            && blank(&f.procedure).is_none_or(|v| l.procedure == v)
+            && blank(&f.state).is_none_or(|v| l.state == v)
+            && blank(&f.department).is_none_or(|v| l.department == v)
+            && self.light.is_none_or(|light| l.light == Some(light))
+            && self.overdue.is_none_or(|o| (l.open() && l.overdue) == o)
             && self
                 .due_before
-                .is_none_or(|d| f.next_due.is_some_and(|n| n < d))
-            && self.received_from.is_none_or(|d| c.received_date >= d)
-            && self.received_to.is_none_or(|d| c.received_date <= d)
+                .is_none_or(|d| l.next_due.is_some_and(|n| n < d))
+            && self.received_from.is_none_or(|d| l.received >= d)
+            && self.received_to.is_none_or(|d| l.received <= d)
             && self
                 .count
-                .is_none_or(|(count, period)| count.counts(f, period))
+                .is_none_or(|(count, period)| count.counts(l, period))
     }
 
-    /// The matching cases, soonest due first (fewest remaining working days), then the
-    /// cases with no open duty, by id.
-    pub fn select(&self, facts: Vec<CaseFacts>) -> Vec<CaseFacts> {
-        let mut out: Vec<CaseFacts> = facts.into_iter().filter(|f| self.matches(f)).collect();
-        out.sort_by(|a, b| {
-            (a.remaining.is_none(), a.remaining, &a.case.id).cmp(&(
-                b.remaining.is_none(),
-                b.remaining,
-                &b.case.id,
-            ))
-        });
-        out
+    /// Whether `l` and every case after it in the list's order (soonest due first, those
+    /// without an open duty last) are past `due_before`: a walk stops there.
+    pub fn beyond(&self, l: &Listed) -> bool {
+        self.due_before
+            .is_some_and(|d| l.next_due.is_none_or(|n| n >= d))
     }
 
-    /// The query string that reproduces this filter.
+    /// The query string that reproduces this filter and the page's length (not its place).
     pub fn query_string(&self) -> String {
         let f = &self.filter;
         [
@@ -142,6 +182,7 @@ impl Checked {
             ("period", &f.period),
             ("from", &f.from),
             ("to", &f.to),
+            ("limit", &f.limit),
         ]
         .into_iter()
         .filter_map(|(k, v)| blank(v).map(|v| format!("{k}={}", crate::board::page::encode(v))))
