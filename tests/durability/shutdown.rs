@@ -101,7 +101,11 @@ fn sigterm_stops_a_clock_move_in_flight_and_the_rest_fires_after_a_restart() {
     }
     assert!(server.terminate(), "SIGTERM during a clock move exits 0");
     let (status, moved) = mover.join().unwrap().expect("the clock move is answered");
-    assert_eq!((status, &moved["code"]), (503, &json!("shutting_down")), "{moved:#}");
+    assert_eq!(
+        (status, &moved["code"]),
+        (503, &json!("shutting_down")),
+        "{moved:#}"
+    );
 
     let server = Server::start(&Options::new(&data, AFTER_THE_LAPSES, &[EDU]));
     let lapsed = govflow_testkit::wait_for(Duration::from_secs(120), "every lapse", || {
