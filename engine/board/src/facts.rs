@@ -64,6 +64,19 @@ pub fn is_penalty(case: &Case, pack: Option<&Pack>) -> bool {
         })
 }
 
+/// Whether `case` is in a state that is not terminal under its pack (open when the pack
+/// cannot say).
+pub fn is_open(case: &Case, pack: Option<&Pack>) -> bool {
+    pack.and_then(|p| p.procedure(case.procedure.as_str()))
+        .and_then(|p| p.state(&case.state))
+        .is_none_or(|s| !s.terminal)
+}
+
+/// An open penalty case: one the 督办 queue lists and the board counts as 督办中.
+pub fn is_supervising(case: &Case, pack: Option<&Pack>) -> bool {
+    is_open(case, pack) && is_penalty(case, pack)
+}
+
 /// A penalty case with a lapsed duty: its parent's `supervision_lapse` happened.
 pub fn lapsed_penalty(case: &Case, pack: Option<&Pack>) -> bool {
     case.overdue && is_penalty(case, pack)
@@ -78,10 +91,7 @@ pub fn case_facts(
     calendar: &Calendar,
     today: NaiveDate,
 ) -> CaseFacts {
-    let open = pack
-        .and_then(|p| p.procedure(case.procedure.as_str()))
-        .and_then(|p| p.state(&case.state))
-        .is_none_or(|s| !s.terminal);
+    let open = is_open(&case, pack);
     let mut happened = Happened::of(&case);
     happened.supervision_lapse = supervision_lapsed;
     let rule = pack.map(|p| p.board).unwrap_or_default();

@@ -13,7 +13,9 @@ mod listing;
 pub use counters::{
     audiences_of_viewer, contribution, deltas, lapsed_children, rows_from_counters,
 };
-pub use facts::{case_facts, facts, is_penalty, lapsed_penalty, working_days, CaseFacts};
+pub use facts::{
+    case_facts, facts, is_open, is_penalty, is_supervising, lapsed_penalty, working_days, CaseFacts,
+};
 pub use figures::{rows, Count, Period, Row};
 pub use light::{light, Happened, Light};
 pub use listing::{

@@ -18,7 +18,9 @@
 //! | the simulated clock's time, shared by every node on the store | `shared_clock` |
 //! | recurring obligations and the departments they address | `obligations` |
 //! | reloading packs and the calendar | `reload` |
+//! | sets of cases kept in each commit (provisional, 督办) | `case_sets` |
 //! | the index of provisional deadlines, and their recount | `provisional` |
+//! | the 督办 queue's index of open penalty cases | `supervision` |
 //! | the packs served, published for every node on the store | `published` |
 //! | which pack version governs a case; the archive of versions | `versions` |
 //! | the packs and calendar served | `registry` |
@@ -26,6 +28,7 @@
 //! | case ids, the clock, metrics | `ids`, `clock`, `metrics` |
 
 mod board;
+mod case_sets;
 mod clock;
 mod commands;
 mod error;
@@ -41,10 +44,12 @@ mod registry;
 mod reload;
 mod scheduler;
 mod shared_clock;
+mod supervision;
 mod transact;
 mod versions;
 
 pub use board::{BOARD_COUNTERS, CASE_INDEX};
+pub use case_sets::Members;
 pub use clock::{Backwards, Clock, SimulatedClock, SystemClock};
 pub use commands::{Submission, Submitted};
 pub use error::Error;
@@ -57,6 +62,7 @@ pub use registry::{
 };
 pub use scheduler::{Advanced, Move, Moving, SchedulerHandle, CLAIM_LEASE, OBLIGATIONS_LEASE};
 pub use shared_clock::SIMULATED_CLOCK;
+pub use supervision::SUPERVISION_INDEX;
 pub use versions::MissingVersion;
 
 pub use govflow_loader::{Diagnostic, Severity};
@@ -131,7 +137,7 @@ impl Runtime {
         runtime.join_published()?;
         runtime.join_shared_clock()?;
         runtime.build_counters()?;
-        runtime.build_provisional_index()?;
+        runtime.build_case_sets()?;
         // A timer another node armed wakes this scheduler too, if it would sleep past it.
         let inner = Arc::downgrade(&runtime.inner);
         runtime.store().on_armed_elsewhere(Box::new(move |at| {

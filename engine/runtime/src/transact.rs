@@ -9,7 +9,7 @@
 //! was armed for; when another writer got there first, the whole attempt is read and decided
 //! again, up to [`ATTEMPTS`] times.
 
-use crate::{board, provisional, Error, Runtime};
+use crate::{board, case_sets, Error, Runtime};
 use chrono::{DateTime, Utc};
 use govflow_calendar::Calendar;
 use govflow_case::{apply, Command, Context, OpenCase, Settled};
@@ -52,8 +52,8 @@ impl Runtime {
         Err(Error::Busy(last))
     }
 
-    /// Commits what `tx` decided with the board counters and the index of provisional
-    /// deadlines it changes, timing it, counting it,
+    /// Commits what `tx` decided with the board counters and the sets of cases
+    /// (`case_sets`) it changes, timing it, counting it,
     /// and waking the scheduler when it armed a timer earlier than it planned to wake.
     fn commit(&self, mut tx: Tx<'_>) -> Result<(), Error> {
         let lapsed = board::lapsed_deltas(self, tx.changed_cases());
@@ -63,11 +63,15 @@ impl Runtime {
         for (name, n) in board::count(self, &tx.calendar, tx.changed_cases(), &lapsed)? {
             tx.batch.count(name, n);
         }
-        let waiting: Vec<_> = tx
+        let sets: Vec<_> = tx
             .changed_cases()
-            .filter_map(|(before, after)| provisional::delta(before, after))
+            .flat_map(|(before, after)| {
+                case_sets::SETS
+                    .iter()
+                    .flat_map(move |set| set.deltas(self, before, after))
+            })
             .collect();
-        for (name, n) in waiting {
+        for (name, n) in sets {
             tx.batch.count(name, n);
         }
         let Tx {

@@ -1,17 +1,16 @@
-//! What the pages read from the runtime, on a blocking thread: the cases a person may see
-//! and their facts. The 督办 queue and the packs page scan every case (docs/board.md,
-//! "Scale"); the board reads counters ([`govflow_runtime::Runtime::board`]) and the case
-//! list the case index ([`govflow_runtime::Runtime::walk_cases`]).
+//! What the pages read from the runtime, on a blocking thread, none of it by visiting
+//! every case (docs/board.md, "Scale"): the board reads counters
+//! ([`govflow_runtime::Runtime::board`]), the case list the case index
+//! ([`govflow_runtime::Runtime::walk_cases`]), the 督办 queue the index of open penalty
+//! cases, and the packs page the index of provisional deadlines.
 
 use crate::board::CaseFacts;
 use crate::visibility::may_see;
 use govflow_board::facts;
 use govflow_model::{Actor, Calendar, Case, CityId, Pack};
-use govflow_runtime::{CaseQuery, Error, Runtime};
+use govflow_runtime::{Error, Runtime};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-
-const PAGE: usize = 1000;
 
 /// Each served city's current pack.
 pub fn packs(runtime: &Runtime) -> BTreeMap<CityId, Arc<Pack>> {
@@ -23,33 +22,15 @@ pub fn packs(runtime: &Runtime) -> BTreeMap<CityId, Arc<Pack>> {
         .collect()
 }
 
-/// Every case `actor` may see.
-pub fn visible_cases(runtime: &Runtime, actor: &Actor) -> Result<Vec<Case>, Error> {
-    let mut cases = Vec::new();
-    let mut query = CaseQuery {
-        city: None,
-        procedure: None,
-        state: None,
-        overdue: None,
-        parent: None,
-        after: None,
-        limit: PAGE,
-    };
-    loop {
-        let page = runtime.cases(&query)?;
-        cases.extend(page.cases.into_iter().filter(|c| may_see(actor, c)));
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => break,
-        }
-    }
-    Ok(cases)
+/// The open penalty cases `actor` may see (the 督办 queue), read through their index.
+pub fn supervising_cases(runtime: &Runtime, actor: &Actor) -> Result<Vec<Case>, Error> {
+    let cases = runtime.supervising_cases(|city| actor.jurisdiction.covers(city))?;
+    Ok(cases.into_iter().filter(|c| may_see(actor, c)).collect())
 }
 
-/// The facts of every case `actor` may see, as of the runtime's clock, each under the pack
-/// the board counts it under ([`Runtime::board_pack`]).
-pub fn visible_facts(runtime: &Runtime, actor: &Actor) -> Result<Vec<CaseFacts>, Error> {
-    let cases = visible_cases(runtime, actor)?;
+/// The facts of `cases`, as of the runtime's clock, each under the pack the board counts
+/// it under ([`Runtime::board_pack`]).
+pub fn facts_of(runtime: &Runtime, cases: Vec<Case>) -> Vec<CaseFacts> {
     let mut packs: HashMap<String, Option<Arc<Pack>>> = HashMap::new();
     for case in &cases {
         if !packs.contains_key(&case.pack_version) {
@@ -64,5 +45,5 @@ pub fn visible_facts(runtime: &Runtime, actor: &Actor) -> Result<Vec<CaseFacts>,
             .get(c.pack_version.as_str())
             .and_then(|p| p.as_deref())
     };
-    Ok(facts(cases, pack_of, &calendar, today))
+    facts(cases, pack_of, &calendar, today)
 }

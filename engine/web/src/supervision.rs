@@ -15,7 +15,8 @@ pub async fn queue(State(state): State<WebState>, viewer: Viewer) -> Response {
     let actor = viewer.session.actor.clone();
     let loaded = tokio::task::spawn_blocking(move || {
         let packs = data::packs(&runtime);
-        Ok::<_, govflow_runtime::Error>((data::visible_facts(&runtime, &actor)?, packs))
+        let cases = data::supervising_cases(&runtime, &actor)?;
+        Ok::<_, govflow_runtime::Error>((data::facts_of(&runtime, cases), packs))
     })
     .await;
     let (facts, packs) = match loaded {

@@ -118,6 +118,22 @@ fn agree(rt: &Running, why: &str) {
         rt.case_index_from_scratch().unwrap(),
         "{why}: the case index"
     );
+    let (stored, from_scratch) = rt.supervision_index().unwrap();
+    assert_eq!(stored, from_scratch, "{why}: the 督办 queue's index");
+    let queue: Vec<String> = rt
+        .supervising_cases(|_| true)
+        .unwrap()
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    let expected: Vec<String> = from_scratch
+        .iter()
+        .map(|(key, _)| key.rsplit('\u{1f}').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        queue, expected,
+        "{why}: the queue reads its cases, oldest first"
+    );
     for viewer in viewers() {
         let expected = listed_from_cases(rt, &viewer, None);
         for page in [1, 2, 100] {
@@ -209,6 +225,10 @@ fn counters_follow_every_transition_and_a_restart(store: Kind) {
     agree(rt, "warnings given");
     rt.advance(at("2023-10-19T09:00:00+08:00")).unwrap();
     agree(rt, "duties lapsed, penalty cases opened");
+    assert!(
+        !rt.supervision_index().unwrap().0.is_empty(),
+        "the penalty cases are in the 督办 queue's index"
+    );
     assert_eq!(figure(rt, "区教委", Count::Light(Light::Yellow)), 1);
     assert_eq!(figure(rt, "区教委", Count::Supervising), 1);
     rt.act(&police, &late.id, "reply", &approve).unwrap();
@@ -237,8 +257,14 @@ fn counters_follow_every_transition_and_a_restart(store: Kind) {
     let index = format!("cnt/{}\u{1f}", govflow_board::INDEX).into_bytes();
     let without_counters = |key: &[u8]| {
         key.starts_with(b"cnt/")
-            || key == mark(govflow_runtime::BOARD_COUNTERS)
-            || key == mark(govflow_runtime::CASE_INDEX)
+            || [
+                govflow_runtime::BOARD_COUNTERS,
+                govflow_runtime::CASE_INDEX,
+                govflow_runtime::SUPERVISION_INDEX,
+                govflow_runtime::PROVISIONAL_INDEX,
+            ]
+            .iter()
+            .any(|m| key == mark(m))
     };
     let without_index =
         |key: &[u8]| key.starts_with(&index) || key == mark(govflow_runtime::CASE_INDEX);
