@@ -12,7 +12,7 @@
 //! |---|---|
 //! | read → decide → commit → retry, for every writer | `transact` |
 //! | the board's counters, kept in each commit | `board` |
-//! | submitting a case, acting on one, idempotency | `commands` |
+//! | submitting a case or a batch of them, acting on one, idempotency | `commands` |
 //! | due timers, the scheduler thread, moving the simulated clock | `scheduler` |
 //! | the simulated clock's time, shared by every node on the store | `shared_clock` |
 //! | recurring obligations and the departments they address | `obligations` |
@@ -40,7 +40,7 @@ mod versions;
 
 pub use board::BOARD_COUNTERS;
 pub use clock::{Backwards, Clock, SimulatedClock, SystemClock};
-pub use commands::{Submission, Submitted};
+pub use commands::{BatchItem, Submission, Submitted};
 pub use error::Error;
 pub use ids::{CaseIds, SequentialIds, WallClockIds};
 pub use metrics::Metrics;
