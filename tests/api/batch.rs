@@ -253,3 +253,47 @@ fn a_malformed_envelope_is_refused_whole_and_stores_nothing() {
     problem(&anonymous, 401, "unauthorized");
     assert_eq!(api.snapshot(), before);
 }
+
+/// Clients sending the same keyed batch at once (the merged commit of all but the first
+/// finds keys taken, and is decided again without them): every key opens one case, every
+/// answer names that case for it, and each unkeyed item opens its own.
+#[test]
+fn concurrent_batches_under_the_same_keys_open_each_case_once() {
+    const CLIENTS: usize = 4;
+    const KEYED: usize = 24;
+    let api = start(
+        "2021-02-08T09:00:00+08:00",
+        &[who("citizen", "wanzhou", "", &["applicant"])],
+    );
+    let mut items: Vec<Value> = (0..KEYED)
+        .map(|i| json!({"idempotency_key": format!("same-{i}"), "case": verification(&format!("同{i}"))}))
+        .collect();
+    items.push(json!({"case": verification("无键")}));
+    let body = json!({ "items": items });
+    let replies: Vec<Reply> = std::thread::scope(|s| {
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|_| s.spawn(|| batch(&api, "citizen", &body)))
+            .collect();
+        clients.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    let first: Vec<String> = (0..KEYED)
+        .map(|i| id(&replies[0].body["items"][i]["case"]))
+        .collect();
+    let mut unkeyed = Vec::new();
+    let mut opened = 0;
+    for reply in &replies {
+        assert_eq!(reply.status, 200, "{reply:#?}");
+        for (i, case) in first.iter().enumerate() {
+            let status = item(reply, i)["status"].as_u64().unwrap();
+            opened += usize::from(status == 201);
+            assert_eq!(&case_of(reply, i, status as u16), case);
+        }
+        unkeyed.push(case_of(reply, KEYED, 201));
+    }
+    assert_eq!(opened, KEYED, "each key opened its case once");
+    let mut stored: Vec<String> = api.cases("admin", "").iter().map(id).collect();
+    let mut expected: Vec<String> = first.into_iter().chain(unkeyed).collect();
+    stored.sort();
+    expected.sort();
+    assert_eq!(stored, expected);
+}
