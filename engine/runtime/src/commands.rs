@@ -94,7 +94,8 @@ impl Runtime {
     /// Opens the cases of a batch, each item decided as [`Runtime::submit`] decides one
     /// (its own key, replayed or refused alike), and commits every accepted case in one
     /// store commit. Answers each item's outcome in order. A whole-batch error (the store
-    /// failed, the commit kept losing races) means this call committed nothing.
+    /// failed, the commit kept losing races) leaves the outcome unknown, as it does for one
+    /// submission: sending the batch again replays what its keyed items committed.
     ///
     /// A key the merged commit finds taken (by a concurrent request) fails that commit:
     /// the item under that key is answered as a replay and the others are decided and
@@ -120,6 +121,8 @@ impl Runtime {
         let mut pending: Vec<usize> = (0..items.len()).collect();
         let now = self.clock().now();
         while !pending.is_empty() {
+            // In the items' order, so the first item under a key is the one decided.
+            pending.sort_unstable();
             let mut round = Vec::new();
             let mut waiting = Vec::new();
             let mut keys = HashSet::new();

@@ -98,7 +98,7 @@ pub enum BatchOutcome {
                     description = "The case the first item opened")),
             )),
         (status = 401, body = Problem),
-        (status = 409, description = "Concurrent commands kept conflicting (`busy`); nothing was committed, retry the batch", body = Problem),
+        (status = 409, description = "Concurrent commands kept conflicting (`busy`); retry the batch (its keyed items replay what was committed)", body = Problem),
         (status = 422, description = "`items` is empty or holds more than 64 (`batch_too_large`)", body = Problem),
     ),
     security(("bearer" = [])))]
