@@ -1,5 +1,6 @@
-//! Load generator for `govflow serve`: durable submissions per second, submit-then-act
-//! cycles per second, and how late 10,000 deadlines falling due at once fire.
+//! Load generator for `govflow serve`: durable submissions per second (one per request, or
+//! batched by `POST /v1/cases:batch`), submit-then-act cycles per second, how late 10,000
+//! deadlines falling due at once fire, and what sled alone allows on the same disk.
 //!
 //! ```text
 //! cargo build --release && cargo run --release --example loadgen -- [--duration 10] [--json]
@@ -16,6 +17,8 @@
 
 #[path = "loadgen/server.rs"]
 mod server;
+#[path = "loadgen/sled_limit.rs"]
+mod sled_limit;
 #[path = "loadgen/stats.rs"]
 mod stats;
 
@@ -64,12 +67,15 @@ struct Args {
     /// Cases whose deadlines fall due at the same instant.
     #[arg(long, default_value_t = 10_000)]
     timers: usize,
+    /// Cases per `POST /v1/cases:batch` request in the `batch` measurement (1 to 64).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=64))]
+    batch_size: u16,
     /// Which measurements to run.
     #[arg(
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "submit,cycle,timers"
+        default_value = "sled-limit,submit,batch,cycle,timers"
     )]
     only: Vec<Phase>,
     /// Worker threads of the load generator's tokio runtime (default: one per core).
@@ -82,7 +88,10 @@ struct Args {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Phase {
+    /// sled alone, 64 inserts per durable flush, in this process (no server).
+    SledLimit,
     Submit,
+    Batch,
     Cycle,
     Timers,
 }
@@ -125,14 +134,26 @@ async fn run(args: Args) -> anyhow::Result<()> {
         warmup_s: args.warmup,
         loads: Vec::new(),
         timers: Vec::new(),
+        sled_limit: None,
     };
     for phase in &args.only {
         match phase {
-            Phase::Submit | Phase::Cycle => {
-                let kind = if *phase == Phase::Submit {
-                    Kind::Submit
-                } else {
-                    Kind::Cycle
+            Phase::SledLimit => {
+                let (warmup, measured) = (
+                    Duration::from_secs_f64(args.warmup),
+                    Duration::from_secs_f64(args.duration),
+                );
+                let limit =
+                    tokio::task::spawn_blocking(move || sled_limit::measure(warmup, measured))
+                        .await??;
+                eprintln!("{}", limit.line());
+                report.sled_limit = Some(limit);
+            }
+            Phase::Submit | Phase::Batch | Phase::Cycle => {
+                let kind = match phase {
+                    Phase::Submit => Kind::Submit,
+                    Phase::Batch => Kind::Batch,
+                    _ => Kind::Cycle,
                 };
                 let target = target(&args).await?;
                 for &clients in &args.clients {
@@ -205,6 +226,8 @@ fn finish(target: Target) {
 enum Kind {
     /// `POST /v1/cases`, counted when 201.
     Submit,
+    /// `POST /v1/cases:batch` with `--batch-size` cases, each counted when its item is 201.
+    Batch,
     /// `POST /v1/cases` then `POST /v1/cases/{id}/actions/submit`, counted when both 2xx.
     Cycle,
 }
@@ -214,26 +237,68 @@ enum Kind {
 struct Requests {
     base: Arc<str>,
     cases: Arc<str>,
+    batches: Arc<str>,
     provider: HeaderValue,
     body: Arc<[u8]>,
+    /// `{"items": [{"case": body}, …]}`, `--batch-size` items.
+    batch: Arc<[u8]>,
 }
 
 impl Requests {
     /// One per node of the target; client `i` sends to node `i % n`.
-    fn per_node(target: &Target, body: &Value) -> anyhow::Result<Vec<Requests>> {
+    fn per_node(target: &Target, body: &Value, batch_size: usize) -> anyhow::Result<Vec<Requests>> {
         std::iter::once(&target.base)
             .chain(&target.others)
-            .map(|base| Requests::new(base, target, body))
+            .map(|base| Requests::new(base, target, body, batch_size))
             .collect()
     }
 
-    fn new(base: &str, target: &Target, body: &Value) -> anyhow::Result<Requests> {
+    fn new(
+        base: &str,
+        target: &Target,
+        body: &Value,
+        batch_size: usize,
+    ) -> anyhow::Result<Requests> {
+        let items = vec![json!({ "case": body }); batch_size];
         Ok(Requests {
             base: base.into(),
             cases: format!("{base}/v1/cases").into(),
+            batches: format!("{base}/v1/cases:batch").into(),
             provider: HeaderValue::from_str(&format!("Bearer {}", target.provider))?,
             body: serde_json::to_vec(body)?.into(),
+            batch: serde_json::to_vec(&json!({ "items": items }))?.into(),
         })
+    }
+
+    /// Opens `--batch-size` cases in one request; how many of its items were opened (201).
+    async fn submit_batch(&self, client: &Client) -> Result<u64, String> {
+        let response = client
+            .post(&*self.batches)
+            .header(AUTHORIZATION, self.provider.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .body(self.batch.to_vec())
+            .send()
+            .await
+            .map_err(|e| transport("batch", &e))?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| transport("batch", &e))?;
+        if status != StatusCode::OK {
+            return Err(format!("batch {status}"));
+        }
+        #[derive(serde::Deserialize)]
+        struct Item {
+            status: u16,
+        }
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            items: Vec<Item>,
+        }
+        let answer: Answer =
+            serde_json::from_slice(&body).map_err(|e| format!("batch: not a batch answer: {e}"))?;
+        match answer.items.iter().find(|item| item.status != 201) {
+            Some(item) => Err(format!("batch item {}", item.status)),
+            None => Ok(answer.items.len() as u64),
+        }
     }
 
     /// Opens a case; the response body when 201.
@@ -316,7 +381,9 @@ async fn scrape(client: &Client, base: &str) -> anyhow::Result<Scrape> {
 struct LoadRow {
     kind: Kind,
     clients: usize,
-    /// Operations that succeeded within the measured window.
+    /// Cases per request (`--batch-size` for `batch`, else 1).
+    cases_per_request: usize,
+    /// Cases (batch) or operations that succeeded within the measured window.
     ok: u64,
     per_second: f64,
     latency: Latency,
@@ -346,6 +413,7 @@ async fn load(
     let nodes = Requests::per_node(
         target,
         &json!({"city": CITY, "procedure": PROCEDURE, "provider": PROVIDER}),
+        usize::from(args.batch_size),
     )?;
     let warmup = Duration::from_secs_f64(args.warmup);
     let measured = Duration::from_secs_f64(args.duration);
@@ -358,8 +426,9 @@ async fn load(
             let (client, requests) = (client.clone(), requests.clone());
             async move {
                 match kind {
-                    Kind::Submit => requests.submit(&client).await.map(drop),
-                    Kind::Cycle => requests.cycle(&client).await,
+                    Kind::Submit => requests.submit(&client).await.map(|_| 1),
+                    Kind::Batch => requests.submit_batch(&client).await,
+                    Kind::Cycle => requests.cycle(&client).await.map(|()| 1),
                 }
             }
         }));
@@ -391,6 +460,10 @@ async fn load(
     Ok(LoadRow {
         kind,
         clients,
+        cases_per_request: match kind {
+            Kind::Batch => usize::from(args.batch_size),
+            Kind::Submit | Kind::Cycle => 1,
+        },
         ok: all.ok,
         per_second: all.ok as f64 / measured.as_secs_f64(),
         latency: Latency::of(&mut all.micros),
@@ -402,11 +475,11 @@ async fn load(
 }
 
 /// One client: the next operation starts when the last one has answered. Operations that
-/// start and end inside `[from, until]` are counted.
+/// start and end inside `[from, until]` are counted, by the cases each one did.
 async fn closed_loop<F, Fut>(from: Instant, until: Instant, op: F) -> Worker
 where
     F: Fn() -> Fut,
-    Fut: Future<Output = Result<(), String>>,
+    Fut: Future<Output = Result<u64, String>>,
 {
     let mut w = Worker::default();
     loop {
@@ -420,8 +493,8 @@ where
             continue;
         }
         match outcome {
-            Ok(()) => {
-                w.ok += 1;
+            Ok(n) => {
+                w.ok += n;
                 w.micros.push(stats::micros(done - started));
             }
             Err(what) => *w.failures.entry(what).or_default() += 1,
@@ -474,6 +547,7 @@ async fn timers(
     let nodes = Requests::per_node(
         target,
         &json!({"city": CITY, "procedure": PROCEDURE, "provider": PROVIDER, "received_at": received_at}),
+        1,
     )?;
     // Open the cases, 64 at a time; keep one answer to learn the instants.
     let next = Arc::new(AtomicUsize::new(0));
@@ -596,6 +670,7 @@ struct Report {
     warmup_s: f64,
     loads: Vec<LoadRow>,
     timers: Vec<TimerRow>,
+    sled_limit: Option<sled_limit::SledLimit>,
 }
 
 fn cores(c: Option<f64>) -> String {
@@ -616,6 +691,7 @@ impl LoadRow {
     fn line(&self) -> String {
         let what = match self.kind {
             Kind::Submit => "durable submissions/s (201)",
+            Kind::Batch => "batched creations/s (201)",
             Kind::Cycle => "submit-then-act cycles/s",
         };
         format!(
@@ -666,9 +742,12 @@ impl Report {
             "\nmachine: {} cores, {}; load average at start {}",
             m.cores, m.cpu, m.loadavg
         );
+        if let Some(limit) = &self.sled_limit {
+            println!("{}", limit.line());
+        }
         if !self.loads.is_empty() {
             println!(
-                "each load run: {} s measured after {} s warm-up, closed loop; latency measured by the client; \
+                "each load run: {} s measured after {} s warm-up, closed loop; latency measured by the client, per request (a batch is one); \
                  commit = server's govflow_commit_seconds; CPU in cores busy (server / load generator)\n",
                 self.duration_s, self.warmup_s
             );

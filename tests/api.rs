@@ -4,6 +4,7 @@
 //! official calendar. One module per concern; the helpers below are shared.
 
 mod auth;
+mod batch;
 mod bodies;
 mod cities;
 mod contract;

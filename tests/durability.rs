@@ -3,6 +3,7 @@
 //! through the real file watcher, recurring obligations across restarts, and graceful
 //! shutdown. Each test starts its own server(s) (tests/support/server.rs).
 
+mod batch;
 mod clock_kill;
 mod crash;
 mod kit;

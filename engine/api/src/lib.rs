@@ -22,7 +22,7 @@ pub use state::{AppState, BODY_LIMIT};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use routes::{admin, cases, events, explain, ops, packs, subscriptions};
+use routes::{admin, batch, cases, events, explain, ops, packs, subscriptions};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -30,6 +30,12 @@ pub fn router(state: AppState) -> Router {
     let responses = state.responses.clone();
     Router::new()
         .route("/v1/cases", post(cases::submit).get(cases::list))
+        .route(
+            "/v1/cases:batch",
+            post(batch::submit).layer(axum::extract::DefaultBodyLimit::max(
+                batch::BATCH_BODY_LIMIT,
+            )),
+        )
         .route("/v1/cases/{id}", get(cases::get))
         .route("/v1/cases/{id}/actions/{action}", post(cases::act))
         .route("/v1/cases/{id}/events", get(events::history))

@@ -8,7 +8,7 @@
 //! [`Problem`]'s `IntoResponse` sends it.
 
 use crate::problem::{Problem, CODES};
-use crate::routes::{admin, cases, events, explain, ops, packs, subscriptions};
+use crate::routes::{admin, batch, cases, events, explain, ops, packs, subscriptions};
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{Content, RefOr, Response, ResponseBuilder, Schema};
 use utoipa::OpenApi;
@@ -17,7 +17,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "govflow", description = "Executes Chinese municipal regulations on government data resources. Errors are application/problem+json (RFC 9457)."),
     paths(
-        cases::submit, cases::act, cases::get, cases::list, events::history, events::feed,
+        cases::submit, batch::submit, cases::act, cases::get, cases::list, events::history, events::feed,
         explain::explain,
         packs::list, packs::get, packs::classify,
         admin::set_clock, admin::clock, admin::reload, admin::set_departments, admin::departments,

@@ -73,6 +73,7 @@ pub const CODES: &[&str] = &[
     "unsupported_media_type",
     "body_too_large",
     "invalid_idempotency_key",
+    "batch_too_large",
     "no_route",
     "method_not_allowed",
     "timeout",

@@ -1,18 +1,28 @@
-//! Commands from outside: submitting a case and acting on one, each one transaction
-//! (see `transact`).
+//! Commands from outside: submitting a case, a batch of cases, and acting on one, each
+//! one transaction (see `transact`).
 
+use crate::transact::Tx;
 use crate::{Error, Runtime};
+use chrono::{DateTime, Utc};
 use govflow_case::OpenCase;
 use govflow_model::{Actor, Case, CaseId, CityId};
 use govflow_store::{Batch, Conflict, IdempotencyRecord};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 
 /// `POST /v1/cases`, validated.
 #[derive(Debug, Clone)]
 pub struct Submission {
     pub city: CityId,
     pub case: OpenCase,
+}
+
+/// One case of a batch submission, with its own idempotency key.
+#[derive(Debug, Clone)]
+pub struct BatchItem {
+    pub submission: Submission,
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,11 +66,7 @@ impl Runtime {
         submission: &Submission,
         idempotency_key: Option<&str>,
     ) -> Result<Submitted, Error> {
-        let keyed = idempotency_key.map(|key| Keyed {
-            key,
-            scoped: format!("{}\u{1f}{key}", actor.id),
-            fingerprint: submission.fingerprint(),
-        });
+        let keyed = idempotency_key.map(|key| Keyed::new(actor, key, submission));
         if let Some(keyed) = &keyed {
             if let Some(record) = self.store().idempotency(&keyed.scoped)? {
                 let same_request = record.fingerprint == keyed.fingerprint;
@@ -68,17 +74,7 @@ impl Runtime {
             }
         }
         let now = self.clock().now();
-        let opened = self.transact(|tx| {
-            let case = tx.open(&submission.city, &submission.case, actor, now)?;
-            if let Some(keyed) = &keyed {
-                tx.batch().remember(IdempotencyRecord {
-                    key: keyed.scoped.clone(),
-                    fingerprint: keyed.fingerprint.clone(),
-                    case: case.id.clone(),
-                });
-            }
-            Ok(case)
-        });
+        let opened = self.transact(|tx| open(tx, actor, submission, keyed.as_ref(), now));
         match (opened, &keyed) {
             (Ok(case), _) => Ok(Submitted {
                 case,
@@ -95,9 +91,123 @@ impl Runtime {
         }
     }
 
-    /// Answers a request whose key was first used for `case`: with that case when it was
-    /// the same request, refused when it was another.
+    /// Opens the cases of a batch, each item decided as [`Runtime::submit`] decides one
+    /// (its own key, replayed or refused alike), and commits every accepted case in one
+    /// store commit. Answers each item's outcome in order. A whole-batch error (the store
+    /// failed, the commit kept losing races) leaves the outcome unknown, as it does for one
+    /// submission: sending the batch again replays what its keyed items committed.
+    ///
+    /// A key the merged commit finds taken (by a concurrent request) fails that commit:
+    /// the item under that key is answered as a replay and the others are decided and
+    /// committed again, so one item's failure never drops or doubles another. An item
+    /// whose key an earlier item of the batch uses waits for that item, then is answered
+    /// as a retry of it.
+    pub fn submit_batch(
+        &self,
+        actor: &Actor,
+        items: &[BatchItem],
+    ) -> Result<Vec<Result<Submitted, Error>>, Error> {
+        let keyed: Vec<Option<Keyed<'_>>> = items
+            .iter()
+            .map(|item| {
+                let key = item.idempotency_key.as_deref();
+                key.map(|key| Keyed::new(actor, key, &item.submission))
+            })
+            .collect();
+        let mut outcomes: Vec<Option<Result<Submitted, Error>>> =
+            items.iter().map(|_| None).collect();
+        // Whether a replay was read after the last commit.
+        let mut unsettled = false;
+        let mut pending: Vec<usize> = (0..items.len()).collect();
+        let now = self.clock().now();
+        while !pending.is_empty() {
+            // In the items' order, so the first item under a key is the one decided.
+            pending.sort_unstable();
+            let mut round = Vec::new();
+            let mut waiting = Vec::new();
+            let mut keys = HashSet::new();
+            for i in pending {
+                if let Some(keyed) = &keyed[i] {
+                    if let Some(record) = self.store().idempotency(&keyed.scoped)? {
+                        let same_request = record.fingerprint == keyed.fingerprint;
+                        outcomes[i] = Some(self.recorded(record.case, same_request, keyed));
+                        continue;
+                    }
+                    if !keys.insert(keyed.scoped.as_str()) {
+                        waiting.push(i);
+                        continue;
+                    }
+                }
+                round.push(i);
+            }
+            // Also when the round is empty, its commit makes the replays read above durable
+            // before they are answered (see `settle_reads`).
+            let opened = self.transact(|tx| {
+                Ok(round
+                    .iter()
+                    .map(|&i| open(tx, actor, &items[i].submission, keyed[i].as_ref(), now))
+                    .collect::<Vec<_>>())
+            });
+            pending = waiting;
+            match opened {
+                Ok(cases) => {
+                    unsettled = false;
+                    for (&i, case) in round.iter().zip(cases) {
+                        outcomes[i] = Some(case.map(|case| Submitted {
+                            case,
+                            replayed: false,
+                        }));
+                    }
+                }
+                Err(e) => {
+                    let Some(Conflict::IdempotencyKeyTaken {
+                        key,
+                        case,
+                        same_request,
+                    }) = e.conflict()
+                    else {
+                        return Err(e);
+                    };
+                    let taken = |i: &usize| keyed[*i].as_ref().is_some_and(|k| &k.scoped == key);
+                    let Some(&i) = round.iter().find(|i| taken(i)) else {
+                        return Err(e);
+                    };
+                    let keyed = keyed[i].as_ref().expect("found by its key");
+                    outcomes[i] = Some(self.recorded(case.clone(), *same_request, keyed));
+                    unsettled = true;
+                    pending.extend(round.into_iter().filter(|j| *j != i));
+                }
+            }
+        }
+        if unsettled {
+            self.settle_reads()?;
+        }
+        outcomes
+            .into_iter()
+            .map(|outcome| match outcome.expect("every item is decided") {
+                // The store failing fails the batch, as it fails a single submission.
+                Err(Error::Store(e)) => Err(Error::Store(e)),
+                outcome => Ok(outcome),
+            })
+            .collect()
+    }
+
+    /// Answers a request whose key was first used for `case`, once what was read is durable.
     fn replay(
+        &self,
+        case: CaseId,
+        same_request: bool,
+        keyed: &Keyed<'_>,
+    ) -> Result<Submitted, Error> {
+        let submitted = self.recorded(case, same_request, keyed)?;
+        self.settle_reads()?;
+        Ok(submitted)
+    }
+
+    /// What a request whose key was first used for `case` is answered: that case when it
+    /// was the same request, a refusal when it was another. Not yet durable: see
+    /// [`Runtime::settle_reads`].
+    fn recorded(
         &self,
         case: CaseId,
         same_request: bool,
@@ -109,16 +219,20 @@ impl Runtime {
                 case,
             });
         }
-        let case = self.case(&case)?;
-        // A read can see a group the store has applied but not yet flushed, and a replay
-        // acknowledges the case: answer only once what was read is durable. (The first
-        // request may still be waiting for that flush; a SIGKILL in between lost replayed
-        // cases, tests/durability/replay.rs.)
-        self.store().commit(Batch::new())?;
         Ok(Submitted {
-            case,
+            case: self.case(&case)?,
             replayed: true,
         })
+    }
+
+    /// Returns once every group the store applied before now is durable. A read can see a
+    /// group the store has applied but not yet flushed, and a replay acknowledges the
+    /// case: answer only once what was read is durable. (The first request may still be
+    /// waiting for that flush; a SIGKILL in between lost replayed cases,
+    /// tests/durability/replay.rs.)
+    fn settle_reads(&self) -> Result<(), Error> {
+        self.store().commit(Batch::new())?;
+        Ok(())
     }
 
     /// Takes `action` on case `id` as `actor`; returns the case as stored afterwards.
@@ -137,10 +251,39 @@ impl Runtime {
     }
 }
 
+/// Opens `submission` in `tx`, recording its key beside the case.
+fn open(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    submission: &Submission,
+    keyed: Option<&Keyed<'_>>,
+    now: DateTime<Utc>,
+) -> Result<Case, Error> {
+    let case = tx.open(&submission.city, &submission.case, actor, now)?;
+    if let Some(keyed) = keyed {
+        tx.batch().remember(IdempotencyRecord {
+            key: keyed.scoped.clone(),
+            fingerprint: keyed.fingerprint.clone(),
+            case: case.id.clone(),
+        });
+    }
+    Ok(case)
+}
+
 /// A submission's idempotency key: as the client sent it, scoped to the actor, and the
 /// request's fingerprint.
 struct Keyed<'a> {
     key: &'a str,
     scoped: String,
     fingerprint: String,
+}
+
+impl<'a> Keyed<'a> {
+    fn new(actor: &Actor, key: &'a str, submission: &Submission) -> Keyed<'a> {
+        Keyed {
+            key,
+            scoped: format!("{}\u{1f}{key}", actor.id),
+            fingerprint: submission.fingerprint(),
+        }
+    }
 }

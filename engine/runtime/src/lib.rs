@@ -13,7 +13,7 @@
 //! | read → decide → commit → retry, for every writer | `transact` |
 //! | the board's counters and the case index, kept in each commit | `board` |
 //! | walking the case index for the case list | `listing` |
-//! | submitting a case, acting on one, idempotency | `commands` |
+//! | submitting a case or a batch of them, acting on one, idempotency | `commands` |
 //! | due timers, the scheduler thread, moving the simulated clock | `scheduler` |
 //! | the simulated clock's time, shared by every node on the store | `shared_clock` |
 //! | recurring obligations and the departments they address | `obligations` |
@@ -51,7 +51,7 @@ mod versions;
 pub use board::{BOARD_COUNTERS, CASE_INDEX};
 pub use case_sets::Members;
 pub use clock::{Backwards, Clock, SimulatedClock, SystemClock};
-pub use commands::{Submission, Submitted};
+pub use commands::{BatchItem, Submission, Submitted};
 pub use error::Error;
 pub use ids::{CaseIds, SequentialIds, WallClockIds};
 pub use metrics::Metrics;

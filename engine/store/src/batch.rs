@@ -18,14 +18,14 @@ pub enum Expect {
 /// Everything one command changes, committed atomically by [`crate::Store::commit`].
 ///
 /// Parts apply in this order: case puts, timer operations (in the order added), events,
-/// the idempotency record, cron marks, department registries, archived packs,
+/// the idempotency records, cron marks, department registries, archived packs,
 /// subscriptions, counter deltas, restored records.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub(crate) cases: Vec<(Case, Expect)>,
     pub(crate) timers: Vec<TimerOp>,
     pub(crate) events: Vec<Event>,
-    pub(crate) idempotency: Option<IdempotencyRecord>,
+    pub(crate) idempotency: Vec<IdempotencyRecord>,
     pub(crate) cron: Vec<CronMark>,
     pub(crate) departments: Vec<(CityId, DepartmentRegistry)>,
     pub(crate) packs: Vec<(String, serde_json::Value)>,
@@ -67,7 +67,7 @@ impl Batch {
         self.cases.is_empty()
             && self.timers.is_empty()
             && self.events.is_empty()
-            && self.idempotency.is_none()
+            && self.idempotency.is_empty()
             && self.cron.is_empty()
             && self.departments.is_empty()
             && self.packs.is_empty()
@@ -111,9 +111,10 @@ impl Batch {
         self.timer(TimerOp::Fire(timer))
     }
 
-    /// Record an idempotency key; the batch fails with a conflict if the key is taken.
+    /// Record an idempotency key; the batch fails with a conflict if the key is taken (also
+    /// by an earlier record of the same batch: a batch of submissions keeps one per case).
     pub fn remember(&mut self, record: IdempotencyRecord) -> &mut Self {
-        self.idempotency = Some(record);
+        self.idempotency.push(record);
         self
     }
 

@@ -354,6 +354,36 @@ pub fn idempotency_keys_detect_reuse<S: Store>(store: &S) {
             ..
         })
     ));
+    // A batch of submissions keeps several records; one taken key fails all of them, and
+    // the conflict names that key.
+    let other = |key: &str, case: &str| IdempotencyRecord {
+        key: key.into(),
+        fingerprint: "f2".into(),
+        case: CaseId::new(case),
+    };
+    let err = commit(store, |b| {
+        b.remember(other("alice:k2", "c2"));
+        b.remember(record.clone());
+    })
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Conflict(Conflict::IdempotencyKeyTaken { ref key, .. }) if key == "alice:k1"
+    ));
+    assert_eq!(store.idempotency("alice:k2").unwrap(), None);
+    commit(store, |b| {
+        b.remember(other("alice:k2", "c2"));
+        b.remember(other("alice:k3", "c3"));
+    })
+    .unwrap();
+    assert_eq!(
+        store.idempotency("alice:k3").unwrap(),
+        Some(other("alice:k3", "c3"))
+    );
+    assert_eq!(
+        store.idempotency("alice:k2").unwrap(),
+        Some(other("alice:k2", "c2"))
+    );
 }
 
 pub fn cron_marks_and_departments<S: Store>(store: &S) {

@@ -78,7 +78,7 @@ pub fn reads(batch: &Batch) -> Result<Vec<Vec<u8>>, Error> {
         };
         keys.push(keys::timer(&key)?);
     }
-    if let Some(record) = &batch.idempotency {
+    for record in &batch.idempotency {
         keys.push(keys::idempotency(&record.key));
     }
     for mark in &batch.cron {
@@ -155,7 +155,7 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
             self.put(keys::event(seq), keys::encode(&event)?);
             seq += 1;
         }
-        if let Some(record) = batch.idempotency {
+        for record in batch.idempotency {
             self.idempotency(record)?;
         }
         for mark in batch.cron {

@@ -50,22 +50,9 @@ pub async fn submit(
     headers: HeaderMap,
     Body(body): Body<SubmitCase>,
 ) -> Result<Response, Problem> {
-    let city = CityId::from(body.city.as_str());
-    caller.require_city(&city)?;
+    let submission = submission(body);
+    caller.require_city(&submission.city)?;
     let key = idempotency_key(&headers)?;
-    let submission = Submission {
-        city,
-        case: OpenCase {
-            procedure: ProcedureId::from(body.procedure.as_str()),
-            received_at: body.received_at,
-            provider: body.provider,
-            subject: body.subject,
-            period: body.period,
-            data: body.data,
-            parent: None,
-            start: body.start.map(StateId::new),
-        },
-    };
     let runtime = state.runtime.clone();
     let submitted =
         blocking(move || Ok(runtime.submit(&caller.0, &submission, key.as_deref())?)).await?;
@@ -77,28 +64,56 @@ pub async fn submit(
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], view).into_response())
 }
 
+/// What a `POST /v1/cases` body (or a batch item's `case`) asks the runtime to open.
+pub(crate) fn submission(body: SubmitCase) -> Submission {
+    Submission {
+        city: CityId::from(body.city.as_str()),
+        case: OpenCase {
+            procedure: ProcedureId::from(body.procedure.as_str()),
+            received_at: body.received_at,
+            provider: body.provider,
+            subject: body.subject,
+            period: body.period,
+            data: body.data,
+            parent: None,
+            start: body.start.map(StateId::new),
+        },
+    }
+}
+
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    // `to_str` lets a tab through; the key is printable ASCII only, as documented.
-    let key = value
-        .to_str()
-        .ok()
-        .filter(|key| key.bytes().all(|b| (b' '..=b'~').contains(&b)))
-        .ok_or_else(|| {
-            Problem::bad_request(
-                "invalid_idempotency_key",
-                "`Idempotency-Key` must be visible ASCII",
-            )
-        })?;
+    const FIELD: &str = "`Idempotency-Key`";
+    // `to_str` refuses bytes past ASCII and lets a tab through, which `checked_key` refuses.
+    let key = value.to_str().map_err(|_| not_visible(FIELD))?;
+    Ok(Some(checked_key(key, FIELD)?.to_owned()))
+}
+
+/// `key` if it is an idempotency key as documented: 1 to [`MAX_KEY_LEN`] visible ASCII
+/// characters, spaces inside only. Else `invalid_idempotency_key`, naming `field`.
+pub(crate) fn checked_key<'k>(key: &'k str, field: &str) -> Result<&'k str, Problem> {
+    let visible = key.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !key.starts_with(' ')
+        && !key.ends_with(' ');
+    if !visible {
+        return Err(not_visible(field));
+    }
     if key.is_empty() || key.len() > MAX_KEY_LEN {
         return Err(Problem::bad_request(
             "invalid_idempotency_key",
-            format!("`Idempotency-Key` must be 1 to {MAX_KEY_LEN} characters"),
+            format!("{field} must be 1 to {MAX_KEY_LEN} characters"),
         ));
     }
-    Ok(Some(key.to_owned()))
+    Ok(key)
+}
+
+fn not_visible(field: &str) -> Problem {
+    Problem::bad_request(
+        "invalid_idempotency_key",
+        format!("{field} must be visible ASCII"),
+    )
 }
 
 /// Take an action on a case, as the token's actor.

@@ -1,4 +1,5 @@
 pub mod admin;
+pub mod batch;
 pub mod cases;
 pub mod events;
 pub mod explain;
