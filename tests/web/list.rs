@@ -175,8 +175,36 @@ fn the_list_pages_orders_and_filters_as_the_api_gives_the_cases() {
         .filter_map(|e| e.next_due.clone())
         .nth(2)
         .expect("three cases with a due date");
+    // An article some cases rest on (a deadline's), and what rests on it by the API: the
+    // procedure's basis (from the pack) or a deadline citing it or one of its paragraphs.
+    let pack = server.get("admin", "/v1/packs/wanzhou").body;
+    let article = all
+        .iter()
+        .flat_map(|e| e.case["deadlines"].as_array().unwrap().iter())
+        .map(|d| d["article"].as_str().unwrap().to_owned())
+        .find(|a| a.starts_with('第'))
+        .expect("a deadline citing an article");
+    let cites = {
+        let article = article.clone();
+        move |e: &Expected| {
+            let procedure = e.case["procedure"].as_str().unwrap();
+            let basis = pack["pack"]["procedures"][procedure]["basis"]["article"].as_str();
+            basis.is_some_and(|b| b.starts_with(&article))
+                || e.case["deadlines"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|d| d["article"].as_str().unwrap().starts_with(&article))
+        }
+    };
+    assert!(
+        all.iter().any(|e| !cites(e)),
+        "`{article}` leaves some case out"
+    );
+    let encoded: String = article.bytes().map(|b| format!("%{b:02X}")).collect();
     let filters: Vec<(String, Keep)> = vec![
         ("city=wanzhou".into(), Box::new(|_| true)),
+        (format!("article={encoded}"), Box::new(cites)),
         ("city=jiaozuo".into(), Box::new(|_| false)),
         (
             "department=%E5%8C%BA%E5%85%AC%E5%AE%89%E5%B1%80".into(),

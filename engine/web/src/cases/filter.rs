@@ -5,6 +5,7 @@
 use crate::board::{Count, Light, PeriodChoice};
 use govflow_board::{Cursor, Listed};
 use govflow_model::NaiveDate;
+use govflow_runtime::{Error, Runtime};
 
 /// Rows per page unless `limit` says otherwise, and the most it may say.
 pub const PAGE: usize = 50;
@@ -24,6 +25,9 @@ pub struct Filter {
     pub due_before: Option<String>,
     pub received_from: Option<String>,
     pub received_to: Option<String>,
+    /// An article (`第十七条`): cases whose procedure or a deadline rests on it, or on one
+    /// of its paragraphs (`第十七条第二款`).
+    pub article: Option<String>,
     /// A board count (`open`, `red`, `received`, …) with its period.
     pub count: Option<String>,
     pub period: Option<String>,
@@ -158,6 +162,23 @@ impl Checked {
                 .is_none_or(|(count, period)| count.counts(l, period))
     }
 
+    /// Whether the case rests on the article asked for (always, when none is): its
+    /// procedure's basis under the pack that governs it, or one of its deadlines, cites
+    /// that article or one of its paragraphs. Reads the case only when asked.
+    pub fn cites(&self, runtime: &Runtime, l: &Listed) -> Result<bool, Error> {
+        let Some(article) = blank(&self.filter.article) else {
+            return Ok(true);
+        };
+        let case = runtime.case(&l.id)?;
+        let rests = |cited: &str| cited.starts_with(article);
+        let basis = runtime.board_pack(&case).and_then(|p| {
+            p.pack
+                .procedure(case.procedure.as_str())
+                .map(|procedure| procedure.basis.article.clone())
+        });
+        Ok(basis.as_deref().is_some_and(rests) || case.deadlines.iter().any(|d| rests(&d.article)))
+    }
+
     /// Whether `l` and every case after it in the list's order (soonest due first, those
     /// without an open duty last) are past `due_before`: a walk stops there.
     pub fn beyond(&self, l: &Listed) -> bool {
@@ -178,6 +199,7 @@ impl Checked {
             ("due_before", &f.due_before),
             ("received_from", &f.received_from),
             ("received_to", &f.received_to),
+            ("article", &f.article),
             ("count", &f.count),
             ("period", &f.period),
             ("from", &f.from),

@@ -80,7 +80,7 @@ fn read_page(runtime: &Runtime, actor: &Actor, checked: &Checked) -> Result<List
             }
             walked += 1;
             let at = Cursor::of(&l);
-            if checked.matches(&l) {
+            if checked.matches(&l) && checked.cites(runtime, &l)? {
                 if rows.len() == checked.limit() {
                     next = rows.last().map(Cursor::of);
                     return Ok(Step::Stop);
@@ -173,7 +173,7 @@ fn stream_csv(
         if checked.beyond(&l) {
             return Ok(Step::Stop);
         }
-        if checked.matches(&l) {
+        if checked.matches(&l) && checked.cites(runtime, &l)? {
             csv_line(&mut piece, &l, remaining(&calendar, today, &l));
         }
         if piece.len() >= CHUNK && send.blocking_send(Ok(std::mem::take(&mut piece))).is_err() {
@@ -271,6 +271,7 @@ fn render(checked: &Checked, listing: &Listing) -> Markup {
             label { "期限早于" input type="date" name="due_before" value=(value(&f.due_before)); }
             label { "受理自" input type="date" name="received_from" value=(value(&f.received_from)); }
             label { "受理至" input type="date" name="received_to" value=(value(&f.received_to)); }
+            label { "依据条款" input type="text" name="article" placeholder="如 第十七条" value=(value(&f.article)); }
             @for (k, v) in [("count", &f.count), ("period", &f.period), ("from", &f.from), ("to", &f.to), ("limit", &f.limit)] {
                 @if let Some(v) = v { input type="hidden" name=(k) value=(v); }
             }
