@@ -181,7 +181,7 @@ impl Runtime {
     /// settles what the change calls for, as a reload does.
     pub(crate) fn follow_published(&self) -> Result<(), Error> {
         let marked = self.store().last_occurrence(SERVED)?;
-        if marked.is_none() || marked == *self.inner.seen_publication.lock_or_recover() {
+        if marked.is_none() || marked == self.seen_publication() {
             return Ok(());
         }
         let _no_firing = self.firing_lock();
@@ -201,8 +201,20 @@ impl Runtime {
         Ok(())
     }
 
+    fn seen_publication(&self) -> Option<DateTime<Utc>> {
+        *self
+            .inner
+            .seen_publication
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
     fn saw_publication(&self, at: DateTime<Utc>) {
-        *self.inner.seen_publication.lock_or_recover() = Some(at);
+        *self
+            .inner
+            .seen_publication
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(at);
     }
 
     /// Serves `publication`: each city's version from memory or the archive. A version
@@ -249,17 +261,6 @@ impl Runtime {
     }
 }
 
-/// Locks a mutex whatever a panicking holder left in it.
-trait LockOrRecover<T> {
-    fn lock_or_recover(&self) -> std::sync::MutexGuard<'_, T>;
-}
-
-impl<T> LockOrRecover<T> for Mutex<T> {
-    fn lock_or_recover(&self) -> std::sync::MutexGuard<'_, T> {
-        self.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
 /// The thread that follows publications, every [`FOLLOW_EVERY`] until stopped.
 pub(crate) struct Follower {
     stop: Arc<(Mutex<bool>, Condvar)>,
@@ -272,18 +273,11 @@ impl Follower {
         let stopping = stop.clone();
         let thread = std::thread::Builder::new()
             .name("govflow-follow".into())
-            .spawn(move || loop {
-                let (flag, bell) = &*stopping;
-                let stopped = bell
-                    .wait_timeout_while(flag.lock_or_recover(), FOLLOW_EVERY, |s| !*s)
-                    .unwrap_or_else(|p| p.into_inner())
-                    .0;
-                if *stopped {
-                    return;
-                }
-                drop(stopped);
-                if let Err(e) = runtime.follow_published() {
-                    tracing::error!(error = %e, "cannot follow the packs other nodes publish; trying again");
+            .spawn(move || {
+                while !stopped_within(&stopping, FOLLOW_EVERY) {
+                    if let Err(e) = runtime.follow_published() {
+                        tracing::error!(error = %e, "cannot follow the packs other nodes publish; trying again");
+                    }
                 }
             })
             .expect("spawning the follower thread");
@@ -294,10 +288,20 @@ impl Follower {
     }
 }
 
+/// Waits up to `timeout` for `stop` to be set; whether it is.
+fn stopped_within(stop: &(Mutex<bool>, Condvar), timeout: Duration) -> bool {
+    let (flag, bell) = stop;
+    let flag = flag.lock().unwrap_or_else(|p| p.into_inner());
+    let (flag, _) = bell
+        .wait_timeout_while(flag, timeout, |stopped| !*stopped)
+        .unwrap_or_else(|p| p.into_inner());
+    *flag
+}
+
 impl Drop for Follower {
     fn drop(&mut self) {
         let (flag, bell) = &*self.stop;
-        *flag.lock_or_recover() = true;
+        *flag.lock().unwrap_or_else(|p| p.into_inner()) = true;
         bell.notify_all();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
