@@ -90,7 +90,7 @@ impl Target {
     }
 }
 
-fn tokens_file() -> String {
+pub fn tokens_file() -> String {
     format!(
         "tokens:\n\
          - {{token: {ADMIN_TOKEN}, actor: loadgen-admin, city: '*', department: '', roles: [admin]}}\n\
