@@ -114,8 +114,8 @@ impl<B: Backend> Timers for B {
         if limit == 0 {
             return Ok(out);
         }
-        self.scan(keys::DUE, None, &mut |k, v| {
-            let timer: Timer = keys::decode(k, v)?;
+        self.scan(keys::DUE, None, &mut |k, _| {
+            let timer = keys::timer_of_due(k).ok_or_else(|| corrupt_key(k))?;
             if timer.at > now {
                 return Ok(false);
             }
@@ -136,8 +136,8 @@ impl<B: Backend> Timers for B {
 
     fn next_due(&self) -> Result<Option<Timer>, Error> {
         let mut first = None;
-        self.scan(keys::DUE, None, &mut |k, v| {
-            first = Some(keys::decode(k, v)?);
+        self.scan(keys::DUE, None, &mut |k, _| {
+            first = Some(keys::timer_of_due(k).ok_or_else(|| corrupt_key(k))?);
             Ok(false)
         })?;
         Ok(first)

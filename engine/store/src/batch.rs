@@ -1,9 +1,9 @@
 use chrono::{DateTime, Utc};
-use govflow_model::{Case, CityId, DepartmentRegistry, Event};
+use govflow_model::{Case, CaseId, CityId, DepartmentRegistry, Event};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::{IdempotencyRecord, Record, Subscription};
+use crate::{keys, IdempotencyRecord, Record, Subscription};
 use govflow_model::{Timer, TimerKey, TimerOp};
 
 /// What the stored case must look like for a put to apply.
@@ -17,14 +17,17 @@ pub enum Expect {
 
 /// Everything one command changes, committed atomically by [`crate::Store::commit`].
 ///
+/// Cases and events are encoded when they are added, on the caller's thread: the store's
+/// single committer then only checks and writes bytes.
+///
 /// Parts apply in this order: case puts, timer operations (in the order added), events,
 /// the idempotency records, cron marks, department registries, archived packs,
 /// subscriptions, counter deltas, restored records.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
-    pub(crate) cases: Vec<(Case, Expect)>,
+    pub(crate) cases: Vec<CasePut>,
     pub(crate) timers: Vec<TimerOp>,
-    pub(crate) events: Vec<Event>,
+    pub(crate) events: Vec<EventPut>,
     pub(crate) idempotency: Vec<IdempotencyRecord>,
     pub(crate) cron: Vec<CronMark>,
     pub(crate) departments: Vec<(CityId, DepartmentRegistry)>,
@@ -33,6 +36,21 @@ pub struct Batch {
     /// Deltas per counter name, summed.
     pub(crate) counts: BTreeMap<String, i64>,
     pub(crate) restored: Vec<Record>,
+}
+
+/// A case to store, encoded.
+#[derive(Debug, Clone)]
+pub(crate) struct CasePut {
+    pub id: CaseId,
+    pub body: Vec<u8>,
+    pub expect: Expect,
+}
+
+/// An event to append, encoded.
+#[derive(Debug, Clone)]
+pub(crate) struct EventPut {
+    pub case: CaseId,
+    pub body: Vec<u8>,
 }
 
 /// A subscription to store (`Some`) or delete (`None`), provided the stored one matches.
@@ -78,13 +96,20 @@ impl Batch {
 
     /// Store `case`, provided the stored one matches `expect`.
     pub fn put_case(&mut self, case: Case, expect: Expect) -> &mut Self {
-        self.cases.push((case, expect));
+        self.cases.push(CasePut {
+            body: keys::encode_infallible(&case),
+            id: case.id,
+            expect,
+        });
         self
     }
 
     /// Append an event to the feed and to its case's history.
     pub fn emit(&mut self, event: Event) -> &mut Self {
-        self.events.push(event);
+        self.events.push(EventPut {
+            body: keys::encode_infallible(&event),
+            case: event.case,
+        });
         self
     }
 

@@ -8,7 +8,7 @@
 //! | `evt/`  | seq (u64 BE)                       | `Event` (JSON)             |
 //! | `hist/` | len-prefixed case id, seq (u64 BE) | empty                      |
 //! | `tmr/`  | timer key                          | `Timer` (JSON)             |
-//! | `due/`  | instant, timer key                 | `Timer` (JSON)             |
+//! | `due/`  | instant, timer key                 | empty                      |
 //! | `idem/` | idempotency key                    | `IdempotencyRecord` (JSON) |
 //! | `dept/` | city id                            | set of names (JSON)        |
 //! | `cron/` | obligation id                      | instant (JSON)             |
@@ -18,10 +18,12 @@
 //!
 //! A timer key is the len-prefixed case id, the len-prefixed deadline id and one byte for
 //! the kind; an instant is the seconds since the epoch with the sign bit flipped (so
-//! negative instants sort first) and the nanoseconds, both big-endian.
+//! negative instants sort first) and the nanoseconds, both big-endian. A `due/` key holds
+//! the whole timer, so the index of timers by instant stores no value (format 1 stored the
+//! timer again there; format 2 reads such a store as it is and writes no values).
 
 use chrono::{DateTime, Utc};
-use govflow_model::{CaseId, TimerKind};
+use govflow_model::{CaseId, DeadlineId, Timer, TimerKind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -108,6 +110,41 @@ pub fn instant(at: DateTime<Utc>) -> [u8; 12] {
     out
 }
 
+/// The instant [`instant`] wrote, or `None` when the bytes are not one.
+fn instant_of(bytes: &[u8; 12]) -> Option<DateTime<Utc>> {
+    let secs = u64::from_be_bytes(bytes[..8].try_into().ok()?) ^ (1 << 63);
+    let nanos = u32::from_be_bytes(bytes[8..].try_into().ok()?);
+    DateTime::from_timestamp(secs as i64, nanos)
+}
+
+/// Reads a len-prefixed string off the front of `bytes`.
+fn take_str<'a>(bytes: &mut &'a [u8]) -> Option<&'a str> {
+    let (len, rest) = bytes.split_first_chunk::<4>()?;
+    let len = u32::from_be_bytes(*len) as usize;
+    let text = std::str::from_utf8(rest.get(..len)?).ok()?;
+    *bytes = &rest[len..];
+    Some(text)
+}
+
+/// The timer a [`due`] key names, or `None` when `key` is not one.
+pub fn timer_of_due(key: &[u8]) -> Option<Timer> {
+    let rest = key.strip_prefix(DUE)?;
+    let (at, mut rest) = rest.split_first_chunk::<12>()?;
+    let case = take_str(&mut rest)?;
+    let deadline = take_str(&mut rest)?;
+    let kind = match rest {
+        [0] => TimerKind::Warning,
+        [1] => TimerKind::Lapse,
+        _ => return None,
+    };
+    Some(Timer {
+        case: CaseId::new(case),
+        deadline: DeadlineId::new(deadline),
+        kind,
+        at: instant_of(at)?,
+    })
+}
+
 pub fn due(key: &TimerKey, at: DateTime<Utc>) -> Result<Vec<u8>, Error> {
     let mut out = with_prefix(DUE, &instant(at));
     out.extend_from_slice(&timer_suffix(key)?);
@@ -142,6 +179,12 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(value).map_err(Error::Encode)
 }
 
+/// [`encode`] for the values whose encoding cannot fail: their maps have string keys and
+/// their `Serialize` impls are derived (a case, an event).
+pub fn encode_infallible<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("a value with string map keys encodes as JSON")
+}
+
 pub fn decode<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(value).map_err(|source| Error::Corrupt {
         key: String::from_utf8_lossy(key).into_owned(),
@@ -166,6 +209,20 @@ mod tests {
         for pair in times.windows(2) {
             assert!(instant(pair[0]) < instant(pair[1]), "{pair:?}");
         }
+    }
+
+    #[test]
+    fn a_due_key_names_its_whole_timer() {
+        let timer = Timer {
+            case: CaseId::new("c-01"),
+            deadline: DeadlineId::new("审核"),
+            kind: TimerKind::Lapse,
+            at: Utc.timestamp_opt(-3, 7).unwrap(),
+        };
+        let key = due(&timer.key(), timer.at).unwrap();
+        assert_eq!(timer_of_due(&key), Some(timer));
+        assert_eq!(timer_of_due(&key[..key.len() - 1]), None);
+        assert_eq!(timer_of_due(b"due/short"), None);
     }
 
     #[test]

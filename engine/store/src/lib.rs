@@ -62,7 +62,12 @@ pub use transfer::{table_of, Record, Records, TABLES};
 
 /// The on-disk format this build reads and writes. Bump it whenever a key layout or a
 /// stored value's shape changes, and teach [`SledStore::open`] to migrate or refuse.
-pub const FORMAT_VERSION: u32 = 1;
+/// Format 2 stores no value in the index of timers by instant; it reads a format-1 store
+/// as it is (the values it ignores) and marks it 2, so an older build refuses it.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// Older formats this build opens, marking them [`FORMAT_VERSION`].
+pub const UPGRADES_FROM: &[u32] = &[1];
 
 /// Every table, the single way to change them, and every record for a copy.
 pub trait Store:

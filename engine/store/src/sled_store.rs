@@ -38,7 +38,7 @@ use std::sync::Arc;
 use crate::backend::{prefix_end, Backend, Snapshot, Visit};
 use crate::committer::{Committer, Request};
 use crate::staging::{Group, Writes};
-use crate::{keys, Batch, Error, Events, Receipt, Store, FORMAT_VERSION};
+use crate::{keys, Batch, Error, Events, Receipt, Store, FORMAT_VERSION, UPGRADES_FROM};
 
 /// The most batches one flush covers; bounds the latency a single group adds.
 pub const MAX_GROUP: usize = 1024;
@@ -53,10 +53,19 @@ pub struct SledStore {
 /// which sled does a moment after the `Db` is dropped.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// The most memory sled's page cache may take. sled's default (1 GiB) let a store of a
+/// million cases hold over 1.6 GiB resident; the operating system's page cache still keeps
+/// the file's hot pages beside this. Measured in docs/performance.md, "A million cases".
+const CACHE_BYTES: u64 = 256 << 20;
+
 fn open_db(path: &Path) -> Result<sled::Db, Error> {
     let started = std::time::Instant::now();
     loop {
-        match sled::Config::new().path(path).open() {
+        match sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+        {
             // sled reports the lock as an `Other` I/O error with this text.
             Err(sled::Error::Io(e))
                 if e.to_string().contains("could not acquire lock")
@@ -105,7 +114,10 @@ fn check_format(db: &sled::Db, path: &Path) -> Result<(), Error> {
                 .ok_or_else(|| Error::NotAStore {
                     path: path.to_path_buf(),
                 })?;
-            if found != FORMAT_VERSION {
+            if UPGRADES_FROM.contains(&found) {
+                db.insert(keys::FORMAT, FORMAT_VERSION.to_string().as_bytes())?;
+                db.flush()?;
+            } else if found != FORMAT_VERSION {
                 return Err(Error::FormatVersion {
                     path: path.to_path_buf(),
                     found,

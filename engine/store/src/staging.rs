@@ -68,7 +68,7 @@ impl Group {
 /// at a time (which, for a chunk of hundreds of fired timers, is hundreds of passes).
 pub fn reads(batch: &Batch) -> Result<Vec<Vec<u8>>, Error> {
     let mut keys = Vec::new();
-    for (case, _) in &batch.cases {
+    for case in &batch.cases {
         keys.push(keys::case(&case.id));
     }
     for op in &batch.timers {
@@ -130,10 +130,10 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
 
     /// Returns the sequence number after the batch's events.
     fn apply(&mut self, batch: Batch, mut seq: u64) -> Result<u64, Error> {
-        for (case, expect) in batch.cases {
+        for case in batch.cases {
             let key = keys::case(&case.id);
             let found = self.get_as::<Revision>(&key)?.map(|r| r.revision);
-            let expected = match expect {
+            let expected = match case.expect {
                 Expect::New => None,
                 Expect::Revision(r) => Some(r),
             };
@@ -145,14 +145,14 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
                 }
                 .into());
             }
-            self.put(key, keys::encode(&case)?);
+            self.put(key, case.body);
         }
         for op in batch.timers {
             self.timer(op)?;
         }
         for event in batch.events {
             self.put(keys::history(&event.case, seq)?, Vec::new());
-            self.put(keys::event(seq), keys::encode(&event)?);
+            self.put(keys::event(seq), event.body);
             seq += 1;
         }
         for record in batch.idempotency {
@@ -206,7 +206,7 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
                 if keys::timer(&timer.key())? != record.key {
                     return Err(refuse("the timer is stored under another timer's key"));
                 }
-                self.put(keys::due(&timer.key(), timer.at)?, record.value.clone());
+                self.put(keys::due(&timer.key(), timer.at)?, Vec::new());
             }
             _ => {}
         }
@@ -245,9 +245,8 @@ impl<S: Snapshot + ?Sized> Tx<'_, S> {
         }
         match arm {
             Some(timer) => {
-                let value = keys::encode(&timer)?;
-                self.put(keys::due(&key, timer.at)?, value.clone());
-                self.put(primary, value);
+                self.put(keys::due(&key, timer.at)?, Vec::new());
+                self.put(primary, keys::encode(&timer)?);
             }
             None => self.delete(primary),
         }
