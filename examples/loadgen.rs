@@ -365,17 +365,6 @@ fn transport(what: &str, e: &reqwest::Error) -> String {
     }
 }
 
-async fn scrape(client: &Client, base: &str) -> anyhow::Result<Scrape> {
-    let text = client
-        .get(format!("{base}/metrics"))
-        .send()
-        .await?
-        .error_for_status()?
-        .text()
-        .await?;
-    Ok(Scrape::parse(&text))
-}
-
 /// One closed-loop load run.
 #[derive(Debug, Serialize)]
 struct LoadRow {
@@ -435,13 +424,13 @@ async fn load(
     }
     tokio::time::sleep_until(from.into()).await;
     let (before, cpu_before) = (
-        scrape(client, &target.base).await?,
+        Scrape::fetch(client, &target.base).await?,
         CpuMark::now(target.pid()),
     );
     tokio::time::sleep_until(until.into()).await;
     let (cpu_after, after) = (
         CpuMark::now(target.pid()),
-        scrape(client, &target.base).await?,
+        Scrape::fetch(client, &target.base).await?,
     );
     let mut all = Worker::default();
     while let Some(worker) = workers.join_next().await {
@@ -608,13 +597,13 @@ async fn timers(
         // Fires the warnings only: `due_at` is before the lapse instant.
         move_clock(due_at).await?;
     }
-    let before = scrape(client, &target.base).await?;
+    let before = Scrape::fetch(client, &target.base).await?;
     let cpu_before = CpuMark::now(target.pid());
     let call = Instant::now();
     let fired = move_clock(moved_to).await?;
     let call_ms = call.elapsed().as_secs_f64() * 1000.0;
     let cpu = CpuMark::now(target.pid()).since(&cpu_before);
-    let after = scrape(client, &target.base).await?;
+    let after = Scrape::fetch(client, &target.base).await?;
     let counter = |name: &str| after.delta(&before, name) as u64;
     Ok(TimerRow {
         mode: if split { "lapses_only" } else { "together" },

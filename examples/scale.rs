@@ -368,7 +368,7 @@ async fn catch_up(
         .context("the opened case has no `deadlines[0].due_at`")?;
     // The lapse timer is due one second after `due_at` (23:59:59 local).
     let to = due_at + chrono::Duration::seconds(2);
-    let before = scrape(client, base).await?;
+    let before = Scrape::fetch(client, base).await?;
     let started = Instant::now();
     let response = client
         .post(format!("{base}/v1/admin/clock"))
@@ -388,7 +388,7 @@ async fn catch_up(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let seconds = started.elapsed().as_secs_f64();
-    let after = scrape(client, base).await?;
+    let after = Scrape::fetch(client, base).await?;
     let counter = |name: &str| after.delta(&before, name) as u64;
     let (warnings, lapses) = (
         counter("govflow_warnings_fired_total"),
@@ -483,17 +483,6 @@ async fn post_ok(
         .await?
         .error_for_status()?;
     Ok(())
-}
-
-async fn scrape(client: &Client, base: &str) -> anyhow::Result<Scrape> {
-    let text = client
-        .get(format!("{base}/metrics"))
-        .send()
-        .await?
-        .error_for_status()?
-        .text()
-        .await?;
-    Ok(Scrape::parse(&text))
 }
 
 /// Memory as read before the stop; disk and tables from the stopped store's directory.

@@ -42,6 +42,18 @@ pub struct Scrape {
 }
 
 impl Scrape {
+    /// `GET {base}/metrics`.
+    pub async fn fetch(client: &reqwest::Client, base: &str) -> anyhow::Result<Scrape> {
+        let text = client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await?
+            .error_for_status()?
+            .text()
+            .await?;
+        Ok(Scrape::parse(&text))
+    }
+
     pub fn parse(text: &str) -> Scrape {
         let samples = text
             .lines()
