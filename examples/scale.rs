@@ -142,10 +142,7 @@ impl Setup {
         let log = self.dir.path().join("serve.log");
         let (child, base) =
             govflow_testkit::spawn_listening(command, &log).map_err(anyhow::Error::msg)?;
-        Ok(Node {
-            child,
-            base: format!("http://{}", base.trim_start_matches("http://")),
-        })
+        Ok(Node { child, base })
     }
 }
 
@@ -301,12 +298,18 @@ async fn open(
     clients: usize,
 ) -> anyhow::Result<Value> {
     let next = Arc::new(AtomicUsize::new(0));
-    let body: Arc<[u8]> =
-        serde_json::to_vec(&json!({ "items": vec![json!({"case": case}); BATCH] }))?.into();
+    let batch =
+        |items: usize| serde_json::to_vec(&json!({ "items": vec![json!({"case": case}); items] }));
+    let (full, last): (Arc<[u8]>, Arc<[u8]>) = (batch(BATCH)?.into(), batch(n % BATCH)?.into());
     let mut workers = JoinSet::new();
     for _ in 0..clients {
-        let (client, next, body, provider) =
-            (client.clone(), next.clone(), body.clone(), provider.clone());
+        let (client, next, full, last, provider) = (
+            client.clone(),
+            next.clone(),
+            full.clone(),
+            last.clone(),
+            provider.clone(),
+        );
         let url = format!("{base}/v1/cases:batch");
         workers.spawn(async move {
             let mut sample = None;
@@ -315,18 +318,12 @@ async fn open(
                 if from >= n {
                     return anyhow::Ok(sample);
                 }
-                let body = if n - from < BATCH {
-                    serde_json::to_vec(&json!({
-                        "items": vec![json!({"case": case_of(&body)}); n - from]
-                    }))?
-                } else {
-                    body.to_vec()
-                };
+                let body = if n - from < BATCH { &last } else { &full };
                 let response = client
                     .post(&url)
                     .header(AUTHORIZATION, provider.clone())
                     .header(CONTENT_TYPE, "application/json")
-                    .body(body)
+                    .body(body.to_vec())
                     .send()
                     .await?;
                 if response.status() != StatusCode::OK {
@@ -348,12 +345,6 @@ async fn open(
         sample = sample.or(done??);
     }
     sample.context("no case was opened")
-}
-
-/// The case of a full batch's body.
-fn case_of(body: &[u8]) -> Value {
-    let batch: Value = serde_json::from_slice(body).unwrap_or_default();
-    batch["items"][0]["case"].clone()
 }
 
 /// Moves the clock one second past the sample's lapse instant (every opened case has the
