@@ -50,10 +50,11 @@ fn reload_now(server: &Server) -> Value {
     reply.body
 }
 
+/// The server stops before the directory holding its data is removed (fields drop in order).
 struct Copy {
-    _tmp: tempfile::TempDir,
-    cities: PathBuf,
     server: Server,
+    cities: PathBuf,
+    _tmp: tempfile::TempDir,
 }
 
 fn start() -> Copy {
@@ -69,9 +70,9 @@ fn start() -> Copy {
         webhooks: None,
     });
     Copy {
-        _tmp: tmp,
-        cities,
         server,
+        cities,
+        _tmp: tmp,
     }
 }
 

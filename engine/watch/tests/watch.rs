@@ -21,10 +21,13 @@ const DEBOUNCE: Duration = Duration::from_millis(100);
 /// How long a test waits for an outcome before failing; never how fast it must be.
 const PATIENCE: Duration = Duration::from_secs(10);
 
+/// Fields drop in order: the watcher's thread ends, then the runtime closes its store, and
+/// only then is the directory under the store removed (sled writes as its last handle drops;
+/// with the directory gone that write never becomes durable and the drop waits for ever).
 struct World {
-    dir: TempDir,
-    runtime: Runtime,
     watcher: Option<Watcher>,
+    runtime: Runtime,
+    dir: TempDir,
 }
 
 impl World {
@@ -49,9 +52,9 @@ impl World {
         );
         let watcher = watch(runtime.clone(), DEBOUNCE).unwrap();
         World {
-            dir,
-            runtime,
             watcher: Some(watcher),
+            runtime,
+            dir,
         }
     }
 
