@@ -23,7 +23,7 @@ pub const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 /// `GET /v1/clock` shows its progress until `moving` is null.
 #[utoipa::path(post, path = "/v1/admin/clock", tag = "admin",
     request_body = SetClock,
-    params(("Prefer" = Option<String>, Header, nullable = false,
+    params(("Prefer" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, pattern = "^[!-~]([ -~]*[!-~])?$",
         description = "`respond-async`, or `wait=N` (seconds, at most 30): how long to wait for the move before answering `202`", example = "wait=5")),
     responses((status = 200, description = "The clock after the move, and what fired", body = ClockView), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 202, description = "The move goes on; `moving` says how far it got", body = ClockView,
