@@ -16,19 +16,25 @@
 //! their conditional marks keep each occurrence single if two overlap.
 //!
 //! **Throughput.** Due timers are fired up to [`CHUNK`] per transaction, so 10,000
-//! deadlines falling due at once cost a few dozen flushes rather than 10,000. A chunk that
-//! loses a race with a concurrent action is read and decided again (see `transact`).
+//! deadlines falling due at once cost a few dozen flushes rather than 10,000. A pass
+//! decides the next chunk while the one before commits on a thread of its own; a chunk
+//! that loses a race with a concurrent action, or with the chunk before it for a case
+//! both hold, is read and decided again (see `transact`). Timers of different cases may
+//! then fire in a slightly different order than their instants, which changes nothing:
+//! each is decided at its own instant.
 //!
 //! **The legal instant.** A timer is decided at its own due instant, not at the moment it
 //! happened to run (`govflow_case::Command::Fire`), so a lapse caught up after a restart
 //! opens its penalty case from the day the duty lapsed.
 
+use crate::transact::Tx;
 use crate::{Backwards, Clock, Error, Runtime};
 use chrono::{DateTime, Utc};
-use govflow_model::Timer;
+use govflow_model::{CaseId, Timer, TimerKey};
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::{Condvar, Mutex};
-use std::thread::JoinHandle;
+use std::thread::{JoinHandle, ScopedJoinHandle};
 use std::time::Duration;
 
 /// The most timers fired in one batch.
@@ -393,37 +399,106 @@ impl Runtime {
         };
         let mut fired = if here { self.run_obligations(now)? } else { 0 };
         self.count_moved(fired);
-        loop {
-            self.check_stopping()?;
-            let due = self.unblocked(CHUNK, |n| self.store().claim_due(now, n, CLAIM_LEASE))?;
-            if due.is_empty() {
-                return Ok(fired);
+        std::thread::scope(|scope| {
+            // The chunk committing on its own thread while this one claims and decides the
+            // next: its timers stay in the due index until its commit, so they are skipped.
+            let mut committing: Option<(HashSet<TimerKey>, ScopedJoinHandle<'_, _>)> = None;
+            loop {
+                let decided = self.check_stopping().and_then(|()| {
+                    let skip = committing.as_ref().map(|(keys, _)| keys);
+                    let due = self.next_chunk(now, skip)?;
+                    match due.is_empty() {
+                        true => Ok(None),
+                        false => self.decide_chunk(due, now).map(Some),
+                    }
+                });
+                let was_committing = committing.is_some();
+                if let Some((_, previous)) = committing.take() {
+                    fired += previous
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+                }
+                let Some(chunk) = decided? else {
+                    // What the chunk before armed may be due already: look again after it.
+                    match was_committing {
+                        true => continue,
+                        false => return Ok(fired),
+                    }
+                };
+                let keys = chunk.timers.iter().map(Timer::key).collect();
+                committing = Some((keys, scope.spawn(move || self.commit_chunk(chunk, now))));
             }
-            fired += due.len();
-            self.fire_chunk(&due, now)?;
-            self.count_moved(due.len());
-        }
+        })
     }
 
-    /// Fires `timers` (earliest first) in one transaction. A timer whose case's pack
-    /// version cannot be read stays armed and is passed over until a reload.
-    fn fire_chunk(&self, timers: &[Timer], now: DateTime<Utc>) -> Result<(), Error> {
-        let blocked = self.transact(|tx| {
-            let mut blocked = Vec::new();
-            for timer in timers {
-                match tx.fire(timer, now) {
-                    Err(Error::PackVersionMissing { .. }) => blocked.push(timer.case.clone()),
-                    other => other?,
-                }
-            }
-            Ok(blocked)
+    /// The next due timers to fire, up to [`CHUNK`], earliest first, leaving out those in
+    /// `skip` (a chunk still committing) and those of cases whose pack version is missing.
+    fn next_chunk(
+        &self,
+        now: DateTime<Utc>,
+        skip: Option<&HashSet<TimerKey>>,
+    ) -> Result<Vec<Timer>, Error> {
+        let skipped = skip.map_or(0, HashSet::len);
+        let due = self.unblocked(CHUNK + skipped, |n| {
+            self.store().claim_due(now, n, CLAIM_LEASE)
         })?;
+        Ok(due
+            .into_iter()
+            .filter(|t| skip.is_none_or(|keys| !keys.contains(&t.key())))
+            .take(CHUNK)
+            .collect())
+    }
+
+    /// Decides `timers` (earliest first) as one attempt, not yet committed. A timer whose
+    /// case's pack version cannot be read stays armed and is passed over until a reload.
+    fn decide_chunk(&self, timers: Vec<Timer>, now: DateTime<Utc>) -> Result<Chunk<'_>, Error> {
+        let (tx, blocked) = self.decide_once(|tx| fire_each(tx, &timers, now))?;
+        Ok(Chunk {
+            timers,
+            tx,
+            blocked,
+        })
+    }
+
+    /// Commits a decided chunk; when it lost a race with a concurrent action (or with the
+    /// chunk before it, for a case in both), decides it again and commits, as every
+    /// command does. Returns how many timers it handled.
+    fn commit_chunk(&self, chunk: Chunk<'_>, now: DateTime<Utc>) -> Result<usize, Error> {
+        let Chunk {
+            timers,
+            tx,
+            mut blocked,
+        } = chunk;
+        if !self.commit_decided(tx)? {
+            blocked = self.transact(|tx| fire_each(tx, &timers, now))?;
+        }
         self.inner.missing.blocked().extend(blocked);
-        for timer in timers {
+        for timer in &timers {
             self.metrics()
                 .timer_lateness_seconds
                 .observe(self.clock().lateness(timer.at));
         }
-        Ok(())
+        self.count_moved(timers.len());
+        Ok(timers.len())
     }
+}
+
+/// A chunk of due timers decided as one attempt, with the cases whose pack version is
+/// missing (their timers stay armed).
+struct Chunk<'r> {
+    timers: Vec<Timer>,
+    tx: Tx<'r>,
+    blocked: Vec<CaseId>,
+}
+
+/// Fires each of `timers` in `tx`; returns the cases whose pack version is missing.
+fn fire_each(tx: &mut Tx<'_>, timers: &[Timer], now: DateTime<Utc>) -> Result<Vec<CaseId>, Error> {
+    let mut blocked = Vec::new();
+    for timer in timers {
+        match tx.fire(timer, now) {
+            Err(Error::PackVersionMissing { .. }) => blocked.push(timer.case.clone()),
+            other => other?,
+        }
+    }
+    Ok(blocked)
 }

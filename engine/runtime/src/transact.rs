@@ -52,6 +52,27 @@ impl Runtime {
         Err(Error::Busy(last))
     }
 
+    /// One attempt of `attempt`, decided and not committed: [`Runtime::commit_decided`]
+    /// commits it later (the scheduler decides its next chunk while the one before commits).
+    pub(crate) fn decide_once<T>(
+        &self,
+        attempt: impl FnOnce(&mut Tx<'_>) -> Result<T, Error>,
+    ) -> Result<(Tx<'_>, T), Error> {
+        let mut tx = Tx::new(self);
+        let value = attempt(&mut tx)?;
+        Ok((tx, value))
+    }
+
+    /// Commits an attempt of [`Runtime::decide_once`]; `false` when it lost a race for a
+    /// case or a timer and nothing was stored (decide it again with [`Runtime::transact`]).
+    pub(crate) fn commit_decided(&self, tx: Tx<'_>) -> Result<bool, Error> {
+        match self.commit(tx) {
+            Ok(()) => Ok(true),
+            Err(e) if e.conflict().is_some_and(retried) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Commits what `tx` decided with the board counters and the sets of cases
     /// (`case_sets`) it changes, timing it, counting it,
     /// and waking the scheduler when it armed a timer earlier than it planned to wake.

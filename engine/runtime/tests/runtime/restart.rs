@@ -199,7 +199,10 @@ fn hundreds_of_deadlines_falling_due_at_once_fire_in_chunks_each_once(store: Kin
     // 304 verifications received Thu 2023-09-28, all due 2023-10-18 (counted in
     // `submit_two`): 304 warnings at 10-16 and 304 lapses at 10-19 fire in chunks of at
     // most 512 timers, earliest first: the first holds every warning and 208 lapses (a
-    // case warned and lapsed in one batch), the second the other 96 lapses.
+    // case warned and lapsed in one batch), the second the other 96 lapses. The second is
+    // decided while the first commits, from cases not yet warned: its commit loses the race
+    // and it is decided again (on PostgreSQL a case's lapse is not claimable before its
+    // warning has fired, so it is claimed once the first chunk is in).
     std::thread::scope(|s| {
         for t in 0..8 {
             s.spawn(move || {
