@@ -38,15 +38,12 @@ impl Runtime {
     ) -> Result<T, Error> {
         let mut last = CaseId::new("(new case)");
         for _ in 0..ATTEMPTS {
-            let mut tx = Tx::new(self);
-            let value = attempt(&mut tx)?;
+            let (tx, value) = self.decide_once(&mut attempt)?;
             if let Some(id) = tx.read.keys().next() {
                 last = id.clone();
             }
-            match self.commit(tx) {
-                Ok(()) => return Ok(value),
-                Err(e) if e.conflict().is_some_and(retried) => continue,
-                Err(e) => return Err(e),
+            if self.commit_decided(tx)? {
+                return Ok(value);
             }
         }
         Err(Error::Busy(last))
